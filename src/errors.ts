@@ -1,0 +1,22 @@
+/** Stable error codes of gaussmix. */
+export type GaussMixErrorCode =
+  | "INVALID_DATA" // X empty, ragged, non-numeric or non-finite
+  | "TOO_FEW_SAMPLES" // fewer samples than components, or fewer than 2
+  | "INVALID_OPTION" // an option of the wrong type or range
+  | "INVALID_INIT" // weightsInit / meansInit / precisionsInit of the wrong shape or value
+  | "INVALID_SAMPLE_WEIGHT" // sampleWeight of the wrong length, negative, non-finite, or all zero
+  | "FEATURE_MISMATCH" // per-sample method called with another number of features than the fit
+  | "ILL_DEFINED_COVARIANCE" // a covariance that is not positive definite during the fit
+  | "INVALID_MODEL_JSON" // fromJSON given a malformed or unknown document
+  | "ABORTED" // the AbortSignal fired
+  | "WASM_UNAVAILABLE"; // the WebAssembly module could not be loaded
+
+/** The one error class of gaussmix: `code` is stable, `message` says what to do. */
+export class GaussMixError extends Error {
+  readonly code: GaussMixErrorCode;
+  constructor(code: GaussMixErrorCode, message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = "GaussMixError";
+    this.code = code;
+  }
+}

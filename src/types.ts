@@ -1,0 +1,82 @@
+/** Public types of gaussmix. Shapes follow scikit-learn: k = nComponents, d = nFeatures, n = nSamples. */
+
+/** The four covariance models of scikit-learn's `GaussianMixture`. */
+export type CovarianceType = "full" | "tied" | "diag" | "spherical";
+
+/** How the first parameters are made (scikit-learn's `init_params`). */
+export type InitParams = "kmeans" | "k-means++" | "random" | "random_from_data";
+
+/** A flat row-major matrix: `data[i * shape[1] + j]` is feature j of sample i. */
+export interface FlatMatrix {
+  readonly data: Float64Array | Float32Array | ArrayLike<number>;
+  readonly shape: readonly [number, number];
+}
+
+/**
+ * Data accepted by `fit` and the per-sample methods:
+ * - `number[][]` or an array of `Float64Array`/`Float32Array` rows (n × d),
+ * - `number[]` or a `Float64Array`/`Float32Array` without shape: n samples of 1-D data,
+ * - `{ data, shape: [n, d] }`: a flat row-major matrix (copied straight into WASM memory).
+ */
+export type DataInput = ArrayLike<number> | ArrayLike<ArrayLike<number>> | FlatMatrix;
+
+/** A dense row-major matrix result, e.g. `predictProba` (n × k) or `sample` (n × d). */
+export interface Matrix {
+  readonly data: Float64Array;
+  readonly shape: readonly [number, number];
+}
+
+/** What `onIteration` receives after each M-step. */
+export interface IterationInfo {
+  /** 1-based EM iteration within the current initialisation. */
+  readonly iteration: number;
+  /** 0-based index of the initialisation (restart) among `nInit`. */
+  readonly init: number;
+  /** Mean per-sample log-likelihood of the pass just made (scikit-learn's `lower_bound_`). */
+  readonly lowerBound: number;
+  /** `lowerBound` minus the previous one (`Infinity` on the first iteration). */
+  readonly change: number;
+  /** Parameters after this iteration's M-step (copies, scikit-learn's shapes). */
+  readonly weights: number[];
+  readonly means: number[][];
+  readonly covariances: Covariances;
+}
+
+/** Covariances / precisions in scikit-learn's shapes: full k×d×d, tied d×d, diag k×d, spherical k. */
+export type Covariances = number[][][] | number[][] | number[];
+
+export interface GaussianMixtureOptions {
+  /** Number of mixture components, k. Default 1. */
+  nComponents?: number;
+  /** Default "full". */
+  covarianceType?: CovarianceType;
+  /** Convergence threshold on the change of the mean per-sample log-likelihood. Default 1e-3. */
+  tol?: number;
+  /** Added to the diagonal of every covariance. Default 1e-6. */
+  regCovar?: number;
+  /** Maximum number of EM iterations per initialisation. Default 100. */
+  maxIter?: number;
+  /** Number of initialisations; the one with the highest final lower bound is kept. Default 1. */
+  nInit?: number;
+  /** Default "kmeans". */
+  initParams?: InitParams;
+  /** Initial weights (k), summing to 1. */
+  weightsInit?: ArrayLike<number>;
+  /** Initial means (k × d). */
+  meansInit?: ArrayLike<ArrayLike<number>>;
+  /** Initial precisions (inverse covariances), scikit-learn's shapes. */
+  precisionsInit?: Covariances;
+  /** Seed of the one random generator used for initialisation. Default 0 (fits are deterministic). */
+  randomState?: number;
+  /** Start the next `fit` from the previous fit's parameters (nInit is then ignored). Default false. */
+  warmStart?: boolean;
+  /** Called after each M-step; return `false` to stop. May return a promise, which is awaited. */
+  onIteration?: (info: IterationInfo) => boolean | void | Promise<boolean | void>;
+  /** Aborts the fit with a `GaussMixError` of code "ABORTED". */
+  signal?: AbortSignal;
+}
+
+export interface FitOptions {
+  /** Non-negative weight per sample (length n). Default: all 1. */
+  sampleWeight?: ArrayLike<number>;
+}
