@@ -1,0 +1,17 @@
+/** Everything gaussmix exports, shared by the default entry and the workerd entry. */
+export { GaussianMixture } from "./gmm.js";
+export { FittedGaussianMixture, type ModelJSON } from "./model.js";
+export { GaussMixError, type GaussMixErrorCode } from "./errors.js";
+export { init, type ModuleInput } from "./wasm/module.js";
+export { dispose } from "./wasm/engine.js";
+export type {
+  CovarianceType,
+  Covariances,
+  DataInput,
+  FitOptions,
+  FlatMatrix,
+  GaussianMixtureOptions,
+  InitParams,
+  IterationInfo,
+  Matrix,
+} from "./types.js";

@@ -1,0 +1,197 @@
+/**
+ * The estimator: options → validated options → `fit` → an immutable FittedGaussianMixture. The EM loop,
+ * restarts and convergence are written once here; the covariance types differ only through the table in
+ * covariance.ts and the kernels.
+ */
+import { COVARIANCE_MODELS } from "./covariance.js";
+import { describe, sampleWeights } from "./data.js";
+import { GaussMixError } from "./errors.js";
+import { initialResponsibilities, kmeansAuxBytes, needsKmeansMemory } from "./init.js";
+import { FittedGaussianMixture } from "./model.js";
+import { checkMeansInit, resolveOptions, type ResolvedOptions } from "./options.js";
+import { Random } from "./rng.js";
+import type { DataInput, FitOptions, GaussianMixtureOptions, IterationInfo } from "./types.js";
+import { acquireEngine, releaseEngine } from "./wasm/engine.js";
+import { type Params, Workspace } from "./workspace.js";
+
+/** Yield to the event loop at most this often when an AbortSignal is given, so it can fire. */
+const YIELD_MS = 50;
+
+export class GaussianMixture {
+  /** The validated options, defaults filled in. */
+  readonly options: ResolvedOptions;
+  private last?: FittedGaussianMixture;
+
+  /** Validates the options at once; a bad option throws a GaussMixError of code INVALID_OPTION / INVALID_INIT. */
+  constructor(options: GaussianMixtureOptions = {}) {
+    this.options = resolveOptions(options);
+  }
+
+  /** The model of the last fit (used by `warmStart`), if any. */
+  get model(): FittedGaussianMixture | undefined {
+    return this.last;
+  }
+
+  /**
+   * Fits the mixture to X (n × d) by EM. Resolves to the fitted model; the estimator keeps it for `warmStart`.
+   * @param X samples: `number[][]`, rows of typed arrays, 1-D `number[]`, or `{ data, shape: [n, d] }`.
+   */
+  async fit(X: DataInput, options: FitOptions = {}): Promise<FittedGaussianMixture> {
+    return (await this.run(X, options, false)).model;
+  }
+
+  /** Fits, then labels X with the final parameters (scikit-learn's `fit_predict`). */
+  async fitPredict(X: DataInput, options: FitOptions = {}): Promise<{ model: FittedGaussianMixture; labels: Int32Array }> {
+    const { model, labels } = await this.run(X, options, true);
+    return { model, labels: labels! };
+  }
+
+  private async run(X: DataInput, fitOptions: FitOptions, wantLabels: boolean) {
+    const o = this.options;
+    const data = describe(X);
+    const { n, d } = data;
+    const k = o.nComponents;
+    if (n < 2) throw new GaussMixError("TOO_FEW_SAMPLES", `X has ${n} sample; a mixture needs at least 2 samples`);
+    if (n < k) {
+      throw new GaussMixError("TOO_FEW_SAMPLES", `X has ${n} samples but nComponents is ${k}; need nSamples ≥ nComponents`);
+    }
+    const weights = sampleWeights(fitOptions.sampleWeight, n);
+    const warm = o.warmStart ? this.last : undefined;
+    if (warm && warm.nFeatures !== d) {
+      throw new GaussMixError("FEATURE_MISMATCH", `warmStart: X has ${d} features, but the previous fit had ${warm.nFeatures}`);
+    }
+    const explicit = o.weightsInit && o.meansInit && o.precisionsInit !== undefined;
+    const cm = COVARIANCE_MODELS[o.covarianceType];
+    const precisions = o.precisionsInit === undefined ? undefined : cm.splitPrecisions(o.precisionsInit, d, k);
+    if (typeof precisions === "string") {
+      throw new GaussMixError("INVALID_INIT", `precisionsInit must be ${precisions} for covarianceType "${o.covarianceType}"`);
+    }
+    const meansInit = o.meansInit ? checkMeansInit(o.meansInit, k, d) : undefined;
+
+    const engine = await acquireEngine();
+    try {
+      const aux = !warm && !explicit && needsKmeansMemory(o) ? kmeansAuxBytes(n, d, k) : 0;
+      const ws = new Workspace(engine, o.covarianceType, n, d, k, Math.max(aux, wantLabels ? ((n + 1) >> 1) * 8 : 0));
+      ws.load(data, weights);
+      const rng = new Random(o.randomState);
+      const nInit = warm ? 1 : o.nInit;
+      let best: { params: Params; lowerBound: number; lowerBounds: number[]; converged: boolean; nIter: number } | undefined;
+      for (let init = 0; init < nInit; init++) {
+        if (warm) ws.writeParams(warm.params);
+        else initialize(ws, o, rng, weights, meansInit, precisions);
+        const run = await this.em(ws, init, warm ? warm.lowerBound : -Infinity);
+        if (!best || run.lowerBound > best.lowerBound) best = { ...run, params: ws.readParams() };
+      }
+      const b = best!;
+      let labels: Int32Array | undefined;
+      if (wantLabels) {
+        ws.writeParams(b.params);
+        ws.labels(ws.ptr.aux);
+        labels = engine.i32.slice(ws.ptr.aux >> 2, (ws.ptr.aux >> 2) + n);
+      }
+      const model = new FittedGaussianMixture(o.covarianceType, k, d, b.params, b);
+      this.last = model;
+      return { model, labels };
+    } finally {
+      releaseEngine(engine);
+    }
+  }
+
+  /** The EM loop of one initialisation (scikit-learn's semantics: see DESIGN.md). */
+  private async em(ws: Workspace, init: number, start: number) {
+    const o = this.options;
+    let lb = start;
+    const lowerBounds: number[] = [];
+    let converged = false;
+    let nIter = 0;
+    let lastYield = Date.now();
+    for (let iter = 1; iter <= o.maxIter; iter++) {
+      if (o.signal?.aborted) throw aborted(o.signal);
+      const prev = lb;
+      lb = ws.pass();
+      if (!Number.isFinite(lb)) {
+        throw new GaussMixError(
+          "ILL_DEFINED_COVARIANCE",
+          `The log-likelihood became ${lb} at iteration ${iter}: some samples have zero density under every ` +
+            "component in floating point. Scale the input data (e.g. standardise each feature) or increase regCovar.",
+        );
+      }
+      ws.mstep(o.regCovar);
+      lowerBounds.push(lb);
+      nIter = iter;
+      const change = lb - prev;
+      if (o.onIteration) {
+        const cm = ws.model;
+        const p = ws.readParams();
+        const info: IterationInfo = {
+          iteration: iter,
+          init,
+          lowerBound: lb,
+          change,
+          weights: Array.from(p.weights),
+          means: Array.from({ length: ws.k }, (_, c) => Array.from(p.means.subarray(c * ws.d, (c + 1) * ws.d))),
+          covariances: cm.covariances(p.cov, ws.d, ws.k),
+        };
+        const r = await o.onIteration(info);
+        if (o.signal?.aborted) throw aborted(o.signal);
+        if (Math.abs(change) < o.tol) {
+          converged = true;
+          break;
+        }
+        if (r === false) break;
+        continue;
+      }
+      if (Math.abs(change) < o.tol) {
+        converged = true;
+        break;
+      }
+      if (o.signal && Date.now() - lastYield > YIELD_MS) {
+        await new Promise((resolve) => setTimeout(resolve, 0));
+        lastYield = Date.now();
+      }
+    }
+    return { lowerBound: lb, lowerBounds, converged, nIter };
+  }
+}
+
+/** First parameters: responsibilities from the init method and one M-step, then the explicit inits over them. */
+function initialize(
+  ws: Workspace,
+  o: ResolvedOptions,
+  rng: Random,
+  weights: Float64Array,
+  meansInit: Float64Array | undefined,
+  precisions: Float64Array[] | undefined,
+): void {
+  const { d, k } = ws;
+  const f = () => ws.engine.f64;
+  if (!(o.weightsInit && meansInit && precisions)) {
+    const fill = initialResponsibilities(ws, o, rng);
+    // Statistics are taken around a shift: first the weighted data mean, then the means this gives, so that
+    // clusters far from the overall mean lose no precision.
+    const mean = new Float64Array(d);
+    let v = 0;
+    const X = ws.ptr.X >> 3;
+    for (let i = 0; i < ws.n; i++) {
+      const w = weights[i];
+      v += w;
+      for (let j = 0; j < d; j++) mean[j] += w * f()[X + (i >> 1) * d * 2 + (i & 1) + 2 * j];
+    }
+    for (let c = 0; c < k; c++) for (let j = 0; j < d; j++) f()[(ws.ptr.means >> 3) + c * d + j] = mean[j] / v;
+    for (let round = 0; round < 2; round++) {
+      ws.statsFromResp(fill);
+      ws.mstep(o.regCovar);
+    }
+    // scikit-learn's initial weights are nk / nSamples (not renormalised after adding 10·eps).
+    const V = ws.stat(1);
+    for (let c = 0; c < k; c++) f()[(ws.ptr.weights >> 3) + c] = (ws.stat(2 + c) + 10 * 2.220446049250313e-16) / V;
+  }
+  if (o.weightsInit) f().set(o.weightsInit, ws.ptr.weights >> 3);
+  if (meansInit) f().set(meansInit, ws.ptr.means >> 3);
+  if (precisions) ws.setPrecisions(precisions);
+  ws.updateLogConstants();
+}
+
+function aborted(signal: AbortSignal): GaussMixError {
+  return new GaussMixError("ABORTED", "The fit was aborted by its AbortSignal.", { cause: signal.reason });
+}

@@ -1,0 +1,219 @@
+/**
+ * Initialisation (scikit-learn's `init_params`): responsibilities from k-means labels, k-means++ seeds,
+ * random rows or random samples, turned into the first parameters by one M-step. They are produced chunk by
+ * chunk into the workspace, so no n×k matrix is ever held.
+ */
+import type { ResolvedOptions } from "./options.js";
+import { Random } from "./rng.js";
+import type { Workspace } from "./workspace.js";
+
+type Fill = (p0: number, p1: number, rv: Float64Array, at: number) => void;
+
+/** Bytes of the workspace's aux region that k-means needs. */
+export function kmeansAuxBytes(n: number, d: number, k: number): number {
+  const pairs = (n + 1) >> 1;
+  return pairs * 8 + 16 + pairs * 16 + 3 * k * d * 8 + k * 8 + 64;
+}
+
+interface KmeansRegions {
+  labels: number; // i32 per sample (pair layout = sample order)
+  dist: number; // f64 per sample
+  centers: number; // k·d
+  sums: number; // k·d
+  counts: number; // k
+  candidate: number; // d (a scratch center; reuses the old-centers block)
+  previous: number; // k·d
+}
+
+function regions(ws: Workspace): KmeansRegions {
+  const { pairs, d, k } = ws;
+  let at = ws.ptr.aux;
+  const take = (bytes: number) => {
+    const p = at;
+    at = (at + bytes + 15) & ~15;
+    return p;
+  };
+  const labels = take(pairs * 8);
+  const dist = take(pairs * 16);
+  const centers = take(k * d * 8);
+  const sums = take(k * d * 8);
+  const previous = take(k * d * 8);
+  const counts = take(k * 8);
+  return { labels, dist, centers, sums, counts, candidate: previous, previous };
+}
+
+/** Chooses k seeds by k-means++ (scikit-learn's greedy variant, 2 + ⌊ln k⌋ trials per seed); returns indices. */
+function kmeansPlusPlus(ws: Workspace, r: KmeansRegions, rng: Random): number[] {
+  const { n, d, k, pairs, ptr, engine } = ws;
+  const kern = engine.k;
+  const trials = 2 + Math.floor(Math.log(k));
+  const f = engine.f64;
+  const W = ptr.W >> 3;
+  const cumsum = new Float64Array(n);
+  const cumulate = (weighted: (i: number) => number) => {
+    let s = 0;
+    for (let i = 0; i < n; i++) cumsum[i] = s += weighted(i);
+    return s;
+  };
+  const pick = (u: number) => {
+    // First index whose cumulative sum exceeds u (zero-weight samples are never picked).
+    let lo = 0;
+    let hi = n - 1;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (cumsum[mid] > u) hi = mid;
+      else lo = mid + 1;
+    }
+    return lo;
+  };
+  const setCenter = (to: number, i: number) => {
+    const base = (ptr.X >> 3) + (i >> 1) * d * 2 + (i & 1);
+    for (let j = 0; j < d; j++) f[(to >> 3) + j] = f[base + 2 * j];
+  };
+  const indices: number[] = [];
+  const total = cumulate((i) => f[W + i]);
+  indices.push(pick(rng.random() * total));
+  f.fill(Infinity, r.dist >> 3, (r.dist >> 3) + 2 * pairs);
+  setCenter(r.candidate, indices[0]);
+  let pot = kern.kmeansClosest(ptr.X, ptr.W, pairs, d, r.candidate, r.dist, 1);
+  for (let c = 1; c < k; c++) {
+    const dist = r.dist >> 3;
+    cumulate((i) => f[W + i] * f[dist + i]);
+    let best = -1;
+    let bestPot = Infinity;
+    for (let t = 0; t < trials; t++) {
+      const i = pick(rng.random() * pot);
+      setCenter(r.candidate, i);
+      const p = kern.kmeansClosest(ptr.X, ptr.W, pairs, d, r.candidate, r.dist, 0);
+      if (p < bestPot) {
+        bestPot = p;
+        best = i;
+      }
+    }
+    indices.push(best);
+    setCenter(r.candidate, best);
+    pot = kern.kmeansClosest(ptr.X, ptr.W, pairs, d, r.candidate, r.dist, 1);
+  }
+  return indices;
+}
+
+/** Weighted Lloyd iterations from k-means++ seeds (scikit-learn's KMeans defaults: 300 iterations, tol 1e-4). */
+function kmeans(ws: Workspace, rng: Random, maxIter = 300, relTol = 1e-4): { labels: Int32Array; inertia: number } {
+  const { n, d, k, pairs, ptr, engine } = ws;
+  const r = regions(ws);
+  const seeds = kmeansPlusPlus(ws, r, rng);
+  const f = engine.f64;
+  const X = ptr.X >> 3;
+  const W = ptr.W >> 3;
+  const x = (i: number, j: number) => f[X + (i >> 1) * d * 2 + (i & 1) + 2 * j];
+  seeds.forEach((i, c) => {
+    for (let j = 0; j < d; j++) f[(r.centers >> 3) + c * d + j] = x(i, j);
+  });
+  // Tolerance relative to the data's mean per-feature variance, as scikit-learn's.
+  let varSum = 0;
+  let wSum = 0;
+  const mean = new Float64Array(d);
+  for (let i = 0; i < n; i++) {
+    wSum += f[W + i];
+    for (let j = 0; j < d; j++) mean[j] += f[W + i] * x(i, j);
+  }
+  for (let j = 0; j < d; j++) mean[j] /= wSum;
+  for (let i = 0; i < n; i++) for (let j = 0; j < d; j++) varSum += f[W + i] * (x(i, j) - mean[j]) ** 2;
+  const tol = (varSum / wSum / d) * relTol;
+
+  const labels = () => engine.i32.subarray(r.labels >> 2, (r.labels >> 2) + n);
+  let previous: Int32Array | undefined;
+  let inertia = 0;
+  const C = r.centers >> 3;
+  for (let iter = 0; iter < maxIter; iter++) {
+    f.fill(0, r.sums >> 3, (r.sums >> 3) + k * d);
+    f.fill(0, r.counts >> 3, (r.counts >> 3) + k);
+    inertia = engine.k.kmeansAssign(ptr.X, ptr.W, pairs, d, k, r.centers, r.labels, r.sums, r.counts);
+    const now = labels();
+    if (previous && now.every((v, i) => v === previous![i])) break;
+    previous = now.slice();
+    let shift = 0;
+    for (let c = 0; c < k; c++) {
+      const cnt = f[(r.counts >> 3) + c];
+      if (cnt > 0) {
+        for (let j = 0; j < d; j++) {
+          const v = f[(r.sums >> 3) + c * d + j] / cnt;
+          shift += (v - f[C + c * d + j]) ** 2;
+          f[C + c * d + j] = v;
+        }
+      } else {
+        // An empty cluster moves to a random sample of positive weight (scikit-learn moves it to a far one).
+        let i = rng.int(n);
+        for (let t = 0; t < 16 && f[W + i] === 0; t++) i = rng.int(n);
+        for (let j = 0; j < d; j++) f[C + c * d + j] = x(i, j);
+        shift = Infinity;
+      }
+    }
+    if (shift <= tol) {
+      f.fill(0, r.sums >> 3, (r.sums >> 3) + k * d);
+      f.fill(0, r.counts >> 3, (r.counts >> 3) + k);
+      inertia = engine.k.kmeansAssign(ptr.X, ptr.W, pairs, d, k, r.centers, r.labels, r.sums, r.counts);
+      break;
+    }
+  }
+  return { labels: labels().slice(), inertia };
+}
+
+function oneHot(label: (i: number) => number, n: number, k: number): Fill {
+  return (p0, p1, rv, at) => {
+    rv.fill(0, at, at + (p1 - p0) * k * 2);
+    for (let p = p0; p < p1; p++) {
+      for (let lane = 0; lane < 2; lane++) {
+        const i = 2 * p + lane;
+        const c = i < n ? label(i) : -1;
+        if (c >= 0) rv[at + ((p - p0) * k + c) * 2 + lane] = 1;
+      }
+    }
+  };
+}
+
+/** The responsibilities an initialisation method gives, as a chunked fill. */
+export function initialResponsibilities(ws: Workspace, o: ResolvedOptions, rng: Random): Fill {
+  const { n, k } = ws;
+  switch (o.initParams) {
+    case "kmeans": {
+      const { labels } = kmeans(ws, rng);
+      return oneHot((i) => labels[i], n, k);
+    }
+    case "k-means++":
+    case "random_from_data": {
+      const seeds = o.initParams === "k-means++" ? kmeansPlusPlus(ws, regions(ws), rng) : rng.choice(n, k);
+      const at = new Map(seeds.map((i, c) => [i, c]));
+      return oneHot((i) => at.get(i) ?? -1, n, k);
+    }
+    case "random": {
+      // Uniform rows normalised to 1 (scikit-learn's "random"); the same rows on every call of the fill.
+      const start = new Random(rng.nextUint32());
+      let next = start.clone();
+      let nextPair = 0;
+      return (p0, p1, rv, at) => {
+        if (p0 < nextPair) {
+          next = start.clone();
+          nextPair = 0;
+        }
+        for (let p = nextPair; p < p1; p++) {
+          for (let lane = 0; lane < 2; lane++) {
+            const i = 2 * p + lane;
+            let s = 0;
+            for (let c = 0; c < k; c++) {
+              const u = i < n ? next.random() : 1;
+              if (p >= p0) rv[at + ((p - p0) * k + c) * 2 + lane] = u;
+              s += u;
+            }
+            if (p >= p0) for (let c = 0; c < k; c++) rv[at + ((p - p0) * k + c) * 2 + lane] /= s;
+          }
+        }
+        nextPair = p1;
+      };
+    }
+  }
+}
+
+export function needsKmeansMemory(o: ResolvedOptions): boolean {
+  return o.initParams === "kmeans" || o.initParams === "k-means++";
+}

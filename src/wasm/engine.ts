@@ -1,0 +1,120 @@
+/**
+ * The only code that touches a WebAssembly instance and its memory. An Engine is one instance with its own
+ * memory; the exports take pointers and sizes only. Views are re-made after `memory.grow`, which detaches
+ * the old buffer. Engines are pooled: a fit holds one for its whole duration (so concurrent fits never share
+ * memory), per-sample methods borrow one synchronously, and an engine whose memory grew large is dropped
+ * after use instead of pooled, so one big fit does not pin its memory for the life of the page.
+ */
+import { getModule, getModuleSync, getSyncSource } from "./module.js";
+
+/** The kernels exported by assembly/index.ts (pointers are byte offsets into the engine's memory). */
+export interface Kernels {
+  memory: WebAssembly.Memory;
+  heapBase(): number;
+  scratchBytes(d: number, k: number): number;
+  pass(kind: number, X: number, W: number, p0: number, p1: number, d: number, k: number, means: number,
+    factors: number, factorStride: number, logConst: number, S: number, s2Stride: number, scratch: number): void;
+  accumulateResp(kind: number, X: number, W: number, p0: number, p1: number, d: number, k: number, shift: number,
+    rv: number, S: number, s2Stride: number, scratch: number): void;
+  estimate(kind: number, X: number, p0: number, p1: number, d: number, k: number, means: number, factors: number,
+    factorStride: number, logConst: number, logNorm: number, resp: number, labels: number, scratch: number): void;
+  cholesky(A: number, d: number, L: number): number;
+  factorFromCovariance(cov: number, d: number, F: number, work: number): number;
+  factorFromPrecision(P: number, d: number, F: number, work: number): number;
+  logConstants(kind: number, d: number, k: number, weights: number, factors: number, factorStride: number,
+    logConst: number): void;
+  mstep(type: number, d: number, k: number, S: number, regCovar: number, shift: number, means: number,
+    weights: number, cov: number, factors: number, logConst: number, work: number): number;
+  kmeansAssign(X: number, W: number, nPairs: number, d: number, k: number, centers: number, labels: number,
+    sums: number, counts: number): number;
+  kmeansClosest(X: number, W: number, nPairs: number, d: number, center: number, dist: number,
+    update: number): number;
+}
+
+const PAGE = 65536;
+/** Engines whose memory grew beyond this are not kept in the pool after use. */
+const POOL_MEMORY_LIMIT = 64 * 1024 * 1024;
+const POOL_SIZE = 2;
+
+export class Engine {
+  readonly k: Kernels;
+  private readonly base: number;
+  private f64View: Float64Array;
+  private i32View: Int32Array;
+
+  constructor(instance: WebAssembly.Instance) {
+    this.k = instance.exports as unknown as Kernels;
+    this.base = align(this.k.heapBase());
+    this.f64View = new Float64Array(this.k.memory.buffer);
+    this.i32View = new Int32Array(this.k.memory.buffer);
+  }
+
+  /** Float64 view of the whole memory (index = byte offset / 8). Re-read after every `reserve`. */
+  get f64(): Float64Array {
+    if (this.f64View.buffer !== this.k.memory.buffer) this.refresh();
+    return this.f64View;
+  }
+
+  /** Int32 view of the whole memory (index = byte offset / 4). */
+  get i32(): Int32Array {
+    if (this.i32View.buffer !== this.k.memory.buffer) this.refresh();
+    return this.i32View;
+  }
+
+  get memoryBytes(): number {
+    return this.k.memory.buffer.byteLength;
+  }
+
+  /** Lays out regions of the given byte sizes (16-byte aligned) after the heap base, growing memory to fit. */
+  layout<T extends Record<string, number>>(sizes: T): { [K in keyof T]: number } {
+    let at = this.base;
+    const out = {} as { [K in keyof T]: number };
+    for (const key of Object.keys(sizes) as (keyof T)[]) {
+      out[key] = at;
+      at = align(at + sizes[key]);
+    }
+    const need = at - this.k.memory.buffer.byteLength;
+    if (need > 0) {
+      this.k.memory.grow(Math.ceil(need / PAGE));
+      this.refresh();
+    }
+    return out;
+  }
+
+  private refresh(): void {
+    this.f64View = new Float64Array(this.k.memory.buffer);
+    this.i32View = new Int32Array(this.k.memory.buffer);
+  }
+}
+
+function align(x: number): number {
+  return (x + 15) & ~15;
+}
+
+const imports = { env: { abort: () => { throw new Error("gaussmix: WebAssembly abort"); } } };
+const pool: Engine[] = [];
+
+/** An engine for a fit, held until `releaseEngine`. */
+export async function acquireEngine(): Promise<Engine> {
+  const free = pool.pop();
+  if (free) return free;
+  const module = await getModule();
+  const instance = await WebAssembly.instantiate(module, imports);
+  return new Engine(instance);
+}
+
+/** An engine for synchronous work (per-sample methods); release it before returning to the caller. */
+export function acquireEngineSync(): Engine {
+  const free = pool.pop();
+  if (free) return free;
+  return new Engine(new WebAssembly.Instance(getModuleSync(getSyncSource()), imports));
+}
+
+export function releaseEngine(engine: Engine): void {
+  if (engine.memoryBytes <= POOL_MEMORY_LIMIT && pool.length < POOL_SIZE) pool.push(engine);
+}
+
+/** Drops every pooled engine (their memory is freed by the garbage collector). */
+export function dispose(): void {
+  pool.length = 0;
+}

@@ -1,0 +1,218 @@
+/**
+ * A fit's view of one engine: the regions of its memory (data, weights, parameters, statistics, scratch) and
+ * typed calls of the kernels on them. X and the sample weights are copied in once per fit; nothing is
+ * allocated inside the EM loop.
+ */
+import { COVARIANCE_MODELS, type CovarianceModel, tri } from "./covariance.js";
+import { type Data, writePairs, writeWeights } from "./data.js";
+import { GaussMixError } from "./errors.js";
+import type { CovarianceType } from "./types.js";
+import type { Engine } from "./wasm/engine.js";
+
+/** Parameters in engine storage order (see covariance.ts), as the fitted model keeps them. */
+export interface Params {
+  readonly weights: Float64Array; // k
+  readonly means: Float64Array; // k·d
+  readonly cov: Float64Array; // engine covariance storage
+  readonly factors: Float64Array; // engine factor storage
+}
+
+/** Pairs of samples per call of the responsibility-based accumulation during initialisation. */
+const RESP_CHUNK = 512;
+
+export class Workspace {
+  readonly model: CovarianceModel;
+  readonly pairs: number;
+  readonly ptr: {
+    X: number; W: number; weights: number; means: number; cov: number; factors: number; logConst: number;
+    stats: number; scratch: number; work: number; rv: number; aux: number;
+  };
+  /** f64 entries of the statistics block. */
+  readonly statsSize: number;
+  private readonly factorStride: number;
+  private readonly s2Stride: number;
+
+  constructor(
+    readonly engine: Engine,
+    readonly type: CovarianceType,
+    readonly n: number,
+    readonly d: number,
+    readonly k: number,
+    /** Extra bytes for the caller (k-means labels and distances). */
+    auxBytes = 0,
+  ) {
+    const model = (this.model = COVARIANCE_MODELS[type]);
+    this.pairs = (n + 1) >> 1;
+    const fs = model.factorSize(d);
+    const t = model.scatterSize(d);
+    const nFactors = model.shared ? 1 : k;
+    this.factorStride = model.shared ? 0 : fs * 8;
+    this.s2Stride = model.shared ? 0 : t * 16;
+    this.statsSize = 2 * (2 + k + k * d + nFactors * t);
+    this.ptr = engine.layout({
+      X: this.pairs * d * 16,
+      W: this.pairs * 16,
+      weights: k * 8,
+      means: k * d * 8,
+      cov: (model.shared ? 1 : k) * model.covSize(d) * 8,
+      factors: nFactors * fs * 8,
+      logConst: k * 8,
+      stats: this.statsSize * 8,
+      scratch: engine.k.scratchBytes(d, k),
+      work: 5 * d * d * 8,
+      rv: RESP_CHUNK * k * 16,
+      aux: auxBytes,
+    });
+  }
+
+  /** Copies X (validating every value) and the sample weights into the engine. */
+  load(data: Data, weights: Float64Array, name = "X"): void {
+    const f = this.engine.f64;
+    writePairs(data, f, this.ptr.X >> 3, name);
+    writeWeights(weights, f, this.ptr.W >> 3);
+  }
+
+  writeParams(p: Params): void {
+    const f = this.engine.f64;
+    f.set(p.weights, this.ptr.weights >> 3);
+    f.set(p.means, this.ptr.means >> 3);
+    f.set(p.cov, this.ptr.cov >> 3);
+    f.set(p.factors, this.ptr.factors >> 3);
+    this.updateLogConstants();
+  }
+
+  readParams(): Params {
+    const f = this.engine.f64;
+    const get = (at: number, len: number) => f.slice(at >> 3, (at >> 3) + len);
+    const m = this.model;
+    const nBlocks = m.shared ? 1 : this.k;
+    return {
+      weights: get(this.ptr.weights, this.k),
+      means: get(this.ptr.means, this.k * this.d),
+      cov: get(this.ptr.cov, nBlocks * m.covSize(this.d)),
+      factors: get(this.ptr.factors, nBlocks * m.factorSize(this.d)),
+    };
+  }
+
+  /** Recomputes log w_c − d/2·log 2π + log det U_c after weights or factors changed. */
+  updateLogConstants(): void {
+    const { ptr, d, k } = this;
+    this.engine.k.logConstants(this.model.kind, d, k, ptr.weights, ptr.factors, this.factorStride, ptr.logConst);
+  }
+
+  private zeroStats(): void {
+    const at = this.ptr.stats >> 3;
+    this.engine.f64.fill(0, at, at + this.statsSize);
+  }
+
+  /** Sums the two lanes of stats entry `i`. */
+  stat(i: number): number {
+    const f = this.engine.f64;
+    const at = (this.ptr.stats >> 3) + 2 * i;
+    return f[at] + f[at + 1];
+  }
+
+  /** One EM pass (E-step and statistics) over all samples; returns the weighted mean log-likelihood. */
+  pass(): number {
+    const { ptr, d, k } = this;
+    this.zeroStats();
+    this.engine.k.pass(this.model.kind, ptr.X, ptr.W, 0, this.pairs, d, k, ptr.means, ptr.factors,
+      this.factorStride, ptr.logConst, ptr.stats, this.s2Stride, ptr.scratch);
+    return this.stat(0) / this.stat(1);
+  }
+
+  /**
+   * Statistics from responsibilities given chunk by chunk (initialisation): `fill(p0, p1, rv, at)` writes
+   * rv[at + ((p − p0)·k + c)·2 + lane] = r for the pairs [p0, p1); the sample weights are applied here.
+   * Taken around `shift` (k·d f64 at ptr.means).
+   */
+  statsFromResp(fill: (p0: number, p1: number, rv: Float64Array, at: number) => void): void {
+    const { ptr, d, k } = this;
+    this.zeroStats();
+    for (let p0 = 0; p0 < this.pairs; p0 += RESP_CHUNK) {
+      const p1 = Math.min(this.pairs, p0 + RESP_CHUNK);
+      const f = this.engine.f64;
+      const rv = ptr.rv >> 3;
+      fill(p0, p1, f, rv);
+      const w = ptr.W >> 3;
+      for (let p = p0; p < p1; p++) {
+        for (let c = 0; c < k; c++) {
+          const at = rv + ((p - p0) * k + c) * 2;
+          f[at] *= f[w + 2 * p];
+          f[at + 1] *= f[w + 2 * p + 1];
+        }
+      }
+      this.engine.k.accumulateResp(this.model.kind, ptr.X, ptr.W, p0, p1, d, k, ptr.means, ptr.rv, ptr.stats,
+        this.s2Stride, ptr.scratch);
+    }
+  }
+
+  /** The M-step from the statistics; throws the ill-defined-covariance error on failure. */
+  mstep(regCovar: number): void {
+    const { ptr, d, k } = this;
+    const status = this.engine.k.mstep(this.model.mstepType, d, k, ptr.stats, regCovar, ptr.means, ptr.means,
+      ptr.weights, ptr.cov, ptr.factors, ptr.logConst, ptr.work);
+    if (status >= 0) throw illDefined(this.type, status, k, regCovar);
+  }
+
+  /** Sets the factors from precision matrices (full/tied) or vectors (diag/spherical). */
+  setPrecisions(precisions: Float64Array[], name = "precisionsInit"): void {
+    const { ptr, d } = this;
+    const f = this.engine.f64;
+    const fs = this.model.factorSize(d);
+    precisions.forEach((p, c) => {
+      const out = (ptr.factors >> 3) + c * fs;
+      if (this.model.kind === 0) {
+        if (!isSymmetric(p, d)) {
+          throw new GaussMixError("INVALID_INIT", `${name}${this.model.shared ? "" : `[${c}]`} is not symmetric`);
+        }
+        // work region: P (d·d), then the factor (≤ d·d), then the kernel's own 2·d·d.
+        const P = ptr.work;
+        const F = P + d * d * 8;
+        f.set(p, P >> 3);
+        if (!this.engine.k.factorFromPrecision(P, d, F, F + d * d * 8)) {
+          throw new GaussMixError("INVALID_INIT", `${name}${this.model.shared ? "" : `[${c}]`} is not positive definite`);
+        }
+        f.copyWithin(out, F >> 3, (F >> 3) + tri(d));
+      } else {
+        for (let j = 0; j < d; j++) {
+          const v = p[j];
+          if (!(Number.isFinite(v) && v > 0)) {
+            throw new GaussMixError("INVALID_INIT", `${name}${`[${c}]`}${d > 1 && this.type === "diag" ? `[${j}]` : ""} is ${v}; precisions must be finite and > 0`);
+          }
+          f[out + j] = Math.sqrt(v);
+        }
+      }
+    });
+  }
+
+  /** Per-sample labels (argmax of the weighted log-probabilities) with the current parameters. */
+  labels(out: number): void {
+    const { ptr, d, k } = this;
+    this.engine.k.estimate(this.model.kind, ptr.X, 0, this.pairs, d, k, ptr.means, ptr.factors, this.factorStride,
+      ptr.logConst, 0, 0, out, ptr.scratch);
+  }
+}
+
+/** scikit-learn's `allclose(P, Pᵀ)`. */
+function isSymmetric(p: Float64Array, d: number): boolean {
+  for (let i = 0; i < d; i++) {
+    for (let j = i + 1; j < d; j++) {
+      const a = p[i * d + j];
+      const b = p[j * d + i];
+      if (!Number.isFinite(a) || !(Math.abs(a - b) <= 1e-8 + 1e-5 * Math.abs(b))) return false;
+    }
+  }
+  for (let i = 0; i < d; i++) if (!Number.isFinite(p[i * d + i])) return false;
+  return true;
+}
+
+export function illDefined(type: CovarianceType, component: number, k: number, regCovar: number): GaussMixError {
+  const which = component >= k ? "the tied covariance" : `component ${component}`;
+  return new GaussMixError(
+    "ILL_DEFINED_COVARIANCE",
+    `Fitting the mixture model failed because ${which} has an ill-defined empirical covariance ` +
+      `(${type}, regCovar ${regCovar}; for instance caused by singleton or collapsed samples). ` +
+      "Try to decrease the number of components, increase regCovar, or scale the input data.",
+  );
+}
