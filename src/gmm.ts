@@ -6,7 +6,7 @@
 import { COVARIANCE_MODELS } from "./covariance.js";
 import { describe, sampleWeights } from "./data.js";
 import { GaussMixError } from "./errors.js";
-import { initialResponsibilities, kmeansAuxBytes, needsKmeansMemory } from "./init.js";
+import { type Fill, initialResponsibilities, kmeansAuxBytes, needsKmeansMemory } from "./init.js";
 import { FittedGaussianMixture } from "./model.js";
 import { checkMeansInit, resolveOptions, type ResolvedOptions } from "./options.js";
 import { Random } from "./rng.js";
@@ -16,6 +16,8 @@ import { type Params, Workspace } from "./workspace.js";
 
 /** Yield to the event loop at most this often when an AbortSignal is given, so it can fire. */
 const YIELD_MS = 50;
+/** k-means runs compared by the likelihood of the mixture they start (see `initialize`). */
+const KMEANS_CANDIDATES = 3;
 
 export class GaussianMixture {
   /** The validated options, defaults filled in. */
@@ -163,32 +165,62 @@ function initialize(
   meansInit: Float64Array | undefined,
   precisions: Float64Array[] | undefined,
 ): void {
-  const { d, k } = ws;
   const f = () => ws.engine.f64;
   if (!(o.weightsInit && meansInit && precisions)) {
-    const fill = initialResponsibilities(ws, o, rng);
-    // Statistics are taken around a shift: first the weighted data mean, then the means this gives, so that
-    // clusters far from the overall mean lose no precision.
-    const mean = new Float64Array(d);
-    let v = 0;
-    const X = ws.ptr.X >> 3;
-    for (let i = 0; i < ws.n; i++) {
-      const w = weights[i];
-      v += w;
-      for (let j = 0; j < d; j++) mean[j] += w * f()[X + (i >> 1) * d * 2 + (i & 1) + 2 * j];
+    // k-means is run from several seedings and the labelling whose first mixture explains the data best (the
+    // highest likelihood after one M-step) is kept: k-means often has a few local optima, and the mixture's
+    // likelihood, not the k-means inertia, is what the fit is judged by.
+    const candidates = o.initParams === "kmeans" ? KMEANS_CANDIDATES : 1;
+    let best: { fill: Fill; lb: number } | undefined;
+    let firstError: unknown;
+    for (let r = 0; r < candidates; r++) {
+      const fill = initialResponsibilities(ws, o, rng);
+      if (candidates === 1) {
+        paramsFromResponsibilities(ws, fill, o.regCovar, weights);
+        break;
+      }
+      try {
+        paramsFromResponsibilities(ws, fill, o.regCovar, weights);
+      } catch (e) {
+        firstError ??= e;
+        continue;
+      }
+      const lb = ws.pass();
+      if (!best || lb > best.lb) best = { fill, lb };
     }
-    for (let c = 0; c < k; c++) for (let j = 0; j < d; j++) f()[(ws.ptr.means >> 3) + c * d + j] = mean[j] / v;
-    for (let round = 0; round < 2; round++) {
-      ws.statsFromResp(fill);
-      ws.mstep(o.regCovar);
+    if (candidates > 1) {
+      if (!best) throw firstError;
+      paramsFromResponsibilities(ws, best.fill, o.regCovar, weights);
     }
-    // scikit-learn's initial weights are nk / nSamples (not renormalised after adding 10·eps).
-    const V = ws.stat(1);
-    for (let c = 0; c < k; c++) f()[(ws.ptr.weights >> 3) + c] = (ws.stat(2 + c) + 10 * 2.220446049250313e-16) / V;
   }
   if (o.weightsInit) f().set(o.weightsInit, ws.ptr.weights >> 3);
   if (meansInit) f().set(meansInit, ws.ptr.means >> 3);
   if (precisions) ws.setPrecisions(precisions);
+  ws.updateLogConstants();
+}
+
+/** Weights, means, covariances and factors from responsibilities by one M-step (scikit-learn's `_initialize`). */
+function paramsFromResponsibilities(ws: Workspace, fill: Fill, regCovar: number, weights: Float64Array): void {
+  const { d, k } = ws;
+  const f = () => ws.engine.f64;
+  // Statistics are taken around a shift: first the weighted data mean, then the means this gives, so that
+  // clusters far from the overall mean lose no precision.
+  const mean = new Float64Array(d);
+  let v = 0;
+  const X = ws.ptr.X >> 3;
+  for (let i = 0; i < ws.n; i++) {
+    const w = weights[i];
+    v += w;
+    for (let j = 0; j < d; j++) mean[j] += w * f()[X + (i >> 1) * d * 2 + (i & 1) + 2 * j];
+  }
+  for (let c = 0; c < k; c++) for (let j = 0; j < d; j++) f()[(ws.ptr.means >> 3) + c * d + j] = mean[j] / v;
+  for (let round = 0; round < 2; round++) {
+    ws.statsFromResp(fill);
+    ws.mstep(regCovar);
+  }
+  // scikit-learn's initial weights are nk / nSamples (not renormalised after adding 10·eps).
+  const V = ws.stat(1);
+  for (let c = 0; c < k; c++) f()[(ws.ptr.weights >> 3) + c] = (ws.stat(2 + c) + 10 * 2.220446049250313e-16) / V;
   ws.updateLogConstants();
 }
 

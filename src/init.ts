@@ -7,7 +7,8 @@ import type { ResolvedOptions } from "./options.js";
 import { Random } from "./rng.js";
 import type { Workspace } from "./workspace.js";
 
-type Fill = (p0: number, p1: number, rv: Float64Array, at: number) => void;
+/** Writes the responsibilities of the pairs [p0, p1) at rv[at + ((p − p0)·k + c)·2 + lane]. */
+export type Fill = (p0: number, p1: number, rv: Float64Array, at: number) => void;
 
 /** Bytes of the workspace's aux region that k-means needs. */
 export function kmeansAuxBytes(n: number, d: number, k: number): number {
