@@ -27,12 +27,21 @@ export function heapBase(): usize {
 
 /** Bytes of scratch memory the pass and estimate kernels need. */
 export function scratchBytes(d: i32, k: i32): i32 {
-  const t = (d * (d + 1)) >> 1;
-  return (BLOCK * k + 3 * d + t + 2) << 4;
+  return (BLOCK * k + 2 * BLOCK * padded(d) + d + 8) << 4;
+}
+
+/** d rounded up to even: the 2x2 register tiles read one zero feature past an odd d. */
+@inline function padded(d: i32): i32 {
+  return (d + 1) & ~1;
 }
 
 @inline function tri(d: i32): i32 {
   return (d * (d + 1)) >> 1;
+}
+
+/** Index of (i, j), i <= j, in a packed upper triangle of a d x d matrix (row-major). */
+@inline function upper(i: i32, j: i32, d: i32): i32 {
+  return i * d - ((i * (i - 1)) >> 1) + j - i;
 }
 
 @inline function sumLanes(v: v128): f64 {
@@ -55,127 +64,266 @@ export function scratchBytes(d: i32, k: i32): i32 {
   store<f64>(p + (<usize>i << 3), v);
 }
 
+@inline function splat(p: usize, i: i32): v128 {
+  return v128.load64_splat(p + (<usize>i << 3));
+}
+
+@inline function madd(acc: v128, a: v128, b: v128): v128 {
+  return f64x2.add(acc, f64x2.mul(a, b));
+}
+
+/** 2^(j/32), j = 0..31, for the table-driven exp below. */
+const EXP2_TABLE: StaticArray<f64> = [
+  1.0, 1.0218971486541166, 1.0442737824274138, 1.0671404006768237,
+  1.0905077326652577, 1.1143867425958924, 1.1387886347566916, 1.1637248587775775,
+  1.189207115002721, 1.215247359980469, 1.241857812073484, 1.2690509571917332,
+  1.2968395546510096, 1.3252366431597413, 1.3542555469368927, 1.383909881963832,
+  1.4142135623730951, 1.4451808069770467, 1.4768261459394993, 1.5091644275934228,
+  1.5422108254079407, 1.5759808451078865, 1.6104903319492543, 1.645755478153965,
+  1.681792830507429, 1.718619298122478, 1.7562521603732995, 1.7947090750031072,
+  1.8340080864093424, 1.8741676341103, 1.9152065613971474, 1.9571441241754002,
+];
+
+/**
+ * exp of two lanes, x <= 0 (the arguments of log-sum-exp), after Tang's table method: x = (32m + j) ln2/32 + r
+ * with |r| <= ln2/64, exp(x) = 2^m * 2^(j/32) * p(r), p the Taylor polynomial of degree 6 (truncation error
+ * < 4e-18). exp(0) is exactly 1; results below 2^-1022 (x < -708) are flushed to 0, -Infinity gives 0 and
+ * NaN stays NaN.
+ */
+@inline function expv(x: v128): v128 {
+  const xc = f64x2.max(x, f64x2.splat(-708.0));
+  const n = f64x2.nearest(f64x2.mul(xc, f64x2.splat(46.16624130844683))); // 32 / ln 2
+  const r = f64x2.sub(
+    f64x2.sub(xc, f64x2.mul(n, f64x2.splat(0.02166084938653512))), // ln2/32, high part (32 bits: n·hi is exact)
+    f64x2.mul(n, f64x2.splat(5.9631716539705866e-12)), // ln2/32 - hi
+  );
+  let p = f64x2.splat(1.3888888888888889e-3); // 1/6!
+  p = madd(f64x2.splat(8.333333333333333e-3), p, r); // 1/5!
+  p = madd(f64x2.splat(4.1666666666666664e-2), p, r); // 1/4!
+  p = madd(f64x2.splat(1.6666666666666666e-1), p, r); // 1/3!
+  p = madd(f64x2.splat(0.5), p, r);
+  p = madd(f64x2.splat(1.0), p, r);
+  p = madd(f64x2.splat(1.0), p, r);
+  const ni = i32x4.trunc_sat_f64x2_s_zero(n);
+  const tbl = changetype<usize>(EXP2_TABLE);
+  const t = f64x2(
+    load<f64>(tbl + (<usize>(i32x4.extract_lane(ni, 0) & 31) << 3)),
+    load<f64>(tbl + (<usize>(i32x4.extract_lane(ni, 1) & 31) << 3)),
+  );
+  const m = i32x4.shr_s(ni, 5);
+  const e = i64x2.shl(i64x2.add(i64x2.extend_low_i32x4_s(m), i64x2.splat(1023)), 52);
+  return v128.andnot(f64x2.mul(f64x2.mul(p, t), e), f64x2.lt(x, f64x2.splat(-708.0)));
+}
+
 // ---------------------------------------------------------------------------------------------------------
 // Densities: lp[p][c] = logConst_c - ||F_c (x_p - mu_c)||^2 / 2 for the pairs [b, e) of a block.
+// Full/tied use 2x2 register tiles (two pairs x two rows of F), so each load feeds two multiply-adds.
 
 function densities(
   isTri: bool, X: usize, b: i32, e: i32, d: i32, k: i32,
-  means: usize, factors: usize, factorStride: usize, logConst: usize, lp: usize, diff: usize,
+  means: usize, factors: usize, factorStride: usize, logConst: usize, lp: usize, D: usize,
 ): void {
   const half = f64x2.splat(0.5);
+  const nb = e - b;
+  const dp = padded(d);
   for (let c = 0; c < k; c++) {
     const mu = means + (<usize>(c * d) << 3);
     const f = factors + <usize>c * factorStride;
-    const lc = v128.load64_splat(logConst + (<usize>c << 3));
-    for (let p = b; p < e; p++) {
-      const xb = X + (<usize>(p * d) << 4);
-      let sq = f64x2.splat(0);
-      if (isTri) {
-        for (let i = 0; i < d; i++) {
-          st(diff, i, f64x2.sub(ld(xb, i), v128.load64_splat(mu + (<usize>i << 3))));
-        }
-        let row = f;
-        for (let j = 0; j < d; j++) {
-          let acc = f64x2.splat(0);
-          for (let i = 0; i <= j; i++) {
-            acc = f64x2.add(acc, f64x2.mul(ld(diff, i), v128.load64_splat(row + (<usize>i << 3))));
-          }
-          sq = f64x2.add(sq, f64x2.mul(acc, acc));
-          row += <usize>(j + 1) << 3;
-        }
-      } else {
-        for (let j = 0; j < d; j++) {
-          const y = f64x2.mul(
-            f64x2.sub(ld(xb, j), v128.load64_splat(mu + (<usize>j << 3))),
-            v128.load64_splat(f + (<usize>j << 3)),
-          );
-          sq = f64x2.add(sq, f64x2.mul(y, y));
-        }
+    const lc = splat(logConst, c);
+    if (isTri) {
+      for (let p = 0; p < nb; p++) {
+        const xb = X + (<usize>((b + p) * d) << 4);
+        const dr = D + (<usize>(p * dp) << 4);
+        for (let i = 0; i < d; i++) st(dr, i, f64x2.sub(ld(xb, i), splat(mu, i)));
       }
-      st(lp, (p - b) * k + c, f64x2.sub(lc, f64x2.mul(half, sq)));
+      for (let q = 0; q < nb; q += 2) {
+        // Pairs q and q + 1 (q + 1 may be past the block: computed from stale scratch, never stored).
+        const d0 = D + (<usize>(q * dp) << 4);
+        const d1 = d0 + (<usize>dp << 4);
+        let sq0 = f64x2.splat(0);
+        let sq1 = f64x2.splat(0);
+        let row = f;
+        let j = 0;
+        for (; j + 1 < d; j += 2) {
+          const row1 = row + (<usize>(j + 1) << 3);
+          let a00 = f64x2.splat(0);
+          let a01 = f64x2.splat(0);
+          let a10 = f64x2.splat(0);
+          let a11 = f64x2.splat(0);
+          for (let i = 0; i <= j; i++) {
+            const fa = splat(row, i);
+            const fb = splat(row1, i);
+            const x0 = ld(d0, i);
+            const x1 = ld(d1, i);
+            a00 = madd(a00, x0, fa);
+            a01 = madd(a01, x0, fb);
+            a10 = madd(a10, x1, fa);
+            a11 = madd(a11, x1, fb);
+          }
+          const fl = splat(row1, j + 1);
+          a01 = madd(a01, ld(d0, j + 1), fl);
+          a11 = madd(a11, ld(d1, j + 1), fl);
+          sq0 = madd(madd(sq0, a00, a00), a01, a01);
+          sq1 = madd(madd(sq1, a10, a10), a11, a11);
+          row = row1 + (<usize>(j + 2) << 3);
+        }
+        if (j < d) {
+          let a0 = f64x2.splat(0);
+          let a1 = f64x2.splat(0);
+          for (let i = 0; i <= j; i++) {
+            const fa = splat(row, i);
+            a0 = madd(a0, ld(d0, i), fa);
+            a1 = madd(a1, ld(d1, i), fa);
+          }
+          sq0 = madd(sq0, a0, a0);
+          sq1 = madd(sq1, a1, a1);
+        }
+        st(lp, q * k + c, f64x2.sub(lc, f64x2.mul(half, sq0)));
+        if (q + 1 < nb) st(lp, (q + 1) * k + c, f64x2.sub(lc, f64x2.mul(half, sq1)));
+      }
+    } else {
+      for (let p = 0; p < nb; p++) {
+        const xb = X + (<usize>((b + p) * d) << 4);
+        let sq = f64x2.splat(0);
+        for (let j = 0; j < d; j++) {
+          const y = f64x2.mul(f64x2.sub(ld(xb, j), splat(mu, j)), splat(f, j));
+          sq = madd(sq, y, y);
+        }
+        st(lp, p * k + c, f64x2.sub(lc, f64x2.mul(half, sq)));
+      }
     }
   }
 }
 
 /**
- * Log-sum-exp of one row of k log-probabilities (two lanes): turns the row into responsibilities in place
- * and returns log p(x) per lane. A row that is -Infinity everywhere (a point no component can explain
- * in floating point) gives -Infinity and responsibilities of NaN, which the caller reports.
+ * Log-sum-exp of one row of k log-probabilities (two lanes): turns the row into responsibilities times w
+ * in place and returns log p(x) per lane. A row that is -Infinity everywhere (a point no component can
+ * explain in floating point) gives NaN, which the caller reports.
  */
-@inline function normalizeRow(row: usize, k: i32): v128 {
+@inline function normalizeRow(row: usize, k: i32, w: v128): v128 {
   let mx = ld(row, 0);
   for (let c = 1; c < k; c++) mx = f64x2.max(mx, ld(row, c));
-  const m0 = f64x2.extract_lane(mx, 0);
-  const m1 = f64x2.extract_lane(mx, 1);
-  let s0: f64 = 0;
-  let s1: f64 = 0;
+  let s = f64x2.splat(0);
+  const cutoff = f64x2.splat(-708.0);
   for (let c = 0; c < k; c++) {
-    const v = ld(row, c);
-    const e0 = Math.exp(f64x2.extract_lane(v, 0) - m0);
-    const e1 = Math.exp(f64x2.extract_lane(v, 1) - m1);
-    s0 += e0;
-    s1 += e1;
-    st(row, c, f64x2(e0, e1));
+    const t = f64x2.sub(ld(row, c), mx);
+    // Far components (both lanes below the flush threshold) skip the polynomial.
+    let e = f64x2.splat(0);
+    if (v128.any_true(f64x2.ge(t, cutoff)) || v128.any_true(f64x2.ne(t, t))) e = expv(t);
+    s = f64x2.add(s, e);
+    st(row, c, e);
   }
-  const inv = f64x2(1.0 / s0, 1.0 / s1);
-  for (let c = 0; c < k; c++) st(row, c, f64x2.mul(ld(row, c), inv));
-  return f64x2(m0 + Math.log(s0), m1 + Math.log(s1));
+  const scale = f64x2.div(w, s);
+  for (let c = 0; c < k; c++) st(row, c, f64x2.mul(ld(row, c), scale));
+  return f64x2.add(mx, f64x2(Math.log(f64x2.extract_lane(s, 0)), Math.log(f64x2.extract_lane(s, 1))));
 }
 
 // ---------------------------------------------------------------------------------------------------------
 // Accumulation of the sufficient statistics of one block from weighted responsibilities rv[p][c] = v_p r_pc.
+// Block sums are added to the totals: the two-level sum keeps rounding error small for large n.
 
 function accumulate(
   isTri: bool, X: usize, b: i32, e: i32, d: i32, k: i32, shift: usize, rv: usize,
   S: usize, s2Stride: usize, scratch: usize,
 ): void {
-  const t = isTri ? tri(d) : d;
-  const diff = scratch;
-  const a1 = diff + (<usize>d << 4);
-  const a2 = a1 + (<usize>d << 4);
+  const nb = e - b;
+  const dp = padded(d);
+  const D = scratch;
+  const RD = D + (<usize>(BLOCK * dp) << 4);
   const N = S + 32;
   const S1 = N + (<usize>k << 4);
   const S2 = S1 + (<usize>(k * d) << 4);
   const zero = f64x2.splat(0);
   for (let c = 0; c < k; c++) {
     const s = shift + (<usize>(c * d) << 3);
-    for (let i = 0; i < d; i++) st(a1, i, zero);
-    for (let i = 0; i < t; i++) st(a2, i, zero);
+    const s1c = S1 + (<usize>(c * d) << 4);
+    const s2c = S2 + <usize>c * s2Stride;
     let an = zero;
-    for (let p = b; p < e; p++) {
-      const r = ld(rv, (p - b) * k + c);
-      if (f64x2.extract_lane(r, 0) == 0 && f64x2.extract_lane(r, 1) == 0) continue;
-      an = f64x2.add(an, r);
-      const xb = X + (<usize>(p * d) << 4);
-      if (isTri) {
+    for (let p = 0; p < nb; p++) an = f64x2.add(an, ld(rv, p * k + c));
+    st(N, c, f64x2.add(ld(N, c), an));
+    if (isTri) {
+      // D = x - s and RD = r (x - s) per pair; S1 += sum RD; S2 += RD^T D by 2x2 tiles of the upper triangle.
+      // Pairs whose responsibilities are exactly 0 in both lanes (far components) are left out.
+      let m = 0;
+      for (let p = 0; p < nb; p++) {
+        const r = ld(rv, p * k + c);
+        if (f64x2.extract_lane(r, 0) == 0 && f64x2.extract_lane(r, 1) == 0) continue;
+        const xb = X + (<usize>((b + p) * d) << 4);
+        const dr = D + (<usize>(m * dp) << 4);
+        const rr = RD + (<usize>(m * dp) << 4);
         for (let i = 0; i < d; i++) {
-          const df = f64x2.sub(ld(xb, i), v128.load64_splat(s + (<usize>i << 3)));
-          st(diff, i, df);
-          st(a1, i, f64x2.add(ld(a1, i), f64x2.mul(r, df)));
+          const df = f64x2.sub(ld(xb, i), splat(s, i));
+          st(dr, i, df);
+          st(rr, i, f64x2.mul(r, df));
         }
-        let idx = 0;
-        for (let i = 0; i < d; i++) {
-          const rd = f64x2.mul(r, ld(diff, i));
-          for (let j = i; j < d; j++) {
-            st(a2, idx, f64x2.add(ld(a2, idx), f64x2.mul(rd, ld(diff, j))));
-            idx++;
+        if (dp != d) {
+          st(dr, d, zero);
+          st(rr, d, zero);
+        }
+        m++;
+      }
+      if (m == 0) continue;
+      for (let i = 0; i < d; i++) {
+        let a = zero;
+        for (let p = 0; p < m; p++) a = f64x2.add(a, ld(RD + (<usize>(p * dp) << 4), i));
+        st(s1c, i, f64x2.add(ld(s1c, i), a));
+      }
+      for (let i = 0; i < d; i += 2) {
+        for (let j = i; j < d; j += 2) {
+          let a00 = zero;
+          let a01 = zero;
+          let a10 = zero;
+          let a11 = zero;
+          let rr = RD;
+          let dr = D;
+          for (let p = 0; p < m; p++) {
+            const r0 = ld(rr, i);
+            const r1 = ld(rr, i + 1);
+            const x0 = ld(dr, j);
+            const x1 = ld(dr, j + 1);
+            a00 = madd(a00, r0, x0);
+            a01 = madd(a01, r0, x1);
+            a10 = madd(a10, r1, x0);
+            a11 = madd(a11, r1, x1);
+            rr += <usize>dp << 4;
+            dr += <usize>dp << 4;
+          }
+          // (i, j) and its neighbours; tiles on the diagonal skip (i + 1, i), the padding feature is skipped.
+          let idx = upper(i, j, d);
+          st(s2c, idx, f64x2.add(ld(s2c, idx), a00));
+          if (j + 1 < d) {
+            st(s2c, idx + 1, f64x2.add(ld(s2c, idx + 1), a01));
+            idx = upper(i + 1, j + 1, d);
+            st(s2c, idx, f64x2.add(ld(s2c, idx), a11));
+          }
+          if (j > i && i + 1 < d) {
+            idx = upper(i + 1, j, d);
+            st(s2c, idx, f64x2.add(ld(s2c, idx), a10));
           }
         }
-      } else {
-        for (let i = 0; i < d; i++) {
-          const df = f64x2.sub(ld(xb, i), v128.load64_splat(s + (<usize>i << 3)));
+      }
+    } else {
+      // Per-feature sums of the block in scratch (D: S1, RD: S2), added to the totals at the end.
+      for (let j = 0; j < d; j++) {
+        st(D, j, zero);
+        st(RD, j, zero);
+      }
+      for (let p = 0; p < nb; p++) {
+        const r = ld(rv, p * k + c);
+        if (f64x2.extract_lane(r, 0) == 0 && f64x2.extract_lane(r, 1) == 0) continue;
+        const xb = X + (<usize>((b + p) * d) << 4);
+        for (let j = 0; j < d; j++) {
+          const df = f64x2.sub(ld(xb, j), splat(s, j));
           const rd = f64x2.mul(r, df);
-          st(a1, i, f64x2.add(ld(a1, i), rd));
-          st(a2, i, f64x2.add(ld(a2, i), f64x2.mul(rd, df)));
+          st(D, j, f64x2.add(ld(D, j), rd));
+          st(RD, j, madd(ld(RD, j), rd, df));
         }
       }
+      for (let j = 0; j < d; j++) {
+        st(s1c, j, f64x2.add(ld(s1c, j), ld(D, j)));
+        st(s2c, j, f64x2.add(ld(s2c, j), ld(RD, j)));
+      }
     }
-    // Block sums are added to the totals: a two-level sum keeps rounding error small for large n.
-    st(N, c, f64x2.add(ld(N, c), an));
-    const s1c = S1 + (<usize>(c * d) << 4);
-    for (let i = 0; i < d; i++) st(s1c, i, f64x2.add(ld(s1c, i), ld(a1, i)));
-    const s2c = S2 + <usize>c * s2Stride;
-    for (let i = 0; i < t; i++) st(s2c, i, f64x2.add(ld(s2c, i), ld(a2, i)));
   }
 }
 
@@ -201,10 +349,10 @@ export function pass(
     for (let p = b; p < e; p++) {
       const row = lp + (<usize>((p - b) * k) << 4);
       const w = ld(W, p);
-      const ln = normalizeRow(row, k);
-      lb = f64x2.add(lb, f64x2.mul(w, ln));
+      const ln = normalizeRow(row, k, w);
+      // A zero weight (the padding lane) contributes nothing, even where its log-density is not finite.
+      lb = f64x2.add(lb, v128.and(f64x2.mul(w, ln), f64x2.ne(w, f64x2.splat(0))));
       vb = f64x2.add(vb, w);
-      for (let c = 0; c < k; c++) st(row, c, f64x2.mul(ld(row, c), w));
     }
     L = f64x2.add(L, lb);
     V = f64x2.add(V, vb);
@@ -263,7 +411,7 @@ export function estimate(
         store<i32>(labels + (<usize>i0 << 2), c0);
         store<i32>(labels + (<usize>(i0 + 1) << 2), c1);
       }
-      const ln = normalizeRow(row, k);
+      const ln = normalizeRow(row, k, f64x2.splat(1.0));
       if (logNorm) {
         stf(logNorm, i0, f64x2.extract_lane(ln, 0));
         stf(logNorm, i0 + 1, f64x2.extract_lane(ln, 1));
