@@ -5,5 +5,7 @@ export default defineConfig({
     include: ["test/**/*.test.ts"],
     testTimeout: 60_000,
     hookTimeout: 120_000,
+    // The memory tests measure the heap after a forced collection.
+    execArgv: ["--expose-gc"],
   },
 });

@@ -146,8 +146,10 @@ function kmeans(ws: Workspace, rng: Random, maxIter = 300, relTol = 1e-4): { lab
         // An empty cluster moves to a random sample of positive weight (scikit-learn moves it to a far one).
         let i = rng.int(n);
         for (let t = 0; t < 16 && f[W + i] === 0; t++) i = rng.int(n);
-        for (let j = 0; j < d; j++) f[C + c * d + j] = x(i, j);
-        shift = Infinity;
+        for (let j = 0; j < d; j++) {
+          shift += (x(i, j) - f[C + c * d + j]) ** 2;
+          f[C + c * d + j] = x(i, j);
+        }
       }
     }
     if (shift <= tol) {

@@ -56,8 +56,23 @@ function nonNegative(name: string, v: unknown): number {
 }
 
 /** Validates the constructor options (shapes that depend on the data are checked at fit time). */
+const KNOWN: ReadonlySet<string> = new Set([
+  "nComponents", "covarianceType", "tol", "regCovar", "maxIter", "nInit", "initParams", "weightsInit", "meansInit",
+  "precisionsInit", "randomState", "warmStart", "onIteration", "signal", "threads",
+]);
+
+/** scikit-learn's snake_case names, for the error of an unknown option. */
+function suggestion(key: string): string {
+  const camel = key.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase());
+  const hit = [...KNOWN].find((k) => k.toLowerCase() === camel.toLowerCase());
+  return hit ? `; did you mean ${hit}?` : `; known options: ${[...KNOWN].join(", ")}`;
+}
+
 export function resolveOptions(o: GaussianMixtureOptions = {}): ResolvedOptions {
   if (typeof o !== "object" || o === null) throw bad("options", "an object", o);
+  for (const key of Object.keys(o)) {
+    if (!KNOWN.has(key)) throw new GaussMixError("INVALID_OPTION", `unknown option "${key}"${suggestion(key)}`);
+  }
   const nComponents = positiveInt("nComponents", o.nComponents ?? DEFAULTS.nComponents);
   const covarianceType = o.covarianceType ?? DEFAULTS.covarianceType;
   if (!Object.prototype.hasOwnProperty.call(COVARIANCE_MODELS, covarianceType)) {

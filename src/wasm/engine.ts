@@ -118,3 +118,8 @@ export function releaseEngine(engine: Engine): void {
 export function dispose(): void {
   pool.length = 0;
 }
+
+/** @internal For tests and diagnostics: how many engines are pooled and their memory in bytes. */
+export function engineStats(): { pooled: number; bytes: number[] } {
+  return { pooled: pool.length, bytes: pool.map((e) => e.memoryBytes) };
+}
