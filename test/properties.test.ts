@@ -55,7 +55,7 @@ describe("properties", () => {
 
   it("translating X translates the means and leaves the covariances", async () => {
     await fc.assert(fc.asyncProperty(problem, fc.double({ min: -1e3, max: 1e3, noNaN: true }), async ({ X, options }, t) => {
-      const shift = (r: number[]) => r.map((v, j) => v + t * (j + 1));
+      const shift = (r: readonly number[]) => r.map((v, j) => v + t * (j + 1));
       const a = await new GaussianMixture(options).fit(X);
       const b = await new GaussianMixture({ ...options, meansInit: (options.meansInit as number[][]).map(shift) }).fit(X.map(shift));
       expect(maxRelError(b.means, a.means.map(shift), 1e3)).toBeLessThan(1e-9);

@@ -1,7 +1,7 @@
 // Resources and state: memory stays flat over many fits, a large fit does not pin its memory, concurrent fits
 // never see each other's data, seeds give bit-identical models, and JSON round-trips exactly.
 import { describe, expect, it } from "vitest";
-import { type CovarianceType, FittedGaussianMixture, GaussianMixture } from "../src/index.js";
+import { type CovarianceType, FittedGaussianMixture, GaussianMixture, type ModelJSON } from "../src/index.js";
 import { Random } from "../src/rng.js";
 import { engineStats } from "../src/wasm/engine.js";
 
@@ -52,7 +52,7 @@ describe("concurrency", () => {
     const sets = [blobs(300, 2), blobs(301, 3, 100), blobs(150, 1, -50), blobs(500, 4, 7)];
     const types: CovarianceType[] = ["full", "tied", "diag", "spherical"];
     const opts = (i: number) => ({ nComponents: 3, covarianceType: types[i], randomState: i, tol: 0, maxIter: 15 });
-    const sequential = [];
+    const sequential: ModelJSON[] = [];
     for (let i = 0; i < sets.length; i++) sequential.push((await new GaussianMixture(opts(i)).fit(sets[i])).toJSON());
     const interleaved = await Promise.all(
       sets.map((X, i) =>
