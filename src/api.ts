@@ -15,3 +15,4 @@ export type {
   IterationInfo,
   Matrix,
 } from "./types.js";
+export { selectModel, type Criterion, type Selection, type SelectionRow, type SelectModelOptions } from "./select.js";

@@ -1,0 +1,86 @@
+// Model selection: the whole table, the right number of clusters on data where it is known, failing cells
+// recorded, determinism, and criteria consistent with the scikit-learn-checked model.bic / model.aic.
+import { readFileSync } from "node:fs";
+import { describe, expect, it } from "vitest";
+import { GaussianMixture, selectModel } from "../src/index.js";
+import { Random } from "../src/rng.js";
+
+function csv(name: string): number[][] {
+  const lines = readFileSync(new URL(`../examples/${name}`, import.meta.url), "utf8").trim().split("\n").slice(1);
+  return lines.map((l) => l.split(",").slice(0, -1).map(Number));
+}
+
+describe("selectModel", () => {
+  it("picks 3 full components on the bundled 2-D example", async () => {
+    const X = csv("three-gaussians.csv");
+    const s = await selectModel(X, { nComponents: [1, 2, 3, 4, 5], randomState: 0 });
+    expect(s.table).toHaveLength(20);
+    expect(s.bestRow.nComponents).toBe(3);
+    expect(s.bestRow.covarianceType).toBe("full");
+    expect(s.best.nComponents).toBe(3);
+    expect(Math.min(...s.table.map((r) => r.bic))).toBe(s.bestRow.bic);
+  });
+
+  it("picks 2 components on the 1-D two-class data by BIC and ICL (AIC's lighter penalty may prefer more)", async () => {
+    const X = csv("two-classes-1d.csv").map((r) => r[0]);
+    for (const criterion of ["bic", "icl"] as const) {
+      const s = await selectModel(X, { nComponents: [1, 2, 3, 4], covarianceTypes: ["full"], criterion });
+      expect(s.bestRow.nComponents).toBe(2);
+    }
+    const aic = await selectModel(X, { nComponents: [1, 2, 3, 4], covarianceTypes: ["full"], criterion: "aic" });
+    expect(aic.bestRow.nComponents).toBeGreaterThanOrEqual(2);
+  });
+
+  it("finds k = 4 in well-separated 3-D blobs", async () => {
+    const rng = new Random(3);
+    const X = Array.from({ length: 800 }, (_, i) => [0, 1, 2].map((j) => 10 * ((i % 4) === j ? 1 : 0) + rng.normal()));
+    const s = await selectModel(X, { nComponents: [1, 2, 3, 4, 5, 6], covarianceTypes: ["spherical", "diag"] });
+    expect(s.bestRow.nComponents).toBe(4);
+  });
+
+  it("criteria agree with model.bic / model.aic and the parameter counts with scikit-learn's formula", async () => {
+    const X = csv("three-gaussians.csv");
+    const s = await selectModel(X, { nComponents: [2], randomState: 5 });
+    for (const row of s.table) {
+      const m = await new GaussianMixture({ nComponents: 2, covarianceType: row.covarianceType, randomState: 5 }).fit(X);
+      expect(row.bic).toBeCloseTo(m.bic(X), 6);
+      expect(row.aic).toBeCloseTo(m.aic(X), 6);
+      expect(row.logLikelihood).toBeCloseTo(m.score(X) * X.length, 6);
+      expect(row.icl).toBeGreaterThanOrEqual(row.bic);
+    }
+    // k = 2, d = 2: full 2·3 + 4 + 1, tied 3 + 4 + 1, diag 4 + 4 + 1, spherical 2 + 4 + 1.
+    const p = Object.fromEntries(s.table.map((r) => [r.covarianceType, r.nParameters]));
+    expect(p).toEqual({ full: 11, tied: 8, diag: 9, spherical: 7 });
+  });
+
+  it("records a failing cell instead of failing, and is deterministic", async () => {
+    const X = [...Array.from({ length: 12 }, () => [1, 1]), [2, 3], [3, 2], [4, 4]];
+    const s = await selectModel(X, { nComponents: [1, 2, 3], covarianceTypes: ["full"], regCovar: 0, randomState: 1 });
+    const failed = s.table.filter((r) => r.error);
+    expect(failed.length).toBeGreaterThan(0);
+    expect(failed[0].error!.code).toBe("ILL_DEFINED_COVARIANCE");
+    expect(Number.isNaN(failed[0].bic)).toBe(true);
+    const again = await selectModel(X, { nComponents: [1, 2, 3], covarianceTypes: ["full"], regCovar: 0, randomState: 1 });
+    expect(again.table).toEqual(s.table);
+  });
+
+  it("weights the criteria with sample weights (integer weights = repeated rows)", async () => {
+    const X = csv("two-classes-1d.csv").map((r) => r[0]).slice(0, 300);
+    const w = X.map((_, i) => 1 + (i % 2));
+    const rep = X.flatMap((x, i) => (w[i] === 2 ? [x, x] : [x]));
+    const a = await selectModel(X, { nComponents: [2], covarianceTypes: ["full"], sampleWeight: w, initParams: "random_from_data" });
+    const b = await selectModel(X, { nComponents: [2], covarianceTypes: ["full"], initParams: "random_from_data" });
+    expect(a.table[0].nParameters).toBe(b.table[0].nParameters);
+    expect(rep.length).toBe(w.reduce((x, y) => x + y, 0));
+    // BIC uses n = Σw: −2 Σ w log p + p ln Σw.
+    const m = a.best;
+    const ll = m.scoreSamples(X).reduce((s, v, i) => s + w[i] * v, 0);
+    expect(a.table[0].bic).toBeCloseTo(-2 * ll + m.nParameters() * Math.log(rep.length), 8);
+  });
+
+  it("rejects bad options", async () => {
+    await expect(selectModel([1, 2, 3], { criterion: "mdl" as never })).rejects.toMatchObject({ code: "INVALID_OPTION" });
+    await expect(selectModel([1, 2, 3], { nComponents: [] })).rejects.toMatchObject({ code: "INVALID_OPTION" });
+    await expect(selectModel([1, 2, 3], { covarianceTypes: ["banded" as never] })).rejects.toMatchObject({ code: "INVALID_OPTION" });
+  });
+});
