@@ -363,8 +363,8 @@ export function pass(
 }
 
 /**
- * Statistics from given weighted responsibilities (initialisation): rv holds (p1 - p0) * k f64x2 entries,
- * rv[p][c] = v_p r_pc for the pairs [p0, p1). Adds N, S1, S2 (around `shift`) and V into S.
+ * Statistics from given responsibilities (initialisation): rv holds (p1 - p0) * k f64x2 entries r_pc for the
+ * pairs [p0, p1), which are multiplied by the sample weights here. Adds N, S1, S2 (around `shift`) and V into S.
  */
 export function accumulateResp(
   kind: i32, X: usize, W: usize, p0: i32, p1: i32, d: i32, k: i32, shift: usize, rv: usize,
@@ -372,7 +372,12 @@ export function accumulateResp(
 ): void {
   const isTri = kind == 0;
   let V = f64x2.splat(0);
-  for (let p = p0; p < p1; p++) V = f64x2.add(V, ld(W, p));
+  for (let p = p0; p < p1; p++) {
+    const w = ld(W, p);
+    V = f64x2.add(V, w);
+    const row = rv + (<usize>((p - p0) * k) << 4);
+    for (let c = 0; c < k; c++) st(row, c, f64x2.mul(ld(row, c), w));
+  }
   for (let b = p0; b < p1; b += BLOCK) {
     const e = min(b + BLOCK, p1);
     accumulate(isTri, X, b, e, d, k, shift, rv + (<usize>((b - p0) * k) << 4), S, s2Stride, scratch);
@@ -617,12 +622,13 @@ export function mstep(
 /**
  * Assigns each sample of the pairs [0, nPairs) to its nearest center (squared Euclidean distance, first on
  * ties), writes labels (i32 per sample), adds the weighted sums (k*d f64) and weights (k f64) of each
- * cluster into sums/counts, and returns the weighted inertia.
+ * cluster into sums/counts, writes the weighted inertia at counts[k], and returns how many labels changed.
  */
 export function kmeansAssign(
   X: usize, W: usize, nPairs: i32, d: i32, k: i32, centers: usize, labels: usize, sums: usize, counts: usize,
-): f64 {
+): i32 {
   let inertia: f64 = 0;
+  let changed = 0;
   for (let p = 0; p < nPairs; p++) {
     const xb = X + (<usize>(p * d) << 4);
     let b0: f64 = Infinity;
@@ -644,8 +650,11 @@ export function kmeansAssign(
     const w = ld(W, p);
     const w0 = f64x2.extract_lane(w, 0);
     const w1 = f64x2.extract_lane(w, 1);
-    store<i32>(labels + (<usize>(p << 1) << 2), c0);
-    store<i32>(labels + (<usize>((p << 1) + 1) << 2), c1);
+    const l0 = labels + (<usize>(p << 1) << 2);
+    if (load<i32>(l0) != c0) changed++;
+    if (load<i32>(l0, 4) != c1) changed++;
+    store<i32>(l0, c0);
+    store<i32>(l0, c1, 4);
     inertia += w0 * b0 + w1 * b1;
     stf(counts, c0, ldf(counts, c0) + w0);
     stf(counts, c1, ldf(counts, c1) + w1);
@@ -657,7 +666,8 @@ export function kmeansAssign(
       stf(s1, j, ldf(s1, j) + w1 * f64x2.extract_lane(x, 1));
     }
   }
-  return inertia;
+  stf(counts, k, inertia);
+  return changed;
 }
 
 /**

@@ -202,7 +202,7 @@ function initialize(
 /** Weights, means, covariances and factors from responsibilities by one M-step (scikit-learn's `_initialize`). */
 function paramsFromResponsibilities(ws: Workspace, fill: Fill, regCovar: number, weights: Float64Array): void {
   const { d, k } = ws;
-  const f = () => ws.engine.f64;
+  const f = ws.engine.f64; // no memory growth below: the view stays valid
   // Statistics are taken around a shift: first the weighted data mean, then the means this gives, so that
   // clusters far from the overall mean lose no precision.
   const mean = new Float64Array(d);
@@ -211,16 +211,18 @@ function paramsFromResponsibilities(ws: Workspace, fill: Fill, regCovar: number,
   for (let i = 0; i < ws.n; i++) {
     const w = weights[i];
     v += w;
-    for (let j = 0; j < d; j++) mean[j] += w * f()[X + (i >> 1) * d * 2 + (i & 1) + 2 * j];
+    if (w === 0) continue;
+    const at = X + (i >> 1) * d * 2 + (i & 1);
+    for (let j = 0; j < d; j++) mean[j] += w * f[at + 2 * j];
   }
-  for (let c = 0; c < k; c++) for (let j = 0; j < d; j++) f()[(ws.ptr.means >> 3) + c * d + j] = mean[j] / v;
+  for (let c = 0; c < k; c++) for (let j = 0; j < d; j++) f[(ws.ptr.means >> 3) + c * d + j] = mean[j] / v;
   for (let round = 0; round < 2; round++) {
     ws.statsFromResp(fill);
     ws.mstep(regCovar);
   }
   // scikit-learn's initial weights are nk / nSamples (not renormalised after adding 10·eps).
   const V = ws.stat(1);
-  for (let c = 0; c < k; c++) f()[(ws.ptr.weights >> 3) + c] = (ws.stat(2 + c) + 10 * 2.220446049250313e-16) / V;
+  for (let c = 0; c < k; c++) f[(ws.ptr.weights >> 3) + c] = (ws.stat(2 + c) + 10 * 2.220446049250313e-16) / V;
   ws.updateLogConstants();
 }
 

@@ -39,7 +39,7 @@ function regions(ws: Workspace): KmeansRegions {
   const centers = take(k * d * 8);
   const sums = take(k * d * 8);
   const previous = take(k * d * 8);
-  const counts = take(k * 8);
+  const counts = take(k * 8 + 8); // + the inertia
   return { labels, dist, centers, sums, counts, candidate: previous, previous };
 }
 
@@ -51,9 +51,11 @@ function kmeansPlusPlus(ws: Workspace, r: KmeansRegions, rng: Random): number[] 
   const f = engine.f64;
   const W = ptr.W >> 3;
   const cumsum = new Float64Array(n);
-  const cumulate = (weighted: (i: number) => number) => {
+  /** Cumulative sums of w (times dist when given): the distribution the seeds are drawn from. */
+  const cumulate = (dist?: number) => {
     let s = 0;
-    for (let i = 0; i < n; i++) cumsum[i] = s += weighted(i);
+    if (dist === undefined) for (let i = 0; i < n; i++) cumsum[i] = s += f[W + i];
+    else for (let i = 0; i < n; i++) cumsum[i] = s += f[W + i] * f[dist + i];
     return s;
   };
   const pick = (u: number) => {
@@ -72,14 +74,13 @@ function kmeansPlusPlus(ws: Workspace, r: KmeansRegions, rng: Random): number[] 
     for (let j = 0; j < d; j++) f[(to >> 3) + j] = f[base + 2 * j];
   };
   const indices: number[] = [];
-  const total = cumulate((i) => f[W + i]);
+  const total = cumulate();
   indices.push(pick(rng.random() * total));
   f.fill(Infinity, r.dist >> 3, (r.dist >> 3) + 2 * pairs);
   setCenter(r.candidate, indices[0]);
   let pot = kern.kmeansClosest(ptr.X, ptr.W, pairs, d, r.candidate, r.dist, 1);
   for (let c = 1; c < k; c++) {
-    const dist = r.dist >> 3;
-    cumulate((i) => f[W + i] * f[dist + i]);
+    cumulate(r.dist >> 3);
     let best = -1;
     let bestPot = Infinity;
     for (let t = 0; t < trials; t++) {
@@ -123,16 +124,16 @@ function kmeans(ws: Workspace, rng: Random, maxIter = 300, relTol = 1e-4): { lab
   const tol = (varSum / wSum / d) * relTol;
 
   const labels = () => engine.i32.subarray(r.labels >> 2, (r.labels >> 2) + n);
-  let previous: Int32Array | undefined;
-  let inertia = 0;
+  labels().fill(-1);
   const C = r.centers >> 3;
-  for (let iter = 0; iter < maxIter; iter++) {
+  const assign = () => {
     f.fill(0, r.sums >> 3, (r.sums >> 3) + k * d);
     f.fill(0, r.counts >> 3, (r.counts >> 3) + k);
-    inertia = engine.k.kmeansAssign(ptr.X, ptr.W, pairs, d, k, r.centers, r.labels, r.sums, r.counts);
-    const now = labels();
-    if (previous && now.every((v, i) => v === previous![i])) break;
-    previous = now.slice();
+    return engine.k.kmeansAssign(ptr.X, ptr.W, pairs, d, k, r.centers, r.labels, r.sums, r.counts);
+  };
+  for (let iter = 0; iter < maxIter; iter++) {
+    // Labels that did not change: the centers are already their means (scikit-learn's strict convergence).
+    if (assign() === 0) break;
     let shift = 0;
     for (let c = 0; c < k; c++) {
       const cnt = f[(r.counts >> 3) + c];
@@ -153,12 +154,11 @@ function kmeans(ws: Workspace, rng: Random, maxIter = 300, relTol = 1e-4): { lab
       }
     }
     if (shift <= tol) {
-      f.fill(0, r.sums >> 3, (r.sums >> 3) + k * d);
-      f.fill(0, r.counts >> 3, (r.counts >> 3) + k);
-      inertia = engine.k.kmeansAssign(ptr.X, ptr.W, pairs, d, k, r.centers, r.labels, r.sums, r.counts);
+      assign(); // labels for the final centers
       break;
     }
   }
+  const inertia = f[(r.counts >> 3) + k];
   return { labels: labels().slice(), inertia };
 }
 

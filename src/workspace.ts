@@ -123,7 +123,7 @@ export class Workspace {
 
   /**
    * Statistics from responsibilities given chunk by chunk (initialisation): `fill(p0, p1, rv, at)` writes
-   * rv[at + ((p − p0)·k + c)·2 + lane] = r for the pairs [p0, p1); the sample weights are applied here.
+   * rv[at + ((p − p0)·k + c)·2 + lane] = r for the pairs [p0, p1); the kernel applies the sample weights.
    * Taken around `shift` (k·d f64 at ptr.means).
    */
   statsFromResp(fill: (p0: number, p1: number, rv: Float64Array, at: number) => void): void {
@@ -134,14 +134,6 @@ export class Workspace {
       const f = this.engine.f64;
       const rv = ptr.rv >> 3;
       fill(p0, p1, f, rv);
-      const w = ptr.W >> 3;
-      for (let p = p0; p < p1; p++) {
-        for (let c = 0; c < k; c++) {
-          const at = rv + ((p - p0) * k + c) * 2;
-          f[at] *= f[w + 2 * p];
-          f[at + 1] *= f[w + 2 * p + 1];
-        }
-      }
       this.engine.k.accumulateResp(this.model.kind, ptr.X, ptr.W, p0, p1, d, k, ptr.means, ptr.rv, ptr.stats,
         this.s2Stride, ptr.scratch);
     }

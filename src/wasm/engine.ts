@@ -25,6 +25,7 @@ export interface Kernels {
     logConst: number): void;
   mstep(type: number, d: number, k: number, S: number, regCovar: number, shift: number, means: number,
     weights: number, cov: number, factors: number, logConst: number, work: number): number;
+  /** Returns how many labels changed; writes the inertia at counts[k]. */
   kmeansAssign(X: number, W: number, nPairs: number, d: number, k: number, centers: number, labels: number,
     sums: number, counts: number): number;
   kmeansClosest(X: number, W: number, nPairs: number, d: number, center: number, dist: number,

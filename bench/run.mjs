@@ -1,0 +1,281 @@
+// The gaussmix benchmark: per-iteration cost of EM beside scikit-learn and the best JS package, on the same
+// data from the same initial parameters, measured in one run. Not a test: run on demand with `npm run bench`.
+//
+//   node bench/run.mjs [--only name,name] [--quick] [--threads N] [--no-js] [--no-memory] [--out bench/README.md]
+//
+// Figure: the marginal cost of one EM iteration, (fit with 20 iterations − fit with 1 iteration) / 19, tol 0,
+// explicit initial parameters, median of several runs — set-up and data copies cancel out. scikit-learn is
+// timed by bench/sklearn_timing.py (Debian's python3-sklearn) on the very data files it writes here.
+import { execFileSync, spawnSync } from "node:child_process";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { cpus, totalmem } from "node:os";
+import { fileURLToPath } from "node:url";
+import { dirname, join } from "node:path";
+import GMM from "gaussian-mixture-model";
+import { GaussianMixture } from "../dist/index.js";
+
+const here = dirname(fileURLToPath(import.meta.url));
+const root = join(here, "..");
+const dataDir = join(here, "data");
+const ITERS = 20;
+const PROBLEMS = [
+  ["full-3k-d2-k3", 3000, 2, 3, "full"],
+  ["full-100k-d2-k5", 100000, 2, 5, "full"],
+  ["full-100k-d16-k8", 100000, 16, 8, "full"],
+  ["tied-100k-d16-k8", 100000, 16, 8, "tied"],
+  ["spherical-100k-d16-k8", 100000, 16, 8, "spherical"],
+  ["diag-1m-d8-k16", 1000000, 8, 16, "diag"],
+  ["full-200k-d32-k16", 200000, 32, 16, "full"],
+];
+
+const args = process.argv.slice(2);
+const flag = (name) => args.includes(name);
+const value = (name, fallback) => (args.includes(name) ? args[args.indexOf(name) + 1] : fallback);
+const only = value("--only", "").split(",").filter(Boolean);
+const threads = Number(value("--threads", "1"));
+const outFile = value("--out", join(here, "README.md"));
+let problems = PROBLEMS.filter(([name]) => only.length === 0 || only.includes(name));
+if (flag("--quick")) problems = problems.filter(([, n, d]) => n * d * d <= 100000 * 16 * 16);
+
+const PY = "/usr/bin/python3";
+const sklearnEnv = () => {
+  // OPENBLAS_CORETYPE / OPENBLAS_L2_SIZE slow a current numpy on this machine; one thread for a fair comparison.
+  const env = { ...process.env, OMP_NUM_THREADS: "1", OPENBLAS_NUM_THREADS: "1", MKL_NUM_THREADS: "1" };
+  delete env.OPENBLAS_CORETYPE;
+  delete env.OPENBLAS_L2_SIZE;
+  return env;
+};
+const hasSklearn = existsSync(PY) && spawnSync(PY, ["-c", "import sklearn"]).status === 0;
+
+function median(xs) {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[s.length >> 1];
+}
+
+/** Data files and initial parameters: written by sklearn_timing.py (which also times scikit-learn). */
+function prepare() {
+  mkdirSync(dataDir, { recursive: true });
+  const sk = {};
+  if (hasSklearn) {
+    const specs = problems.map(([name, n, d, k, ct]) => `${name}:${n}:${d}:${k}:${ct}`);
+    console.error(`timing scikit-learn on ${specs.length} problems (one thread)…`);
+    const out = execFileSync(PY, [join(here, "sklearn_timing.py"), dataDir, String(ITERS), ...specs], { env: sklearnEnv(), encoding: "utf8", stdio: ["ignore", "pipe", "inherit"] });
+    for (const line of out.trim().split("\n")) {
+      const [name, ms, lb] = line.split(" ");
+      sk[name] = { ms: Number(ms), lb: Number(lb) };
+    }
+  } else {
+    console.error("scikit-learn not found (apt-get install python3-sklearn): timing gaussmix and the JS package only, on data made here");
+    for (const [name, n, d, k, ct] of problems) writeProblem(name, n, d, k, ct);
+  }
+  return sk;
+}
+
+/** The same kind of problem as sklearn_timing.py, made in JS (seeded) when Python is not available. */
+function writeProblem(name, n, d, k, ct) {
+  let s = 12345 + n + d * 7 + k;
+  const u = () => ((s = (Math.imul(s, 1103515245) + 12345) >>> 0) / 4294967296);
+  const g = () => Math.sqrt(-2 * Math.log(u() + 1e-300)) * Math.cos(2 * Math.PI * u());
+  const centers = Array.from({ length: k }, () => Array.from({ length: d }, () => 5 * g()));
+  const A = Array.from({ length: k }, () => Array.from({ length: d * d }, () => g() / Math.sqrt(d)));
+  const X = new Float64Array(n * d);
+  const z = new Float64Array(d);
+  for (let i = 0; i < n; i++) {
+    const c = Math.floor(u() * k);
+    for (let j = 0; j < d; j++) z[j] = g();
+    for (let a = 0; a < d; a++) {
+      let v = centers[c][a];
+      for (let b = 0; b < d; b++) v += A[c][a * d + b] * z[b];
+      X[i * d + a] = v;
+    }
+  }
+  const mean = new Float64Array(d);
+  const vr = new Float64Array(d);
+  for (let i = 0; i < n; i++) for (let j = 0; j < d; j++) mean[j] += X[i * d + j] / n;
+  for (let i = 0; i < n; i++) for (let j = 0; j < d; j++) vr[j] += (X[i * d + j] - mean[j]) ** 2 / n;
+  const means = Array.from({ length: k }, () => Array.from(X.subarray(Math.floor(u() * n) * d).slice(0, d)));
+  const diagP = Array.from(vr, (v) => 1 / v);
+  const eye = diagP.map((p, a) => diagP.map((_, b) => (a === b ? p : 0)));
+  const precisionsInit = { full: Array(k).fill(eye), diag: Array(k).fill(diagP), tied: eye, spherical: Array(k).fill(1 / (vr.reduce((a, b) => a + b) / d)) }[ct];
+  writeFileSync(join(dataDir, `${name}.f64`), Buffer.from(X.buffer));
+  writeFileSync(join(dataDir, `${name}.json`), JSON.stringify({ name, n, d, options: { nComponents: k, covarianceType: ct, tol: 0, maxIter: ITERS, regCovar: 1e-6, weightsInit: Array(k).fill(1 / k), meansInit: means, precisionsInit } }));
+}
+
+function load(name) {
+  const meta = JSON.parse(readFileSync(join(dataDir, `${name}.json`), "utf8"));
+  const buf = readFileSync(join(dataDir, `${name}.f64`));
+  const data = new Float64Array(buf.buffer, buf.byteOffset, buf.byteLength / 8);
+  return { meta, X: { data, shape: [meta.n, meta.d] } };
+}
+
+async function timeGaussmix(meta, X, extra = {}) {
+  const opts = { ...meta.options, tol: 0, ...extra };
+  const once = async (maxIter) => {
+    const t = performance.now();
+    const m = await new GaussianMixture({ ...opts, maxIter }).fit(X);
+    return { ms: performance.now() - t, m };
+  };
+  await once(1); // warm-up: engine compiled, code optimised
+  const runs = meta.n * meta.d <= 20000 ? 25 : 3;
+  const t1 = [];
+  const tn = [];
+  let model;
+  for (let r = 0; r < runs; r++) {
+    t1.push((await once(1)).ms);
+    const x = await once(ITERS);
+    tn.push(x.ms);
+    model = x.m;
+  }
+  return { ms: (median(tn) - median(t1)) / (ITERS - 1), lb: model.lowerBound };
+}
+
+/** gaussian-mixture-model (npm): full covariances, explicit initial parameters; runEM(i) after loading the points. */
+function timeJsPackage(meta, X) {
+  const { n, d } = meta;
+  const o = meta.options;
+  const covariances = o.precisionsInit.map((P) => P.map((row, a) => row.map((v, b) => (a === b ? 1 / v : 0)))); // diagonal P
+  const rows = Array.from({ length: n }, (_, i) => Array.from(X.data.subarray(i * d, (i + 1) * d)));
+  const run = (iters) => {
+    const gmm = new GMM({ weights: o.weightsInit, means: o.meansInit, covariances, bufferSize: n });
+    for (const p of rows) gmm.addPoint(p);
+    const t = performance.now();
+    gmm.runEM(iters);
+    return performance.now() - t;
+  };
+  const slow = d >= 16;
+  const [lo, hi] = slow ? [1, 3] : [1, ITERS];
+  const reps = slow ? 1 : n <= 3000 ? 15 : 3;
+  const a = [];
+  const b = [];
+  for (let r = 0; r < reps; r++) {
+    a.push(run(lo));
+    b.push(run(hi));
+  }
+  return (median(b) - median(a)) / (hi - lo);
+}
+
+function flopsPerIteration(n, d, k, ct) {
+  const perPair = ct === "full" || ct === "tied" ? 2 * d * (d + 1) + 3 * d : 7 * d;
+  return n * k * perPair;
+}
+
+async function defaultFits() {
+  const rows = [];
+  for (const [name] of problems) {
+    const { meta, X } = load(name);
+    const o = meta.options;
+    const t = performance.now();
+    const m = await new GaussianMixture({ nComponents: o.nComponents, covarianceType: o.covarianceType, randomState: 0 }).fit(X);
+    const ours = performance.now() - t;
+    let sk;
+    if (hasSklearn) {
+      const out = execFileSync(PY, [join(here, "sklearn_default.py"), join(dataDir, `${name}.f64`), String(meta.n), String(meta.d), String(o.nComponents), o.covarianceType], { env: sklearnEnv(), encoding: "utf8" });
+      sk = JSON.parse(out);
+    }
+    rows.push({ name, ms: ours, lb: m.lowerBound, nIter: m.nIter, sk });
+    console.error(`default fit ${name}: ${ours.toFixed(0)} ms${sk ? `, scikit-learn ${sk.ms.toFixed(0)} ms` : ""}`);
+  }
+  return rows;
+}
+
+function memory(name) {
+  // A child process each, so their peaks are their own.
+  const script = `
+    import { readFileSync } from "node:fs";
+    import { GaussianMixture } from ${JSON.stringify(join(root, "dist", "index.js"))};
+    const meta = JSON.parse(readFileSync(${JSON.stringify(join(dataDir, `${name}.json`))}, "utf8"));
+    const buf = readFileSync(${JSON.stringify(join(dataDir, `${name}.f64`))});
+    const X = { data: new Float64Array(buf.buffer, buf.byteOffset, buf.byteLength / 8), shape: [meta.n, meta.d] };
+    const base = process.resourceUsage().maxRSS * 1024;
+    await new GaussianMixture({ ...meta.options, maxIter: 5 }).fit(X);
+    console.log(JSON.stringify({ base, peak: process.resourceUsage().maxRSS * 1024, data: buf.byteLength }));`;
+  const ours = JSON.parse(execFileSync(process.execPath, ["--input-type=module", "-e", script], { encoding: "utf8" }));
+  let sk;
+  if (hasSklearn) {
+    const py = `
+import json, resource, sys, numpy as np
+from sklearn.mixture import GaussianMixture
+meta = json.load(open(sys.argv[1])); o = meta["options"]
+X = np.fromfile(sys.argv[2], dtype="<f8").reshape(meta["n"], meta["d"])
+base = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+GaussianMixture(o["nComponents"], covariance_type=o["covarianceType"], tol=0, max_iter=5, init_params="random",
+    weights_init=o["weightsInit"], means_init=o["meansInit"], precisions_init=o["precisionsInit"]).fit(X)
+print(json.dumps({"base": base, "peak": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024}))`;
+    sk = JSON.parse(execFileSync(PY, ["-c", py, join(dataDir, `${name}.json`), join(dataDir, `${name}.f64`)], { env: sklearnEnv(), encoding: "utf8" }));
+  }
+  return { ours, sk };
+}
+
+function versions() {
+  const v = { node: process.version, gaussmix: JSON.parse(readFileSync(join(root, "package.json"), "utf8")).version };
+  if (hasSklearn) {
+    const py = "import json, numpy, sklearn\ntry:\n from threadpoolctl import threadpool_info\n blas = [f\"{i.get('internal_api')} {i.get('version')} {i.get('architecture')}\" for i in threadpool_info() if i.get('user_api') == 'blas']\nexcept Exception: blas = []\nprint(json.dumps({'sklearn': sklearn.__version__, 'numpy': numpy.__version__, 'blas': ', '.join(blas)}))";
+    const out = spawnSync(PY, ["-c", py], { env: sklearnEnv(), encoding: "utf8" });
+    if (out.status === 0) Object.assign(v, JSON.parse(out.stdout));
+  }
+  return v;
+}
+
+const fmt = (v, digits = 2) => (v === undefined || Number.isNaN(v) ? "n/a" : v.toFixed(digits));
+
+const sk = prepare();
+const results = [];
+for (const [name, n, d, k, ct] of problems) {
+  const { meta, X } = load(name);
+  const g = await timeGaussmix(meta, X);
+  const t = threads > 1 ? await timeGaussmix(meta, X, { threads }).catch(() => undefined) : undefined;
+  const js = !flag("--no-js") && ct === "full" ? timeJsPackage(meta, X) : undefined;
+  const s = sk[name];
+  const competitor = Math.min(s?.ms ?? Infinity, js ?? Infinity);
+  const row = {
+    name, n, d, k, ct, ms: g.ms, threadsMs: t?.ms, sk: s?.ms, js, ratio: Number.isFinite(competitor) ? competitor / g.ms : undefined,
+    gflops: flopsPerIteration(n, d, k, ct) / (g.ms * 1e6), lbOk: s ? Math.abs(g.lb - s.lb) <= 1e-6 * Math.abs(s.lb) : undefined, lb: g.lb, skLb: s?.lb,
+  };
+  results.push(row);
+  console.error(`${name}: gaussmix ${fmt(row.ms)} ms/iter${t ? `, ${threads} threads ${fmt(t.ms)}` : ""}, scikit-learn ${fmt(row.sk)}, JS package ${fmt(js)}, ratio ${fmt(row.ratio, 1)}×, ${fmt(row.gflops, 1)} GFLOP/s, lower bound ${row.lbOk === undefined ? "unchecked" : row.lbOk ? "equal" : `DIFFERS (${g.lb} vs ${s.lb})`}`);
+}
+const ratios = results.map((r) => r.ratio).filter((r) => r !== undefined);
+const geomean = ratios.length ? Math.exp(ratios.reduce((a, r) => a + Math.log(r), 0) / ratios.length) : undefined;
+const defaults = flag("--no-defaults") ? [] : await defaultFits();
+const mem = !flag("--no-memory") && problems.some(([name]) => name === "diag-1m-d8-k16") ? memory("diag-1m-d8-k16") : undefined;
+
+const v = versions();
+const cpu = cpus()[0]?.model ?? "unknown CPU";
+const lines = [
+  "# Benchmarks",
+  "",
+  "Made by `npm run bench` (`node bench/run.mjs`); this file is its output. Per-iteration figures are the marginal",
+  `cost of one EM iteration: (fit with ${ITERS} iterations − fit with 1) / ${ITERS - 1}, tol 0, the same explicit initial parameters`,
+  "and the same data for every library, median of several runs (scikit-learn: `bench/sklearn_timing.py`, one BLAS thread).",
+  "Ratio: the faster of scikit-learn and the JS package divided by gaussmix (higher is better for gaussmix).",
+  "GFLOP/s counts the pass's arithmetic: full/tied 2·d(d+1) + 3d flops per sample and component (triangular",
+  "product and scatter), diag/spherical 7d.",
+  "",
+  `Machine: ${cpu}, ${cpus().length} cores, ${(totalmem() / 2 ** 30).toFixed(0)} GiB. Node ${v.node}, gaussmix ${v.gaussmix}` +
+    (v.sklearn ? `, scikit-learn ${v.sklearn}, NumPy ${v.numpy}${v.blas ? ` (${v.blas})` : ""}` : ", scikit-learn not installed") +
+    `. ${new Date().toISOString().slice(0, 10)}.`,
+  "",
+  `| problem (n × d, k, covariance) | gaussmix ms/iter |${threads > 1 ? ` ${threads} threads |` : ""} scikit-learn ms/iter | gaussian-mixture-model ms/iter | ratio | GFLOP/s | same lower bound |`,
+  `| --- | ---: |${threads > 1 ? " ---: |" : ""} ---: | ---: | ---: | ---: | --- |`,
+  ...results.map((r) =>
+    `| ${r.n.toLocaleString("en")} × ${r.d}, k ${r.k}, ${r.ct} | ${fmt(r.ms)} |${threads > 1 ? ` ${fmt(r.threadsMs)} |` : ""} ${fmt(r.sk)} | ${r.js === undefined ? "—" : fmt(r.js)} | ${r.ratio === undefined ? "n/a" : `${fmt(r.ratio, 1)}×`} | ${fmt(r.gflops, 1)} | ${r.lbOk === undefined ? "—" : r.lbOk ? "yes" : "**no**"} |`),
+  "",
+  geomean !== undefined
+    ? `Geometric mean ratio: **${geomean.toFixed(1)}×** (target 6×); problems at ≥ 3×: ${ratios.filter((r) => r >= 3).length} of ${ratios.length}.`
+    : "",
+  "",
+];
+if (defaults.length) {
+  lines.push("End-to-end default fits (`new GaussianMixture({ nComponents: k, covarianceType, randomState: 0 }).fit(X)`: k-means",
+    "initialisation, tol 1e-3) against scikit-learn's `GaussianMixture(k, covariance_type=…, random_state=0).fit(X)`:", "",
+    "| problem | gaussmix ms | iterations | lower bound | scikit-learn ms | iterations | lower bound |", "| --- | ---: | ---: | ---: | ---: | ---: | ---: |",
+    ...defaults.map((r) => `| ${r.name} | ${r.ms.toFixed(0)} | ${r.nIter} | ${r.lb.toFixed(4)} | ${r.sk ? r.sk.ms.toFixed(0) : "—"} | ${r.sk ? r.sk.nIter : "—"} | ${r.sk ? r.sk.lb.toFixed(4) : "—"} |`), "");
+}
+if (mem) {
+  const mb = (b) => (b / 2 ** 20).toFixed(0);
+  lines.push(`Memory, 1,000,000 × 8, k 16, diag (5 iterations; peak resident memory above the process after loading the ${mb(mem.ours.data)} MiB of data):`,
+    `gaussmix ${mb(mem.ours.peak - mem.ours.base)} MiB (of which the one copy of X in WebAssembly memory is ${mb(mem.ours.data)} MiB; no n×k matrix)` +
+      (mem.sk ? `, scikit-learn ${mb(mem.sk.peak - mem.sk.base)} MiB (its n×k responsibilities and n×d temporaries).` : "."), "");
+}
+writeFileSync(outFile, lines.join("\n"));
+console.log(lines.join("\n"));
