@@ -223,7 +223,7 @@ function densities(
 // Block sums are added to the totals: the two-level sum keeps rounding error small for large n.
 
 function accumulate(
-  isTri: bool, X: usize, b: i32, e: i32, d: i32, k: i32, shift: usize, rv: usize,
+  isTri: bool, X: usize, W: usize, b: i32, e: i32, d: i32, k: i32, shift: usize, rv: usize,
   S: usize, s2Stride: usize, scratch: usize,
 ): void {
   const nb = e - b;
@@ -243,31 +243,37 @@ function accumulate(
     st(N, c, f64x2.add(ld(N, c), an));
     if (isTri) {
       // D = x - s and RD = r (x - s) per pair; S1 += sum RD; S2 += RD^T D by 2x2 tiles of the upper triangle.
-      // Pairs whose responsibilities are exactly 0 in both lanes (far components) are left out.
+      // S1 over every pair; the scatter only over pairs that can contribute to it. That is r > 0 for a
+      // component's own scatter (full). A tied scatter is summed over all components, where a pair whose
+      // responsibility is below 1e-20 of its weight adds less than rounding to a total of order sum(v), so
+      // such pairs are left out too (a component far from a point leaves r ~ e^-46 or less).
+      const tiny = f64x2.splat(s2Stride == 0 ? 1e-20 : 0.0);
+      const A1 = RD + (<usize>(BLOCK * dp) << 4);
+      for (let i = 0; i < d; i++) st(A1, i, zero);
       let m = 0;
       for (let p = 0; p < nb; p++) {
         const r = ld(rv, p * k + c);
         if (f64x2.extract_lane(r, 0) == 0 && f64x2.extract_lane(r, 1) == 0) continue;
         const xb = X + (<usize>((b + p) * d) << 4);
+        const keep = v128.any_true(f64x2.gt(r, f64x2.mul(tiny, ld(W, b + p))));
         const dr = D + (<usize>(m * dp) << 4);
         const rr = RD + (<usize>(m * dp) << 4);
         for (let i = 0; i < d; i++) {
           const df = f64x2.sub(ld(xb, i), splat(s, i));
+          const rd = f64x2.mul(r, df);
+          st(A1, i, f64x2.add(ld(A1, i), rd));
           st(dr, i, df);
-          st(rr, i, f64x2.mul(r, df));
+          st(rr, i, rd);
         }
+        if (!keep) continue;
         if (dp != d) {
           st(dr, d, zero);
           st(rr, d, zero);
         }
         m++;
       }
+      for (let i = 0; i < d; i++) st(s1c, i, f64x2.add(ld(s1c, i), ld(A1, i)));
       if (m == 0) continue;
-      for (let i = 0; i < d; i++) {
-        let a = zero;
-        for (let p = 0; p < m; p++) a = f64x2.add(a, ld(RD + (<usize>(p * dp) << 4), i));
-        st(s1c, i, f64x2.add(ld(s1c, i), a));
-      }
       for (let i = 0; i < d; i += 2) {
         for (let j = i; j < d; j += 2) {
           let a00 = zero;
@@ -356,7 +362,7 @@ export function pass(
     }
     L = f64x2.add(L, lb);
     V = f64x2.add(V, vb);
-    accumulate(isTri, X, b, e, d, k, means, lp, S, s2Stride, rest);
+    accumulate(isTri, X, W, b, e, d, k, means, lp, S, s2Stride, rest);
   }
   st(S, 0, f64x2.add(ld(S, 0), L));
   st(S, 1, f64x2.add(ld(S, 1), V));
@@ -380,7 +386,7 @@ export function accumulateResp(
   }
   for (let b = p0; b < p1; b += BLOCK) {
     const e = min(b + BLOCK, p1);
-    accumulate(isTri, X, b, e, d, k, shift, rv + (<usize>((b - p0) * k) << 4), S, s2Stride, scratch);
+    accumulate(isTri, X, W, b, e, d, k, shift, rv + (<usize>((b - p0) * k) << 4), S, s2Stride, scratch);
   }
   st(S, 1, f64x2.add(ld(S, 1), V));
 }

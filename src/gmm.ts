@@ -11,13 +11,16 @@ import { FittedGaussianMixture } from "./model.js";
 import { checkMeansInit, resolveOptions, type ResolvedOptions } from "./options.js";
 import { Random } from "./rng.js";
 import type { DataInput, FitOptions, GaussianMixtureOptions, IterationInfo } from "./types.js";
-import { acquireEngine, releaseEngine } from "./wasm/engine.js";
+import { acquireEngine, acquireThreadedEngine, type Engine, releaseEngine } from "./wasm/engine.js";
+import type { ThreadPool } from "./wasm/threads.js";
 import { type Params, Workspace } from "./workspace.js";
 
 /** Yield to the event loop at most this often when an AbortSignal is given, so it can fire. */
 const YIELD_MS = 50;
 /** k-means runs compared by the likelihood of the mixture they start (see `initialize`). */
 const KMEANS_CANDIDATES = 3;
+/** Samples × components × (d² or d) below which `threads` is ignored. */
+const THREADS_MIN_WORK = 4_000_000;
 
 export class GaussianMixture {
   /** The validated options, defaults filled in. */
@@ -70,10 +73,14 @@ export class GaussianMixture {
     }
     const meansInit = o.meansInit ? checkMeansInit(o.meansInit, k, d) : undefined;
 
-    const engine = await acquireEngine();
+    // Threads only pay for themselves on enough work per pass (starting workers costs milliseconds).
+    const work = n * k * (cm.kind === 0 ? d * d : d);
+    const threaded = o.threads > 1 && work >= THREADS_MIN_WORK ? await acquireThreadedEngine(o.threads - 1) : undefined;
+    const engine: Engine = threaded?.engine ?? (await acquireEngine());
+    const pool: ThreadPool | undefined = threaded?.pool;
     try {
       const aux = !warm && !explicit && needsKmeansMemory(o) ? kmeansAuxBytes(n, d, k) : 0;
-      const ws = new Workspace(engine, o.covarianceType, n, d, k, Math.max(aux, wantLabels ? ((n + 1) >> 1) * 8 : 0));
+      const ws = new Workspace(engine, o.covarianceType, n, d, k, Math.max(aux, wantLabels ? ((n + 1) >> 1) * 8 : 0), pool);
       ws.load(data, weights);
       const rng = new Random(o.randomState);
       const nInit = warm ? 1 : o.nInit;
@@ -95,7 +102,8 @@ export class GaussianMixture {
       this.last = model;
       return { model, labels };
     } finally {
-      releaseEngine(engine);
+      if (pool) pool.terminate(); // the threaded engine is not pooled
+      else releaseEngine(engine);
     }
   }
 
@@ -110,7 +118,7 @@ export class GaussianMixture {
     for (let iter = 1; iter <= o.maxIter; iter++) {
       if (o.signal?.aborted) throw aborted(o.signal);
       const prev = lb;
-      lb = ws.pass();
+      lb = await ws.passAsync();
       if (!Number.isFinite(lb)) {
         throw new GaussMixError(
           "ILL_DEFINED_COVARIANCE",

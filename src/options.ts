@@ -18,6 +18,7 @@ export interface ResolvedOptions {
   readonly warmStart: boolean;
   readonly onIteration?: GaussianMixtureOptions["onIteration"];
   readonly signal?: AbortSignal;
+  readonly threads: number;
 }
 
 export const DEFAULTS = {
@@ -114,6 +115,7 @@ export function resolveOptions(o: GaussianMixtureOptions = {}): ResolvedOptions 
     warmStart: Boolean(o.warmStart ?? DEFAULTS.warmStart),
     onIteration: o.onIteration,
     signal: o.signal,
+    threads: positiveInt("threads", o.threads ?? 1),
   };
 }
 

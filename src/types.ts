@@ -74,6 +74,13 @@ export interface GaussianMixtureOptions {
   onIteration?: (info: IterationInfo) => boolean | void | Promise<boolean | void>;
   /** Aborts the fit with a `GaussMixError` of code "ABORTED". */
   signal?: AbortSignal;
+  /**
+   * Threads for each EM pass (the samples are split, the statistics summed). Default 1. Uses Node's
+   * worker_threads, or Web Workers on cross-origin-isolated pages; elsewhere (Cloudflare Workers, pages without
+   * isolation) and for small problems the fit runs on one thread. Results equal the one-thread fit up to the
+   * order of summation (~1e-12).
+   */
+  threads?: number;
 }
 
 export interface FitOptions {

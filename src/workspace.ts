@@ -8,6 +8,7 @@ import { type Data, writePairs, writeWeights } from "./data.js";
 import { GaussMixError } from "./errors.js";
 import type { CovarianceType } from "./types.js";
 import type { Engine } from "./wasm/engine.js";
+import type { PassArgs, ThreadPool } from "./wasm/threads.js";
 
 /** Parameters in engine storage order (see covariance.ts), as the fitted model keeps them. */
 export interface Params {
@@ -27,8 +28,9 @@ export class Workspace {
     X: number; W: number; weights: number; means: number; cov: number; factors: number; logConst: number;
     stats: number; scratch: number; work: number; rv: number; aux: number;
   };
-  /** f64 entries of the statistics block. */
+  /** f64 entries of one statistics block (one per thread). */
   readonly statsSize: number;
+  private readonly scratchSize: number;
   private readonly factorStride: number;
   private readonly s2Stride: number;
 
@@ -40,6 +42,8 @@ export class Workspace {
     readonly k: number,
     /** Extra bytes for the caller (k-means labels and distances). */
     auxBytes = 0,
+    /** Worker threads that share this engine's memory: each gets its own statistics block and scratch. */
+    readonly pool?: ThreadPool,
   ) {
     const model = (this.model = COVARIANCE_MODELS[type]);
     this.pairs = (n + 1) >> 1;
@@ -49,6 +53,8 @@ export class Workspace {
     this.factorStride = model.shared ? 0 : fs * 8;
     this.s2Stride = model.shared ? 0 : t * 16;
     this.statsSize = 2 * (2 + k + k * d + nFactors * t);
+    const threads = 1 + (pool?.workers ?? 0);
+    this.scratchSize = engine.k.scratchBytes(d, k);
     this.ptr = engine.layout({
       X: this.pairs * d * 16,
       W: this.pairs * 16,
@@ -57,8 +63,8 @@ export class Workspace {
       cov: (model.shared ? 1 : k) * model.covSize(d) * 8,
       factors: nFactors * fs * 8,
       logConst: k * 8,
-      stats: this.statsSize * 8,
-      scratch: engine.k.scratchBytes(d, k),
+      stats: threads * this.statsSize * 8,
+      scratch: threads * this.scratchSize,
       work: 5 * d * d * 8,
       rv: RESP_CHUNK * k * 16,
       aux: auxBytes,
@@ -101,7 +107,7 @@ export class Workspace {
   }
 
   private zeroStats(): void {
-    const at = this.ptr.stats >> 3;
+    const at = this.ptr.stats >> 3; // block 0: the one the M-step reads
     this.engine.f64.fill(0, at, at + this.statsSize);
   }
 
@@ -112,12 +118,37 @@ export class Workspace {
     return f[at] + f[at + 1];
   }
 
+  private passArgs(p0: number, p1: number, thread: number): PassArgs {
+    const { ptr, d, k } = this;
+    return [this.model.kind, ptr.X, ptr.W, p0, p1, d, k, ptr.means, ptr.factors, this.factorStride, ptr.logConst,
+      ptr.stats + thread * this.statsSize * 8, this.s2Stride, ptr.scratch + thread * this.scratchSize];
+  }
+
   /** One EM pass (E-step and statistics) over all samples; returns the weighted mean log-likelihood. */
   pass(): number {
-    const { ptr, d, k } = this;
     this.zeroStats();
-    this.engine.k.pass(this.model.kind, ptr.X, ptr.W, 0, this.pairs, d, k, ptr.means, ptr.factors,
-      this.factorStride, ptr.logConst, ptr.stats, this.s2Stride, ptr.scratch);
+    this.engine.k.pass(...this.passArgs(0, this.pairs, 0));
+    return this.stat(0) / this.stat(1);
+  }
+
+  /**
+   * The pass split over the pool's threads and this one (each range into its own statistics block, then the
+   * blocks summed into the first); the plain pass without a pool.
+   */
+  async passAsync(): Promise<number> {
+    const pool = this.pool;
+    if (!pool) return this.pass();
+    const T = pool.workers + 1;
+    const size = this.statsSize;
+    const at = this.ptr.stats >> 3;
+    this.engine.f64.fill(0, at, at + T * size);
+    const bound = (t: number) => Math.round((this.pairs * t) / T);
+    const tasks = Array.from({ length: pool.workers }, (_, i) => this.passArgs(bound(i + 1), bound(i + 2), i + 1));
+    const others = pool.run(tasks);
+    this.engine.k.pass(...this.passArgs(0, bound(1), 0));
+    await others;
+    const f = this.engine.f64;
+    for (let t = 1; t < T; t++) for (let i = 0; i < size; i++) f[at + i] += f[at + t * size + i];
     return this.stat(0) / this.stat(1);
   }
 

@@ -1,10 +1,10 @@
 /** Registers the embedded module bytes as the default module source (the Node / browser / bundler entry). */
-import { wasmBase64 } from "./bytes.generated.js";
-import { setModuleSource, setSyncModuleSource } from "./module.js";
+import { wasmBase64, wasmSharedBase64 } from "./bytes.generated.js";
+import { setModuleSource, setSharedModuleSource, setSyncModuleSource } from "./module.js";
 
-function bytes(): Uint8Array<ArrayBuffer> {
+function bytes(base64 = wasmBase64): Uint8Array<ArrayBuffer> {
   if (typeof atob === "function") {
-    const s = atob(wasmBase64);
+    const s = atob(base64);
     const out = new Uint8Array(s.length);
     for (let i = 0; i < s.length; i++) out[i] = s.charCodeAt(i);
     return out;
@@ -17,4 +17,5 @@ function bytes(): Uint8Array<ArrayBuffer> {
 export function registerEmbeddedModule(): void {
   setModuleSource(() => WebAssembly.compile(bytes()));
   setSyncModuleSource(() => new WebAssembly.Module(bytes()));
+  setSharedModuleSource(() => WebAssembly.compile(bytes(wasmSharedBase64)));
 }

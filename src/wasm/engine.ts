@@ -5,11 +5,12 @@
  * memory), per-sample methods borrow one synchronously, and an engine whose memory grew large is dropped
  * after use instead of pooled, so one big fit does not pin its memory for the life of the page.
  */
-import { getModule, getModuleSync, getSyncSource } from "./module.js";
+import { getModule, getModuleSync, getSharedModule, getSyncSource } from "./module.js";
+import { startPool, threadsAvailable, type ThreadPool } from "./threads.js";
 
 /** The kernels exported by assembly/index.ts (pointers are byte offsets into the engine's memory). */
 export interface Kernels {
-  memory: WebAssembly.Memory;
+  memory?: WebAssembly.Memory;
   heapBase(): number;
   scratchBytes(d: number, k: number): number;
   pass(kind: number, X: number, W: number, p0: number, p1: number, d: number, k: number, means: number,
@@ -39,31 +40,34 @@ const POOL_SIZE = 2;
 
 export class Engine {
   readonly k: Kernels;
+  readonly memory: WebAssembly.Memory;
   private readonly base: number;
   private f64View: Float64Array;
   private i32View: Int32Array;
 
-  constructor(instance: WebAssembly.Instance) {
+  /** `memory`: the imported memory of the shared-memory build; otherwise the instance's own. */
+  constructor(instance: WebAssembly.Instance, memory?: WebAssembly.Memory) {
     this.k = instance.exports as unknown as Kernels;
+    this.memory = memory ?? this.k.memory!;
     this.base = align(this.k.heapBase());
-    this.f64View = new Float64Array(this.k.memory.buffer);
-    this.i32View = new Int32Array(this.k.memory.buffer);
+    this.f64View = new Float64Array(this.memory.buffer);
+    this.i32View = new Int32Array(this.memory.buffer);
   }
 
-  /** Float64 view of the whole memory (index = byte offset / 8). Re-read after every `reserve`. */
+  /** Float64 view of the whole memory (index = byte offset / 8). */
   get f64(): Float64Array {
-    if (this.f64View.buffer !== this.k.memory.buffer) this.refresh();
+    if (this.f64View.buffer !== this.memory.buffer) this.refresh();
     return this.f64View;
   }
 
   /** Int32 view of the whole memory (index = byte offset / 4). */
   get i32(): Int32Array {
-    if (this.i32View.buffer !== this.k.memory.buffer) this.refresh();
+    if (this.i32View.buffer !== this.memory.buffer) this.refresh();
     return this.i32View;
   }
 
   get memoryBytes(): number {
-    return this.k.memory.buffer.byteLength;
+    return this.memory.buffer.byteLength;
   }
 
   /** Lays out regions of the given byte sizes (16-byte aligned) after the heap base, growing memory to fit. */
@@ -74,17 +78,17 @@ export class Engine {
       out[key] = at;
       at = align(at + sizes[key]);
     }
-    const need = at - this.k.memory.buffer.byteLength;
+    const need = at - this.memory.buffer.byteLength;
     if (need > 0) {
-      this.k.memory.grow(Math.ceil(need / PAGE));
+      this.memory.grow(Math.ceil(need / PAGE));
       this.refresh();
     }
     return out;
   }
 
   private refresh(): void {
-    this.f64View = new Float64Array(this.k.memory.buffer);
-    this.i32View = new Int32Array(this.k.memory.buffer);
+    this.f64View = new Float64Array(this.memory.buffer);
+    this.i32View = new Int32Array(this.memory.buffer);
   }
 }
 
@@ -113,6 +117,29 @@ export function acquireEngineSync(): Engine {
 
 export function releaseEngine(engine: Engine): void {
   if (engine.memoryBytes <= POOL_MEMORY_LIMIT && pool.length < POOL_SIZE) pool.push(engine);
+}
+
+/** Pages of the shared memory of a threaded fit: initial, and the maximum (2 GiB) it may grow to. */
+const SHARED_PAGES = { initial: 2, maximum: 32768 };
+
+/**
+ * An engine on shared memory with `workers` worker threads on the same memory, for one fit; undefined where
+ * threads are unavailable (no SharedArrayBuffer, no workers, no shared-memory module). Not pooled: terminate
+ * the pool and drop the engine after the fit.
+ */
+export async function acquireThreadedEngine(workers: number): Promise<{ engine: Engine; pool: ThreadPool } | undefined> {
+  if (!threadsAvailable()) return undefined;
+  const module = await getSharedModule();
+  if (!module) return undefined;
+  let memory: WebAssembly.Memory;
+  try {
+    memory = new WebAssembly.Memory({ ...SHARED_PAGES, shared: true });
+  } catch {
+    return undefined;
+  }
+  const instance = await WebAssembly.instantiate(module, { env: { ...imports.env, memory } });
+  const pool = await startPool(module, memory, workers);
+  return pool && { engine: new Engine(instance, memory), pool };
 }
 
 /** Drops every pooled engine (their memory is freed by the garbage collector). */

@@ -102,3 +102,15 @@ function unavailable(cause: unknown): GaussMixError {
 function isPromiseLike(x: unknown): x is PromiseLike<Response> {
   return typeof x === "object" && x !== null && typeof (x as PromiseLike<unknown>).then === "function";
 }
+
+let sharedSource: Source | undefined;
+let sharedCompiled: Promise<WebAssembly.Module | undefined> | undefined;
+/** Registers the shared-memory build of the kernels (multi-threaded fits); entries without one run single-threaded. */
+export function setSharedModuleSource(s: Source): void {
+  sharedSource = s;
+}
+/** The shared-memory module, or undefined where this entry has none or it cannot be compiled here. */
+export function getSharedModule(): Promise<WebAssembly.Module | undefined> {
+  sharedCompiled ??= sharedSource ? Promise.resolve().then(sharedSource).catch(() => undefined) : Promise.resolve(undefined);
+  return sharedCompiled;
+}
