@@ -1,3 +1,4 @@
+import { copyFileSync } from "node:fs";
 import { defineConfig } from "tsup";
 
 export default defineConfig([
@@ -7,9 +8,17 @@ export default defineConfig([
     format: ["esm", "cjs"],
     dts: true,
     sourcemap: true,
-    clean: true,
     target: "es2022",
     platform: "neutral",
+  },
+  // Cloudflare Workers ("workerd" condition): imports dist/gaussmix.wasm instead of embedding it.
+  {
+    entry: { "index.workerd": "src/index.workerd.ts" },
+    format: ["esm"],
+    target: "es2022",
+    platform: "neutral",
+    external: ["./gaussmix.wasm"],
+    onSuccess: async () => copyFileSync("build/gaussmix.wasm", "dist/gaussmix.wasm"),
   },
   // The command line (Node only), importing the library build beside it.
   {

@@ -4,6 +4,7 @@
  */
 import { registerEmbeddedModule } from "./wasm/embedded.js";
 
+// A side effect of this entry only (package.json lists the entries in "sideEffects").
 registerEmbeddedModule();
 
 export * from "./api.js";

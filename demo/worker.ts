@@ -1,0 +1,108 @@
+/// <reference lib="webworker" />
+/**
+ * Fits in a Web Worker so the page never freezes. `onIteration` paces EM (a delay while playing, or a wait
+ * for the page's "step"), and each iteration's parameters and responsibilities go to the page.
+ */
+import { type CovarianceType, type FittedGaussianMixture, GaussianMixture, type IterationInfo, selectModel } from "../src/index.js";
+import type { FromWorker, Params, ToWorker } from "./protocol.js";
+
+declare const self: DedicatedWorkerGlobalScope;
+
+let waiting: (() => void) | undefined;
+let delay = 200;
+let stopped = false;
+let model: FittedGaussianMixture | undefined;
+
+const post = (m: FromWorker, transfer: Transferable[] = []) => self.postMessage(m, transfer);
+
+/** Any covariance type → one d×d matrix per component. */
+function expand(type: CovarianceType, cov: unknown, k: number, d: number): number[][][] {
+  const eye = (v: number[]) => v.map((x, i) => v.map((_, j) => (i === j ? x : 0)));
+  switch (type) {
+    case "full": return cov as number[][][];
+    case "tied": return Array.from({ length: k }, () => cov as number[][]);
+    case "diag": return (cov as number[][]).map(eye);
+    case "spherical": return (cov as number[]).map((v) => eye(new Array(d).fill(v)));
+  }
+}
+
+/** Responsibilities of every point under the given parameters (d ≤ 2, plain JS). */
+function responsibilities(data: Float64Array, d: number, p: Params): Float32Array {
+  const k = p.weights.length;
+  const n = data.length / d;
+  const out = new Float32Array(n * k);
+  const pre = p.covariances.map((c, j) => {
+    const det = d === 1 ? c[0][0] : c[0][0] * c[1][1] - c[0][1] * c[1][0];
+    const inv = d === 1 ? [[1 / c[0][0]]] : [[c[1][1] / det, -c[0][1] / det], [-c[1][0] / det, c[0][0] / det]];
+    return { inv, logc: Math.log(p.weights[j]) - 0.5 * Math.log(det) - (d / 2) * Math.log(2 * Math.PI) };
+  });
+  const lp = new Float64Array(k);
+  for (let i = 0; i < n; i++) {
+    let max = -Infinity;
+    for (let j = 0; j < k; j++) {
+      const dx = data[i * d] - p.means[j][0];
+      const { inv, logc } = pre[j];
+      let q = dx * dx * inv[0][0];
+      if (d === 2) {
+        const dy = data[i * d + 1] - p.means[j][1];
+        q += 2 * dx * dy * inv[0][1] + dy * dy * inv[1][1];
+      }
+      lp[j] = logc - 0.5 * q;
+      if (lp[j] > max) max = lp[j];
+    }
+    let s = 0;
+    for (let j = 0; j < k; j++) s += lp[j] = Math.exp(lp[j] - max);
+    for (let j = 0; j < k; j++) out[i * k + j] = lp[j] / s;
+  }
+  return out;
+}
+
+async function fit(req: Extract<ToWorker, { type: "fit" }>) {
+  stopped = false;
+  delay = req.delay;
+  const { data, d, nComponents: k, covarianceType } = req;
+  const n = data.length / d;
+  const t0 = performance.now();
+  const pace = async (info: IterationInfo) => {
+    const params: Params = { weights: info.weights, means: info.means, covariances: expand(covarianceType, info.covariances, k, d) };
+    const resp = responsibilities(data, d, params);
+    post({ type: "iteration", iteration: info.iteration, lowerBound: info.lowerBound, resp, ...params }, [resp.buffer]);
+    if (stopped) return false;
+    if (delay < 0) await new Promise<void>((r) => (waiting = r));
+    else if (delay > 0) await new Promise((r) => setTimeout(r, delay));
+    return !stopped;
+  };
+  try {
+    model = await new GaussianMixture({ nComponents: k, covarianceType, initParams: req.initParams, randomState: req.seed, onIteration: pace }).fit({ data, shape: [n, d] });
+    const params: Params = { weights: [...model.weights], means: model.means.map((r) => [...r]), covariances: expand(covarianceType, model.covariances, k, d) };
+    const resp = new Float32Array(model.predictProba({ data, shape: [n, d] }).data);
+    post({ type: "done", nIter: model.nIter, converged: model.converged, lowerBound: model.lowerBound, ms: performance.now() - t0, resp, ...params }, [resp.buffer]);
+  } catch (e) {
+    post({ type: "error", message: e instanceof Error ? e.message : String(e) });
+  }
+}
+
+self.onmessage = async (ev: MessageEvent<ToWorker>) => {
+  const m = ev.data;
+  if (m.type === "fit") await fit(m);
+  else if (m.type === "step") waiting?.();
+  else if (m.type === "play") {
+    delay = m.delay;
+    waiting?.();
+  } else if (m.type === "stop") {
+    stopped = true;
+    waiting?.();
+  } else if (m.type === "select") {
+    const n = m.data.length / m.d;
+    const ks = [1, 2, 3, 4, 5, 6, 7, 8].filter((k) => k <= n);
+    try {
+      const s = await selectModel({ data: m.data, shape: [n, m.d] }, { nComponents: ks, covarianceTypes: [m.covarianceType], randomState: m.seed });
+      post({ type: "selection", ks, bic: s.table.map((r) => r.bic), aic: s.table.map((r) => r.aic) });
+    } catch (e) {
+      post({ type: "error", message: e instanceof Error ? e.message : String(e) });
+    }
+  } else if (m.type === "sample" && model) {
+    const { X, labels } = model.sample(m.n, { randomState: m.seed });
+    post({ type: "samples", data: X.data, labels }, [X.data.buffer, labels.buffer]);
+  }
+};
