@@ -1,70 +1,140 @@
-// The packed package as users get it: installed from its tarball into a fresh project, used from ESM and
-// CommonJS (bit-identical models), its types resolving, its size reported, no Node built-ins in the default entry.
+// The packed package as users get it: the tarball installed into a fresh project and used from ESM and CommonJS
+// (bit-identical models, equal to the in-repo fit), through a browser bundler, on a host that forbids compiling
+// WebAssembly from bytes (init with a module), and from TypeScript (types resolve under node16 and bundler
+// resolution). Also: what the tarball holds, no Node built-ins in the default entry, the side-effect list.
 import { execFileSync } from "node:child_process";
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { beforeAll, describe, expect, it } from "vitest";
+import { build } from "esbuild";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { GaussianMixture } from "../../src/index.js";
+import { BUILD_OUTPUTS } from "./global-setup.js";
 
 const root = new URL("../..", import.meta.url).pathname;
 let dir: string;
+let packed: { filename: string; files: { path: string }[] };
 const X = Array.from({ length: 200 }, (_, i) => [Math.sin(i) * 3 + (i % 2) * 6, Math.cos(i * 1.7) + (i % 2) * 4]);
 
 beforeAll(() => {
+  const missing = BUILD_OUTPUTS.filter((f) => !existsSync(join(root, f)));
+  if (missing.length) throw new Error(`run \`npm run build\` first (missing ${missing.join(", ")})`);
   dir = mkdtempSync(join(tmpdir(), "gaussmix-pack-"));
-  const tgz = execFileSync("npm", ["pack", "--silent", "--pack-destination", dir], { cwd: root, encoding: "utf8" }).trim().split("\n").pop()!;
+  const out = execFileSync("npm", ["pack", "--json", "--pack-destination", dir], { cwd: root, encoding: "utf8" });
+  packed = JSON.parse(out.slice(out.indexOf("[")))[0];
   writeFileSync(join(dir, "package.json"), JSON.stringify({ name: "consumer", private: true, version: "1.0.0" }));
-  execFileSync("npm", ["install", join(dir, tgz), "--no-audit", "--no-fund", "--prefer-offline", "--ignore-scripts"], { cwd: dir, stdio: "ignore" });
+  // The runtime dependencies are in the npm cache (they are the repo's own dependencies).
+  execFileSync("npm", ["install", join(dir, packed.filename), "--prefer-offline", "--no-audit", "--no-fund", "--ignore-scripts"], { cwd: dir, stdio: "ignore" });
   writeFileSync(join(dir, "data.json"), JSON.stringify(X));
 }, 180_000);
+
+afterAll(() => {
+  if (dir) rmSync(dir, { recursive: true, force: true });
+});
 
 function node(file: string, code: string): unknown {
   writeFileSync(join(dir, file), code);
   return JSON.parse(execFileSync(process.execPath, [join(dir, file)], { cwd: dir, encoding: "utf8" }));
 }
 
+const FIT_ESM = `
+  import { readFileSync } from "node:fs";
+  import { GaussianMixture } from "gaussmix";
+  const X = JSON.parse(readFileSync("data.json", "utf8"));
+  const m = await new GaussianMixture({ nComponents: 2, randomState: 0 }).fit(X);
+  console.log(JSON.stringify({ model: m.toJSON(), labels: Array.from(m.predict(X)) }));`;
+
+async function inRepo(): Promise<unknown> {
+  const m = await new GaussianMixture({ nComponents: 2, randomState: 0 }).fit(X);
+  return { model: m.toJSON(), labels: Array.from(m.predict(X)) };
+}
+
 describe("the published package", () => {
+  it("the tarball holds the builds, the module and the README, nothing else", () => {
+    const paths = packed.files.map((f) => f.path).sort();
+    for (const f of [...BUILD_OUTPUTS, "package.json", "README.md"]) expect(paths).toContain(f);
+    expect(paths.filter((p) => !p.startsWith("dist/") && !/^(package\.json|README\.md|LICENSE)$/.test(p))).toEqual([]);
+    // The workerd entry's import resolves inside the package.
+    expect(readFileSync(join(dir, "node_modules/gaussmix/dist/index.workerd.js"), "utf8")).toMatch(/from "\.\/gaussmix\.wasm"/);
+  });
+
   it("ESM and CJS consumers get bit-identical models, equal to the in-repo fit", async () => {
-    const esm = node("esm.mjs", `
-      import { readFileSync } from "node:fs";
-      import { GaussianMixture } from "gaussmix";
-      const X = JSON.parse(readFileSync("data.json", "utf8"));
-      const m = await new GaussianMixture({ nComponents: 2, randomState: 7 }).fit(X);
-      console.log(JSON.stringify(m.toJSON()));`);
+    const esm = node("esm.mjs", FIT_ESM);
     const cjs = node("cjs.cjs", `
       const { GaussianMixture } = require("gaussmix");
       const X = JSON.parse(require("node:fs").readFileSync("data.json", "utf8"));
-      new GaussianMixture({ nComponents: 2, randomState: 7 }).fit(X).then((m) => console.log(JSON.stringify(m.toJSON())));`);
+      new GaussianMixture({ nComponents: 2, randomState: 0 }).fit(X)
+        .then((m) => console.log(JSON.stringify({ model: m.toJSON(), labels: Array.from(m.predict(X)) })));`);
     expect(cjs).toEqual(esm);
-    const here = await new GaussianMixture({ nComponents: 2, randomState: 7 }).fit(X);
-    expect(esm).toEqual(here.toJSON());
+    expect(esm).toEqual(await inRepo());
   });
 
-  it("init() takes a compiled module from the packaged gaussmix.wasm", () => {
-    const out = node("init.mjs", `
+  it("a browser bundle of a consumer (esbuild, platform browser) needs no Node built-ins and fits the same", async () => {
+    writeFileSync(join(dir, "app.mjs"), `
+      import { GaussianMixture } from "gaussmix";
+      export async function run(X) {
+        const m = await new GaussianMixture({ nComponents: 2, randomState: 0 }).fit(X);
+        return { model: m.toJSON(), labels: Array.from(m.predict(X)) };
+      }`);
+    // platform "browser" fails on any import of a Node built-in; the bundle is minified and tree-shaken.
+    const { metafile } = await build({
+      entryPoints: [join(dir, "app.mjs")], outfile: join(dir, "app.bundle.mjs"), bundle: true, platform: "browser",
+      format: "esm", minify: true, metafile: true, absWorkingDir: dir, logLevel: "silent",
+    });
+    // Nothing left for the host to resolve: the bundle is self-contained.
+    expect(Object.values(metafile.outputs).flatMap((o) => o.imports)).toEqual([]);
+    const { run } = (await import(join(dir, "app.bundle.mjs"))) as { run(X: number[][]): Promise<unknown> };
+    expect(await run(X)).toEqual(await inRepo());
+  });
+
+  it("on a host that refuses to compile WebAssembly from bytes, init(module) with gaussmix/gaussmix.wasm works", () => {
+    const out = node("strict.mjs", `
       import { readFileSync } from "node:fs";
       import { createRequire } from "node:module";
       import { GaussianMixture, init } from "gaussmix";
-      const wasmPath = createRequire(import.meta.url).resolve("gaussmix/gaussmix.wasm");
-      await init(new WebAssembly.Module(readFileSync(wasmPath)));
-      const m = await new GaussianMixture({ nComponents: 2 }).fit([1, 1.2, 0.8, 9, 9.1, 8.9]);
-      console.log(JSON.stringify(m.means));`);
-    expect((out as number[][]).map((r) => Math.round(r[0]))).toEqual([1, 9]);
+      const module = new WebAssembly.Module(readFileSync(createRequire(import.meta.url).resolve("gaussmix/gaussmix.wasm")));
+      // From here on, like workerd: no compiling from bytes (instantiating a compiled module is allowed).
+      const refuse = () => { throw new WebAssembly.CompileError("Wasm code generation disallowed by embedder"); };
+      WebAssembly.compile = async () => refuse();
+      WebAssembly.compileStreaming = async () => refuse();
+      const instantiate = WebAssembly.instantiate;
+      WebAssembly.instantiate = (m, imports) => m instanceof WebAssembly.Module ? instantiate(m, imports) : Promise.resolve().then(refuse);
+      WebAssembly.Module = new Proxy(WebAssembly.Module, { construct: refuse });
+      const X = JSON.parse(readFileSync("data.json", "utf8"));
+      const fit = () => new GaussianMixture({ nComponents: 2, randomState: 0 }).fit(X);
+      const before = await fit().then(() => "fitted", (e) => e.code);
+      await init(module);
+      const m = await fit();
+      console.log(JSON.stringify({ before, after: { model: m.toJSON(), labels: Array.from(m.predict(X)) } }));`);
+    expect(out).toEqual({ before: "WASM_UNAVAILABLE", after: expect.anything() });
+    return inRepo().then((here) => expect((out as { after: unknown }).after).toEqual(here));
   });
 
-  it("types resolve for TypeScript consumers (node16 resolution, ESM and CJS)", () => {
+  it("types resolve for TypeScript consumers (node16 ESM and CJS, bundler, the workerd condition)", () => {
     writeFileSync(join(dir, "use.mts"), `
-      import { GaussianMixture, type FittedGaussianMixture, GaussMixError } from "gaussmix";
+      import { GaussianMixture, type FittedGaussianMixture, GaussMixError, init } from "gaussmix";
       const p: Promise<FittedGaussianMixture> = new GaussianMixture({ nComponents: 2, covarianceType: "diag" }).fit([[1, 2]]);
       const code: string = new GaussMixError("ABORTED", "x").code;
-      void p; void code;`);
+      const ready: Promise<void> = init(new Uint8Array(8));
+      void p; void code; void ready;`);
     writeFileSync(join(dir, "use.cts"), `
       import { GaussianMixture } from "gaussmix";
       const labels: Promise<Int32Array> = new GaussianMixture().fitPredict([1, 2, 3]).then((r) => r.labels);
       void labels;`);
-    writeFileSync(join(dir, "tsconfig.json"), JSON.stringify({ compilerOptions: { module: "node16", moduleResolution: "node16", strict: true, noEmit: true, skipLibCheck: false, types: [], lib: ["es2022", "dom"] }, files: ["use.mts", "use.cts"] }));
-    execFileSync(process.execPath, [join(root, "node_modules", "typescript", "bin", "tsc"), "-p", dir], { encoding: "utf8" });
+    writeFileSync(join(dir, "use.ts"), `
+      import { GaussianMixture, FittedGaussianMixture, type ModelJSON } from "gaussmix";
+      const restore = (json: ModelJSON): FittedGaussianMixture => FittedGaussianMixture.fromJSON(json);
+      void restore; void new GaussianMixture({ randomState: 1 });`);
+    const common = { strict: true, noEmit: true, skipLibCheck: false, types: [], lib: ["es2022", "dom"] };
+    const configs = {
+      "tsconfig.node16.json": { compilerOptions: { ...common, module: "node16", moduleResolution: "node16" }, files: ["use.mts", "use.cts"] },
+      "tsconfig.bundler.json": { compilerOptions: { ...common, module: "esnext", moduleResolution: "bundler" }, files: ["use.ts"] },
+      "tsconfig.workerd.json": { compilerOptions: { ...common, module: "esnext", moduleResolution: "bundler", customConditions: ["workerd", "worker", "browser"] }, files: ["use.ts"] },
+    };
+    for (const [name, config] of Object.entries(configs)) {
+      writeFileSync(join(dir, name), JSON.stringify(config));
+      execFileSync(process.execPath, [join(root, "node_modules", "typescript", "bin", "tsc"), "-p", join(dir, name)], { encoding: "utf8" });
+    }
   });
 
   it("the default entry imports no Node built-ins, and only the entries have side effects", () => {
@@ -76,6 +146,9 @@ describe("the published package", () => {
     const pkg = JSON.parse(readFileSync(join(root, "package.json"), "utf8"));
     // Only the entries have side effects (registering the module source); everything else can be dropped.
     expect(pkg.sideEffects).toEqual(["./src/index.ts", "./src/index.workerd.ts", "./dist/index.js", "./dist/index.cjs", "./dist/index.workerd.js"]);
+    // Conditions are matched in order: workerd must come before import/require.
+    expect(Object.keys(pkg.exports["."])[0]).toBe("workerd");
     expect(pkg.exports["."].workerd.default).toBe("./dist/index.workerd.js");
+    expect(pkg.exports["./gaussmix.wasm"]).toBe("./dist/gaussmix.wasm");
   });
 });

@@ -1,67 +1,185 @@
-// Cloudflare Workers: a Worker bundled through the package's "workerd" export condition runs in workerd
-// (miniflare), fits and predicts on a request, and returns the same numbers as Node.
-import { mkdtempSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
+// Cloudflare Workers: Workers bundled the way wrangler bundles them (esbuild with the conditions
+// "workerd", "worker", "browser"; an imported `.wasm` file becomes a CompiledWasm module beside the bundle) run
+// in workerd (miniflare), fit and predict on a request, and return the same numbers as Node. workerd refuses to
+// compile WebAssembly from bytes, so a bundle that takes the default entry (embedded bytes) must fail with
+// WASM_UNAVAILABLE, and works again when it hands the packaged module to `init()`.
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { build } from "esbuild";
+import { basename, join } from "node:path";
+import { build, type Plugin } from "esbuild";
 import { Miniflare } from "miniflare";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { GaussianMixture } from "../../src/index.js";
+import { FittedGaussianMixture, GaussianMixture } from "../../src/index.js";
 import { Random } from "../../src/rng.js";
+import { BUILD_OUTPUTS } from "./global-setup.js";
 
 const root = new URL("../..", import.meta.url).pathname;
-let mf: Miniflare;
-let bundle: string;
+const WASM_MAGIC_BASE64 = "AGFzbQ"; // "\0asm": the start of any base64-embedded WebAssembly module
+let dir: string;
+const instances: Miniflare[] = [];
 
-beforeAll(async () => {
-  // A consumer project whose node_modules/gaussmix is this package (built by `npm test` before the tests).
-  const dir = mkdtempSync(join(tmpdir(), "gaussmix-worker-"));
+// The Worker: POST {X, options} fits and predicts; POST {model, X} restores a model and predicts only.
+const HANDLER = `
+export default {
+  async fetch(request) {
+    try {
+      await ready();
+      const { X, options, model: json } = await request.json();
+      const model = json ? FittedGaussianMixture.fromJSON(json) : await new GaussianMixture(options).fit(X);
+      return Response.json({
+        model: model.toJSON(),
+        labels: Array.from(model.predict(X)),
+        proba: Array.from(model.predictProba(X).data),
+        scoreSamples: Array.from(model.scoreSamples(X)),
+        score: model.score(X),
+      });
+    } catch (e) {
+      return Response.json({ error: e.code ?? String(e), message: e.message }, { status: 500 });
+    }
+  },
+};`;
+
+const WORKERS = {
+  // The usual Worker: nothing but the import.
+  plain: `import { FittedGaussianMixture, GaussianMixture } from "gaussmix";\nconst ready = async () => {};\n${HANDLER}`,
+  // A Worker handing the packaged module to init() itself (for bundles that did not take the workerd entry).
+  init: `import { FittedGaussianMixture, GaussianMixture, init } from "gaussmix";
+import wasm from "gaussmix/gaussmix.wasm";
+let loading;
+const ready = () => (loading ??= init(wasm));
+${HANDLER}`,
+};
+
+/** What wrangler does with an imported `.wasm` file: copies it beside the bundle and imports it from there. */
+const wasmModules = (outdir: string): Plugin => ({
+  name: "wasm-modules",
+  setup(b) {
+    b.onResolve({ filter: /\.wasm$/ }, async (args) => {
+      if (args.pluginData === "wasm-modules") return undefined;
+      const r = await b.resolve(args.path, { kind: args.kind, importer: args.importer, resolveDir: args.resolveDir, pluginData: "wasm-modules" });
+      if (r.errors.length) return { errors: r.errors };
+      copyFileSync(r.path, join(outdir, basename(r.path)));
+      return { path: `./${basename(r.path)}`, external: true };
+    });
+  },
+});
+
+/** Bundles a Worker with the given conditions and starts it in workerd; returns the bundle's text too. */
+async function startWorker(source: string, conditions: string[]): Promise<{ mf: Miniflare; bundle: string }> {
+  const outdir = mkdtempSync(join(dir, "out-"));
+  const entry = join(outdir, "worker.src.js");
+  writeFileSync(entry, source);
+  await build({
+    entryPoints: [entry], outfile: join(outdir, "worker.js"), bundle: true, format: "esm", platform: "neutral",
+    target: "es2022", conditions, mainFields: ["module", "main"], absWorkingDir: dir, nodePaths: [join(dir, "node_modules")],
+    plugins: [wasmModules(outdir)], logLevel: "silent",
+  });
+  rmSync(entry);
+  const wasm = readdirSync(outdir).filter((f) => f.endsWith(".wasm"));
+  const mf = new Miniflare({
+    modulesRoot: outdir,
+    modules: [
+      { type: "ESModule", path: join(outdir, "worker.js") },
+      ...wasm.map((f) => ({ type: "CompiledWasm" as const, path: join(outdir, f) })),
+    ],
+    compatibilityDate: "2025-07-18",
+  });
+  instances.push(mf);
+  return { mf, bundle: readFileSync(join(outdir, "worker.js"), "utf8") };
+}
+
+interface Reply {
+  model: unknown;
+  labels: number[];
+  proba: number[];
+  scoreSamples: number[];
+  score: number;
+  error?: string;
+  message?: string;
+}
+
+async function post(mf: Miniflare, body: unknown): Promise<{ status: number; reply: Reply }> {
+  const res = await mf.dispatchFetch("http://localhost/", { method: "POST", body: JSON.stringify(body) });
+  return { status: res.status, reply: (await res.json()) as Reply };
+}
+
+function data(seed: number): number[][] {
+  const rng = new Random(seed);
+  return Array.from({ length: 300 }, (_, i) => [3 * (i % 3) + rng.normal(), -2 * (i % 3) + rng.normal()]);
+}
+
+/** The same outputs computed in Node from the in-repo sources. */
+function nodeReply(model: FittedGaussianMixture, X: number[][]): Reply {
+  return {
+    model: model.toJSON(),
+    labels: Array.from(model.predict(X)),
+    proba: Array.from(model.predictProba(X).data),
+    scoreSamples: Array.from(model.scoreSamples(X)),
+    score: model.score(X),
+  };
+}
+
+beforeAll(() => {
+  const missing = BUILD_OUTPUTS.filter((f) => !existsSync(join(root, f)));
+  if (missing.length) throw new Error(`run \`npm run build\` first (missing ${missing.join(", ")})`);
+  // A consumer project whose node_modules/gaussmix is this package.
+  dir = mkdtempSync(join(tmpdir(), "gaussmix-worker-"));
   mkdirSync(join(dir, "node_modules"));
   symlinkSync(root, join(dir, "node_modules", "gaussmix"), "dir");
-  writeFileSync(join(dir, "worker.js"), `
-    import { GaussianMixture } from "gaussmix";
-    export default {
-      async fetch(request) {
-        const { X, options } = await request.json();
-        const model = await new GaussianMixture(options).fit(X);
-        return Response.json({ model: model.toJSON(), labels: Array.from(model.predict(X)), score: model.score(X) });
-      },
-    };`);
-  const out = await build({
-    entryPoints: [join(dir, "worker.js")], bundle: true, format: "esm", write: false, platform: "neutral",
-    conditions: ["workerd", "worker", "browser"], external: ["*.wasm"], absWorkingDir: dir, outfile: join(dir, "out.js"),
-  });
-  bundle = out.outputFiles[0].text;
-  mf = new Miniflare({
-    modules: [
-      { type: "ESModule", path: join(dir, "worker.js"), contents: bundle },
-      { type: "CompiledWasm", path: join(dir, "gaussmix.wasm"), contents: readFileSync(join(root, "dist", "gaussmix.wasm")) },
-    ],
-    modulesRoot: dir,
-    compatibilityDate: "2024-09-23",
-  });
-}, 120_000);
+  writeFileSync(join(dir, "package.json"), JSON.stringify({ name: "worker", private: true, type: "module" }));
+});
 
 afterAll(async () => {
-  await mf?.dispose();
+  await Promise.all(instances.map((mf) => mf.dispose()));
+  if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
 describe("Cloudflare Workers (workerd via miniflare)", () => {
-  it("the bundle takes the workerd entry: it imports the .wasm file and embeds no bytes", () => {
-    expect(bundle).toMatch(/from\s*"\.\/gaussmix\.wasm"/);
-    expect(bundle).not.toMatch(/wasmBase64/);
+  it("the workerd condition picks the entry that imports gaussmix.wasm and embeds no bytes", async () => {
+    const { bundle } = await startWorker(WORKERS.plain, ["workerd", "worker", "browser"]);
+    expect(bundle).toMatch(/^import \w+ from "\.\/gaussmix\.wasm";$/m);
+    expect(bundle).not.toContain(WASM_MAGIC_BASE64);
   });
 
-  it.each(["full", "diag"] as const)("fits and predicts in a Worker with the same numbers as Node (%s)", async (covarianceType) => {
-    const rng = new Random(8);
-    const X = Array.from({ length: 300 }, (_, i) => [3 * (i % 3) + rng.normal(), -2 * (i % 3) + rng.normal()]);
-    const options = { nComponents: 3, covarianceType, randomState: 0 };
-    const res = await mf.dispatchFetch("http://localhost/", { method: "POST", body: JSON.stringify({ X, options }) });
-    expect(res.status).toBe(200);
-    const worker = (await res.json()) as { model: unknown; labels: number[]; score: number };
-    const node = await new GaussianMixture(options).fit(X);
-    expect(worker.model).toEqual(node.toJSON()); // bit-identical parameters
-    expect(worker.labels).toEqual(Array.from(node.predict(X)));
-    expect(worker.score).toBe(node.score(X));
+  it.each(["full", "tied", "diag", "spherical"] as const)(
+    "fits and predicts in a Worker with the same numbers as Node, bit for bit (%s)",
+    async (covarianceType) => {
+      const { mf } = await startWorker(WORKERS.plain, ["workerd", "worker", "browser"]);
+      const X = data(8);
+      const options = { nComponents: 3, covarianceType, randomState: 0 };
+      const { status, reply } = await post(mf, { X, options });
+      expect(reply.error).toBeUndefined();
+      expect(status).toBe(200);
+      expect(reply).toEqual(nodeReply(await new GaussianMixture(options).fit(X), X));
+    },
+  );
+
+  it("a model restored with fromJSON predicts before any fit (the module is loaded synchronously)", async () => {
+    const X = data(3);
+    const model = await new GaussianMixture({ nComponents: 3, randomState: 0 }).fit(X);
+    const { mf } = await startWorker(WORKERS.plain, ["workerd", "worker", "browser"]);
+    const { status, reply } = await post(mf, { X, model: model.toJSON() });
+    expect(reply.error).toBeUndefined();
+    expect(status).toBe(200);
+    expect(reply).toEqual(nodeReply(model, X));
+  });
+
+  it("without the workerd condition the embedded bytes cannot be compiled: WASM_UNAVAILABLE", async () => {
+    const { mf, bundle } = await startWorker(WORKERS.plain, ["worker", "browser"]);
+    expect(bundle).toContain(WASM_MAGIC_BASE64);
+    const { status, reply } = await post(mf, { X: data(8), options: { nComponents: 2 } });
+    expect(status).toBe(500);
+    expect(reply.error).toBe("WASM_UNAVAILABLE");
+    expect(reply.message).toMatch(/init\(module\)/);
+  });
+
+  it("without the workerd condition, init() with the imported gaussmix/gaussmix.wasm makes it work", async () => {
+    const { mf } = await startWorker(WORKERS.init, ["worker", "browser"]);
+    const X = data(8);
+    const options = { nComponents: 3, randomState: 0 };
+    const { status, reply } = await post(mf, { X, options });
+    expect(reply.error).toBeUndefined();
+    expect(status).toBe(200);
+    expect(reply).toEqual(nodeReply(await new GaussianMixture(options).fit(X), X));
   });
 });
