@@ -1,5 +1,11 @@
-import { copyFileSync } from "node:fs";
+import { copyFileSync, writeFileSync } from "node:fs";
 import { defineConfig } from "tsup";
+
+/** Types of `import wasm from "gaussmix/gaussmix.wasm"` where `.wasm` files import as compiled modules (Workers). */
+const WASM_TYPES = `/** The compiled engine where \`.wasm\` files are imported as modules (Cloudflare Workers); pass it to \`init()\`. */
+declare const module: WebAssembly.Module;
+export default module;
+`;
 
 export default defineConfig([
   // The library: ESM + CJS + .d.ts from one build; the WebAssembly bytes are embedded (src/wasm/bytes.generated.ts).
@@ -18,7 +24,11 @@ export default defineConfig([
     target: "es2022",
     platform: "neutral",
     external: ["./gaussmix.wasm"],
-    onSuccess: async () => copyFileSync("build/gaussmix.wasm", "dist/gaussmix.wasm"),
+    onSuccess: async () => {
+      // The module beside the entry that imports it, exported as "gaussmix/gaussmix.wasm" (for `init(module)`).
+      copyFileSync("build/gaussmix.wasm", "dist/gaussmix.wasm");
+      writeFileSync("dist/gaussmix.wasm.d.ts", WASM_TYPES);
+    },
   },
   // The command line (Node only), importing the library build beside it.
   {

@@ -15,6 +15,7 @@ export const BUILD_OUTPUTS = [
   "dist/index.d.cts",
   "dist/index.workerd.js",
   "dist/gaussmix.wasm",
+  "dist/gaussmix.wasm.d.ts",
 ];
 
 /** What the build reads: a change to any of these makes dist/ stale. */

@@ -110,7 +110,7 @@ describe("the published package", () => {
     return inRepo().then((here) => expect((out as { after: unknown }).after).toEqual(here));
   });
 
-  it("types resolve for TypeScript consumers (node16 ESM and CJS, bundler, the workerd condition)", () => {
+  it("types resolve for TypeScript consumers (node16 ESM and CJS, bundler, the workerd condition, gaussmix.wasm)", () => {
     writeFileSync(join(dir, "use.mts"), `
       import { GaussianMixture, type FittedGaussianMixture, GaussMixError, init } from "gaussmix";
       const p: Promise<FittedGaussianMixture> = new GaussianMixture({ nComponents: 2, covarianceType: "diag" }).fit([[1, 2]]);
@@ -122,9 +122,11 @@ describe("the published package", () => {
       const labels: Promise<Int32Array> = new GaussianMixture().fitPredict([1, 2, 3]).then((r) => r.labels);
       void labels;`);
     writeFileSync(join(dir, "use.ts"), `
-      import { GaussianMixture, FittedGaussianMixture, type ModelJSON } from "gaussmix";
+      import { GaussianMixture, FittedGaussianMixture, init, type ModelJSON } from "gaussmix";
+      import wasm from "gaussmix/gaussmix.wasm";
       const restore = (json: ModelJSON): FittedGaussianMixture => FittedGaussianMixture.fromJSON(json);
-      void restore; void new GaussianMixture({ randomState: 1 });`);
+      const module: WebAssembly.Module = wasm;
+      void restore; void new GaussianMixture({ randomState: 1 }); void init(module);`);
     const common = { strict: true, noEmit: true, skipLibCheck: false, types: [], lib: ["es2022", "dom"] };
     const configs = {
       "tsconfig.node16.json": { compilerOptions: { ...common, module: "node16", moduleResolution: "node16" }, files: ["use.mts", "use.cts"] },
@@ -149,6 +151,6 @@ describe("the published package", () => {
     // Conditions are matched in order: workerd must come before import/require.
     expect(Object.keys(pkg.exports["."])[0]).toBe("workerd");
     expect(pkg.exports["."].workerd.default).toBe("./dist/index.workerd.js");
-    expect(pkg.exports["./gaussmix.wasm"]).toBe("./dist/gaussmix.wasm");
+    expect(pkg.exports["./gaussmix.wasm"]).toEqual({ types: "./dist/gaussmix.wasm.d.ts", default: "./dist/gaussmix.wasm" });
   });
 });
