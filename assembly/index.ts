@@ -515,6 +515,41 @@ export function logConstants(
   }
 }
 
+/** Upper triangle of the d x d row-major C from a packed scatter block (lanes summed). */
+function unpackScatter(C: usize, d: i32, s2: usize): void {
+  let idx = 0;
+  for (let i = 0; i < d; i++) {
+    for (let j = i; j < d; j++) stf(C, i * d + j, sumLanes(ld(s2, idx++)));
+  }
+}
+
+/**
+ * Re-centres a scatter taken around s onto the new mean s + delta (upper triangle):
+ * C -= S1 delta^T + delta S1^T - N delta delta^T.
+ */
+function recentre(C: usize, d: i32, s1: usize, delta: usize, n: f64): void {
+  for (let i = 0; i < d; i++) {
+    const a = sumLanes(ld(s1, i));
+    const di = ldf(delta, i);
+    for (let j = i; j < d; j++) {
+      const dj = ldf(delta, j);
+      stf(C, i * d + j, ldf(C, i * d + j) - a * dj - di * sumLanes(ld(s1, j)) + n * di * dj);
+    }
+  }
+}
+
+/** C / n + reg on the diagonal, mirrored into the lower triangle. */
+function finishCovariance(C: usize, d: i32, n: f64, reg: f64): void {
+  for (let i = 0; i < d; i++) {
+    for (let j = i; j < d; j++) {
+      let v = ldf(C, i * d + j) / n;
+      if (i == j) v += reg;
+      stf(C, i * d + j, v);
+      stf(C, j * d + i, v);
+    }
+  }
+}
+
 /**
  * The M-step: statistics around `shift` -> weights, means (written over `shift`, which may be `means`),
  * covariances, precision factors and log-constants. cov: full k*d*d, tied d*d (row-major symmetric),
@@ -533,18 +568,9 @@ export function mstep(
   let total: f64 = 0;
   for (let c = 0; c < k; c++) total += sumLanes(ld(N, c)) + TEN_EPS;
   const delta = work; // d
-  const C = work + (<usize>d << 3); // d*d: scatter around the new mean
-  const fwork = C + (<usize>(d * d) << 3); // d*d
-  if (type == 1) {
-    // Tied: one scatter summed over components, corrected per component below.
-    const s2 = S2;
-    for (let i = 0; i < d; i++) {
-      for (let j = i; j < d; j++) {
-        const v = sumLanes(ld(s2, tri(d) - tri(d - i) + (j - i)));
-        stf(cov, i * d + j, v);
-      }
-    }
-  }
+  const fwork = work + (<usize>d << 3); // d*d for the Cholesky factor
+  // Tied: one scatter summed over components, re-centred per component below.
+  if (type == 1) unpackScatter(cov, d, S2);
   for (let c = 0; c < k; c++) {
     const nc = sumLanes(ld(N, c));
     const np = nc + TEN_EPS;
@@ -558,33 +584,13 @@ export function mstep(
       stf(mu, i, ldf(sh, i) + dl);
     }
     if (type == 0) {
-      const s2c = S2 + (<usize>(c * t) << 4);
       const cc = cov + (<usize>(c * d * d) << 3);
-      let idx = 0;
-      for (let i = 0; i < d; i++) {
-        const a1 = sumLanes(ld(s1c, i));
-        const di = ldf(delta, i);
-        for (let j = i; j < d; j++) {
-          const dj = ldf(delta, j);
-          const a1j = sumLanes(ld(s1c, j));
-          let v = (sumLanes(ld(s2c, idx)) - a1 * dj - di * a1j + nc * di * dj) / np;
-          if (i == j) v += regCovar;
-          stf(cc, i * d + j, v);
-          stf(cc, j * d + i, v);
-          idx++;
-        }
-      }
+      unpackScatter(cc, d, S2 + (<usize>(c * t) << 4));
+      recentre(cc, d, s1c, delta, nc);
+      finishCovariance(cc, d, np, regCovar);
       if (!factorFromCovariance(cc, d, factors + (<usize>(c * t) << 3), fwork)) return c;
     } else if (type == 1) {
-      for (let i = 0; i < d; i++) {
-        const a1 = sumLanes(ld(s1c, i));
-        const di = ldf(delta, i);
-        for (let j = i; j < d; j++) {
-          const dj = ldf(delta, j);
-          const a1j = sumLanes(ld(s1c, j));
-          stf(cov, i * d + j, ldf(cov, i * d + j) - a1 * dj - di * a1j + nc * di * dj);
-        }
-      }
+      recentre(cov, d, s1c, delta, nc);
     } else {
       const s2c = S2 + (<usize>(c * d) << 4);
       const cc = cov + (<usize>(c * d) << 3);
@@ -608,14 +614,7 @@ export function mstep(
     }
   }
   if (type == 1) {
-    for (let i = 0; i < d; i++) {
-      for (let j = i; j < d; j++) {
-        let v = ldf(cov, i * d + j) / total;
-        if (i == j) v += regCovar;
-        stf(cov, i * d + j, v);
-        stf(cov, j * d + i, v);
-      }
-    }
+    finishCovariance(cov, d, total, regCovar);
     if (!factorFromCovariance(cov, d, factors, fwork)) return k;
   }
   logConstants(type <= 1 ? 0 : 1, d, k, weights, factors, type == 1 ? 0 : <usize>(t << 3), logConst);

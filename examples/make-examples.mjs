@@ -1,62 +1,41 @@
-// Writes the bundled example data sets (seeded, so the files are reproducible):
+// Writes the bundled example data sets with gaussmix's own sampler (seeded, so the files are reproducible):
 //   three-gaussians.csv: three correlated 2-D Gaussians, 1,000 points each;
 //   two-classes-1d.csv: N(-4.5, 0.5²) and N(2.5, 1), 200 points each.
-// Usage: node examples/make-examples.mjs
+// Usage: npm run build && node examples/make-examples.mjs
 import { writeFileSync } from "node:fs";
+import { FittedGaussianMixture } from "../dist/index.js";
 
-// xoshiro128** seeded through splitmix32, and the polar method: the same generator as the library's.
-function generator(seed) {
-  let s = seed >>> 0;
-  const next = () => {
-    s = (s + 0x9e3779b9) | 0;
-    let z = s;
-    z = Math.imul(z ^ (z >>> 16), 0x21f0aaad);
-    z = Math.imul(z ^ (z >>> 15), 0x735a2d97);
-    return (z ^ (z >>> 15)) >>> 0;
-  };
-  let [a, b, c, d] = [next(), next(), next(), next()];
-  const u32 = () => {
-    const r = Math.imul(((Math.imul(b, 5) << 7) | (Math.imul(b, 5) >>> 25)), 9) >>> 0;
-    const t = b << 9;
-    c ^= a; d ^= b; b ^= c; a ^= d; c ^= t;
-    d = (d << 11) | (d >>> 21);
-    return r;
-  };
-  const random = () => ((u32() >>> 5) * 67108864 + (u32() >>> 6)) / 9007199254740992;
-  return () => {
-    for (;;) {
-      const u = 2 * random() - 1;
-      const v = 2 * random() - 1;
-      const q = u * u + v * v;
-      if (q > 0 && q < 1) return u * Math.sqrt((-2 * Math.log(q)) / q);
-    }
-  };
+/** n draws from one Gaussian, as rows (a one-component model; sample() uses its mean and covariance). */
+function draw(mean, cov, n, seed) {
+  const d = mean.length;
+  const model = FittedGaussianMixture.fromJSON({
+    format: "gaussmix-model", version: 1, covarianceType: "full", nComponents: 1, nFeatures: d, weights: [1], means: mean,
+    covariances: cov.flat(), factors: d === 1 ? [1 / Math.sqrt(cov[0][0])] : precisionFactor(cov),
+    converged: true, nIter: 0, lowerBound: 0, lowerBounds: [],
+  });
+  const { X } = model.sample(n, { randomState: seed });
+  return Array.from({ length: n }, (_, i) => Array.from(X.data.subarray(i * d, (i + 1) * d)));
 }
 
-const normal = generator(2026);
+/** Packed L⁻¹ of a 2×2 covariance (cov = L Lᵀ): the model's precision factor. */
+function precisionFactor([[a, b], [, c]]) {
+  const l00 = Math.sqrt(a);
+  const l10 = b / l00;
+  const l11 = Math.sqrt(c - l10 * l10);
+  return [1 / l00, -l10 / (l00 * l11), 1 / l11];
+}
+
 const round = (v) => Number(v.toFixed(6));
+const three = [
+  [[1, 2], [[1, 0.7], [0.7, 1]]],
+  [[-1, -1], [[0.5, 0.1], [0.1, 0.5]]],
+  [[2, -2], [[0.8, -0.3], [-0.3, 0.8]]],
+].flatMap(([mean, cov], label) => draw(mean, cov, 1000, 2026 + label).map((r) => [...r.map(round), label].join(",")));
+writeFileSync(new URL("./three-gaussians.csv", import.meta.url), ["x,y,label", ...three].join("\n") + "\n");
 
-const components = [
-  { mean: [1, 2], cov: [[1, 0.7], [0.7, 1]] },
-  { mean: [-1, -1], cov: [[0.5, 0.1], [0.1, 0.5]] },
-  { mean: [2, -2], cov: [[0.8, -0.3], [-0.3, 0.8]] },
-];
-const rows = ["x,y,label"];
-components.forEach(({ mean, cov }, label) => {
-  // x = mean + L z with cov = L Lᵀ.
-  const l00 = Math.sqrt(cov[0][0]);
-  const l10 = cov[1][0] / l00;
-  const l11 = Math.sqrt(cov[1][1] - l10 * l10);
-  for (let i = 0; i < 1000; i++) {
-    const z0 = normal();
-    const z1 = normal();
-    rows.push(`${round(mean[0] + l00 * z0)},${round(mean[1] + l10 * z0 + l11 * z1)},${label}`);
-  }
-});
-writeFileSync(new URL("./three-gaussians.csv", import.meta.url), rows.join("\n") + "\n");
-
-const oned = ["x,label"];
-for (let i = 0; i < 200; i++) oned.push(`${round(-4.5 + 0.5 * normal())},0`);
-for (let i = 0; i < 200; i++) oned.push(`${round(2.5 + normal())},1`);
-writeFileSync(new URL("./two-classes-1d.csv", import.meta.url), oned.join("\n") + "\n");
+const oned = [
+  [[-4.5], [[0.25]]],
+  [[2.5], [[1]]],
+].flatMap(([mean, cov], label) => draw(mean, cov, 200, 7 + label).map((r) => `${round(r[0])},${label}`));
+writeFileSync(new URL("./two-classes-1d.csv", import.meta.url), ["x,label", ...oned].join("\n") + "\n");
 console.log("wrote examples/three-gaussians.csv (3,000 rows) and examples/two-classes-1d.csv (400 rows)");
