@@ -11,6 +11,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { cpus, totalmem } from "node:os";
 import { fileURLToPath } from "node:url";
 import { dirname, join } from "node:path";
+import { Worker } from "node:worker_threads";
 import GMM from "gaussian-mixture-model";
 import { GaussianMixture } from "../dist/index.js";
 
@@ -219,6 +220,22 @@ function versions() {
   return v;
 }
 
+/**
+ * How much two threads of plain CPU work get done on this machine compared with one: the ceiling of any
+ * multi-threaded speed-up here (virtual machines often give two vCPUs much less than two cores' throughput).
+ */
+async function parallelCapacity() {
+  const spin = "let x = 0; for (let i = 0; i < 4e8; i++) x += i & 1; require('node:worker_threads').parentPort.postMessage(x);";
+  const run = (count) => {
+    const t = performance.now();
+    return Promise.all(Array.from({ length: count }, () => new Promise((resolve) => new Worker(spin, { eval: true }).once("message", resolve))))
+      .then(() => performance.now() - t);
+  };
+  const ratios = [];
+  for (let r = 0; r < 3; r++) ratios.push((2 * (await run(1))) / (await run(2)));
+  return median(ratios);
+}
+
 const fmt = (v, digits = 2) => (v === undefined || Number.isNaN(v) ? "n/a" : v.toFixed(digits));
 
 const sk = prepare();
@@ -242,6 +259,7 @@ const geomean = ratios.length ? Math.exp(ratios.reduce((a, r) => a + Math.log(r)
 const defaults = flag("--no-defaults") ? [] : await defaultFits();
 const mem = !flag("--no-memory") && problems.some(([name]) => name === "diag-1m-d8-k16") ? memory("diag-1m-d8-k16") : undefined;
 
+const capacity = threads > 1 ? await parallelCapacity() : undefined;
 const v = versions();
 const cpu = cpus()[0]?.model ?? "unknown CPU";
 const lines = [
@@ -267,6 +285,10 @@ const lines = [
     ? `Geometric mean ratio: **${geomean.toFixed(1)}×** (target 6×); problems at ≥ 3×: ${ratios.filter((r) => r >= 3).length} of ${ratios.length}.`
     : "",
   "",
+  ...(capacity !== undefined
+    ? [`Threads: on this machine two threads of plain CPU work (a spin loop in two workers) get ${capacity.toFixed(2)}× the work of one done,`,
+      `the ceiling for any ${threads}-thread speed-up measured here.`, ""]
+    : []),
 ];
 if (defaults.length) {
   lines.push("End-to-end default fits (`new GaussianMixture({ nComponents: k, covarianceType, randomState: 0 }).fit(X)`: k-means",
