@@ -13,10 +13,15 @@ import { fileURLToPath } from "node:url";
 import { dirname, join } from "node:path";
 import { Worker } from "node:worker_threads";
 import GMM from "gaussian-mixture-model";
-import { GaussianMixture } from "../dist/index.js";
+import { cpSync, mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = join(here, "..");
+// A snapshot of the build, so that a rebuild during the (long) run cannot change what is measured.
+const build = mkdtempSync(join(tmpdir(), "gaussmix-bench-"));
+cpSync(join(root, "dist"), build, { recursive: true });
+const { GaussianMixture } = await import(join(build, "index.js"));
 const dataDir = join(here, "data");
 const ITERS = 20;
 const PROBLEMS = [
@@ -186,7 +191,7 @@ function memory(name) {
   // A child process each, so their peaks are their own.
   const script = `
     import { readFileSync } from "node:fs";
-    import { GaussianMixture } from ${JSON.stringify(join(root, "dist", "index.js"))};
+    import { GaussianMixture } from ${JSON.stringify(join(build, "index.js"))};
     const meta = JSON.parse(readFileSync(${JSON.stringify(join(dataDir, `${name}.json`))}, "utf8"));
     const buf = readFileSync(${JSON.stringify(join(dataDir, `${name}.f64`))});
     const X = { data: new Float64Array(buf.buffer, buf.byteOffset, buf.byteLength / 8), shape: [meta.n, meta.d] };

@@ -1,6 +1,8 @@
 /** Registers the embedded module bytes as the default module source (the Node / browser / bundler entry). */
 import { wasmBase64, wasmSharedBase64 } from "./bytes.generated.js";
+import { setThreads } from "./engine.js";
 import { setModuleSource, setSharedModuleSource, setSyncModuleSource } from "./module.js";
+import { startPool, threadsAvailable } from "./threads.js";
 
 function bytes(base64 = wasmBase64): Uint8Array<ArrayBuffer> {
   if (typeof atob === "function") {
@@ -18,4 +20,5 @@ export function registerEmbeddedModule(): void {
   setModuleSource(() => WebAssembly.compile(bytes()));
   setSyncModuleSource(() => new WebAssembly.Module(bytes()));
   setSharedModuleSource(() => WebAssembly.compile(bytes(wasmSharedBase64)));
+  setThreads({ startPool, threadsAvailable });
 }

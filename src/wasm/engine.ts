@@ -6,7 +6,13 @@
  * after use instead of pooled, so one big fit does not pin its memory for the life of the page.
  */
 import { getModule, getModuleSync, getSharedModule, getSyncSource } from "./module.js";
-import { startPool, threadsAvailable, type ThreadPool } from "./threads.js";
+import type { startPool, ThreadPool } from "./threads.js";
+
+/** Worker-thread support, registered by the default entry (the workerd entry has no threads and no Node code). */
+let threads: { startPool: typeof startPool; threadsAvailable: () => boolean } | undefined;
+export function setThreads(t: typeof threads): void {
+  threads = t;
+}
 
 /** The kernels exported by assembly/index.ts (pointers are byte offsets into the engine's memory). */
 export interface Kernels {
@@ -128,7 +134,7 @@ const SHARED_PAGES = { initial: 2, maximum: 32768 };
  * the pool and drop the engine after the fit.
  */
 export async function acquireThreadedEngine(workers: number): Promise<{ engine: Engine; pool: ThreadPool } | undefined> {
-  if (!threadsAvailable()) return undefined;
+  if (!threads?.threadsAvailable()) return undefined;
   const module = await getSharedModule();
   if (!module) return undefined;
   let memory: WebAssembly.Memory;
@@ -138,7 +144,7 @@ export async function acquireThreadedEngine(workers: number): Promise<{ engine: 
     return undefined;
   }
   const instance = await WebAssembly.instantiate(module, { env: { ...imports.env, memory } });
-  const pool = await startPool(module, memory, workers);
+  const pool = await threads.startPool(module, memory, workers);
   return pool && { engine: new Engine(instance, memory), pool };
 }
 
