@@ -20,7 +20,13 @@ const YIELD_MS = 50;
 /** k-means runs compared by the likelihood of the mixture they start (see `initialize`). */
 const KMEANS_CANDIDATES = 3;
 /** Samples × components × (d² or d) below which `threads` is ignored. */
-const THREADS_MIN_WORK = 4_000_000;
+let THREADS_MIN_WORK = 4_000_000;
+/** @internal For tests: changes the threshold above (returns the previous value). */
+export function setThreadsMinWork(work: number): number {
+  const prev = THREADS_MIN_WORK;
+  THREADS_MIN_WORK = work;
+  return prev;
+}
 
 export class GaussianMixture {
   /** The validated options, defaults filled in. */
@@ -98,7 +104,7 @@ export class GaussianMixture {
         ws.labels(ws.ptr.aux);
         labels = engine.i32.slice(ws.ptr.aux >> 2, (ws.ptr.aux >> 2) + n);
       }
-      const model = new FittedGaussianMixture(o.covarianceType, k, d, b.params, b);
+      const model = new FittedGaussianMixture(o.covarianceType, k, d, b.params, { ...b, threads: 1 + (pool?.workers ?? 0) });
       this.last = model;
       return { model, labels };
     } finally {

@@ -16,6 +16,8 @@ export interface FitSummary {
   readonly nIter: number;
   readonly lowerBound: number;
   readonly lowerBounds: readonly number[];
+  /** Threads the passes ran on (1 for restored models). */
+  readonly threads?: number;
 }
 
 /** The JSON document of a model (`toJSON` / `fromJSON`). */
@@ -57,6 +59,11 @@ export class FittedGaussianMixture {
   readonly lowerBound: number;
   /** The lower bound after every iteration of the kept initialisation (the log-likelihood curve). */
   readonly lowerBounds: readonly number[];
+  /**
+   * Threads the EM passes of this fit ran on: `threads` of the options, or 1 where threads are unavailable
+   * (no shared memory or workers), for small problems, and for models restored by `fromJSON`.
+   */
+  readonly threads: number;
   /** @internal engine storage; never mutated. */
   readonly params: Params;
   private cache = new Map<string, unknown>();
@@ -71,6 +78,7 @@ export class FittedGaussianMixture {
     this.nIter = summary.nIter;
     this.lowerBound = summary.lowerBound;
     this.lowerBounds = Object.freeze([...summary.lowerBounds]);
+    this.threads = summary.threads ?? 1;
     Object.freeze(this.params);
   }
 

@@ -19,9 +19,11 @@ export interface ThreadPool {
   terminate(): void;
 }
 
+// Messages from a worker: 0 once it has instantiated the module, null after a pass, a string on failure.
 const NODE_WORKER = `
 const { parentPort, workerData } = require("node:worker_threads");
 const instance = new WebAssembly.Instance(workerData.module, { env: { memory: workerData.memory, abort() { throw new Error("gaussmix: WebAssembly abort"); } } });
+parentPort.postMessage(0);
 parentPort.on("message", (args) => {
   try { instance.exports.pass(...args); parentPort.postMessage(null); } catch (e) { parentPort.postMessage(String(e)); }
 });`;
@@ -32,6 +34,7 @@ self.onmessage = (e) => {
   const m = e.data;
   if (m && m.module) {
     instance = new WebAssembly.Instance(m.module, { env: { memory: m.memory, abort() { throw new Error("gaussmix: WebAssembly abort"); } } });
+    self.postMessage(0);
     return;
   }
   try { instance.exports.pass(...m); self.postMessage(null); } catch (err) { self.postMessage(String(err)); }
@@ -39,9 +42,44 @@ self.onmessage = (e) => {
 
 interface Port {
   post(args: PassArgs): void;
-  onDone: ((err: string | null) => void) | undefined;
+  /** A pass finished (err null) or failed; `started` is false when the worker failed before it could run any. */
+  onDone: ((err: string | null, started: boolean) => void) | undefined;
   terminate(): void;
 }
+
+/** Wires a worker's messages to a port: 0 = ready, null = pass done, a string = failure. */
+function port(post: (args: PassArgs) => void, terminate: () => void, ref: (on: boolean) => void) {
+  let ready = false;
+  let failed: string | undefined;
+  const p: Port & { message(m: unknown): void; fail(err: string): void } = {
+    post(args) {
+      if (failed !== undefined) return p.onDone?.(failed, ready);
+      ref(true);
+      post(args);
+    },
+    onDone: undefined,
+    terminate,
+    message(m) {
+      if (m === 0) {
+        ready = true;
+        return;
+      }
+      ref(false);
+      p.onDone?.(typeof m === "string" ? m : null, true);
+    },
+    fail(err) {
+      if (failed !== undefined) return;
+      failed = err;
+      ref(false);
+      p.onDone?.(err, ready);
+    },
+  };
+  return p;
+}
+
+const wasmAbort = () => {
+  throw new Error("gaussmix: WebAssembly abort");
+};
 
 const isNode = () => typeof process !== "undefined" && typeof process.versions?.node === "string";
 
@@ -68,6 +106,14 @@ export async function startPool(module: WebAssembly.Module, memory: WebAssembly.
     for (const p of ports) p.terminate();
     return undefined;
   }
+  // A worker that cannot start (a Content-Security-Policy refusing blob: workers, say) never ran any of the
+  // pass, so its share is computed here instead: the fit is slower, not wrong.
+  let local: WebAssembly.Instance | undefined;
+  try {
+    local = await WebAssembly.instantiate(module, { env: { memory, abort: wasmAbort } });
+  } catch {
+    local = undefined;
+  }
   poolsStarted++;
   return {
     workers,
@@ -75,7 +121,19 @@ export async function startPool(module: WebAssembly.Module, memory: WebAssembly.
       return Promise.all(
         tasks.map((args, i) => new Promise<void>((resolve, reject) => {
           const port = ports[i];
-          port.onDone = (err) => (err ? reject(new GaussMixError("WASM_UNAVAILABLE", `a worker thread failed: ${err}`)) : resolve());
+          port.onDone = (err, started) => {
+            port.onDone = undefined;
+            if (!err) return resolve();
+            if (!started && local) {
+              try {
+                (local.exports as unknown as { pass(...a: PassArgs): void }).pass(...args);
+                return resolve();
+              } catch (e) {
+                err = String(e);
+              }
+            }
+            reject(new GaussMixError("WASM_UNAVAILABLE", `a worker thread failed: ${err}`));
+          };
           port.post(args);
         })),
       ).then(() => undefined);
@@ -92,15 +150,14 @@ async function nodePort(module: WebAssembly.Module, memory: WebAssembly.Memory):
   const { Worker: NodeWorker } = (await import(/* @vite-ignore */ /* webpackIgnore: true */ specifier)) as typeof import("node:worker_threads");
   // execArgv: [] keeps flags like --input-type=module from turning the CommonJS worker source into a module.
   const w = new NodeWorker(NODE_WORKER, { eval: true, workerData: { module, memory }, execArgv: [] });
-  w.unref(); // never keeps the process alive
-  const port: Port = {
-    post: (args) => w.postMessage(args),
-    onDone: undefined,
-    terminate: () => void w.terminate(),
-  };
-  w.on("message", (err: string | null) => port.onDone?.(err));
-  w.on("error", (e) => port.onDone?.(String(e)));
-  return port;
+  // Referenced only while a pass is under way (the fit awaits it, so the process must not exit meanwhile); an
+  // idle worker never keeps the process alive. Listeners are added before the first unref: adding one refs again.
+  const p = port((args) => w.postMessage(args), () => void w.terminate(), (on) => (on ? w.ref() : w.unref()));
+  w.on("message", (m) => p.message(m));
+  w.on("error", (e) => p.fail(String(e)));
+  w.on("exit", (code) => p.fail(`exited with code ${code}`));
+  w.unref();
+  return p;
 }
 
 function webPort(module: WebAssembly.Module, memory: WebAssembly.Memory): Port {
@@ -108,8 +165,11 @@ function webPort(module: WebAssembly.Module, memory: WebAssembly.Memory): Port {
   const w = new Worker(url);
   URL.revokeObjectURL(url);
   w.postMessage({ module, memory });
-  const port: Port = { post: (args) => w.postMessage(args), onDone: undefined, terminate: () => w.terminate() };
-  w.onmessage = (e: MessageEvent<string | null>) => port.onDone?.(e.data);
-  w.onerror = (e) => port.onDone?.(String(e.message));
-  return port;
+  const p = port((args) => w.postMessage(args), () => w.terminate(), () => {});
+  w.onmessage = (e: MessageEvent<unknown>) => p.message(e.data);
+  w.onerror = (e) => {
+    e.preventDefault?.();
+    p.fail(String(e.message ?? "could not start"));
+  };
+  return p;
 }
