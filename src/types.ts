@@ -77,8 +77,9 @@ export interface GaussianMixtureOptions {
   /**
    * Threads for each EM pass (the samples are split, the statistics summed). Default 1. Uses Node's
    * worker_threads, or Web Workers on cross-origin-isolated pages; elsewhere (Cloudflare Workers, pages without
-   * isolation) and for small problems the fit runs on one thread. Results equal the one-thread fit up to the
-   * order of summation (~1e-12).
+   * isolation) and for small problems (below about 4·10⁶ samples × components × d² per pass; d for diag and
+   * spherical) the fit runs on one thread; `model.threads` tells which. Results equal the one-thread fit up to
+   * the order of summation (~1e-12). See docs/threads.md.
    */
   threads?: number;
 }

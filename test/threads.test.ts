@@ -123,7 +123,8 @@ describe("threads", () => {
     expect(nIter).toBeGreaterThan(0);
   });
 
-  it.each([0, 1.5, "2", -1])("rejects threads = %s", (threads) => {
+  it.each([0, 1.5, "2", -1, Number.NaN, Infinity])("rejects threads = %s", (threads) => {
     expect(() => new GaussianMixture({ threads: threads as number })).toThrow(/threads must be a positive integer/);
+    expect(() => new GaussianMixture({ threads: threads as number })).toThrow(expect.objectContaining({ code: "INVALID_OPTION" }));
   });
 });
