@@ -182,7 +182,25 @@ function densities(
         if (q + 1 < nb) st(lp, (q + 1) * k + c, f64x2.sub(lc, f64x2.mul(half, sq1)));
       }
     } else {
-      for (let p = 0; p < nb; p++) {
+      // Two pairs at a time share the loads of the mean and the factor.
+      let p = 0;
+      for (; p + 1 < nb; p += 2) {
+        const x0 = X + (<usize>((b + p) * d) << 4);
+        const x1 = x0 + (<usize>d << 4);
+        let sq0 = f64x2.splat(0);
+        let sq1 = f64x2.splat(0);
+        for (let j = 0; j < d; j++) {
+          const m = splat(mu, j);
+          const g = splat(f, j);
+          const y0 = f64x2.mul(f64x2.sub(ld(x0, j), m), g);
+          const y1 = f64x2.mul(f64x2.sub(ld(x1, j), m), g);
+          sq0 = madd(sq0, y0, y0);
+          sq1 = madd(sq1, y1, y1);
+        }
+        st(lp, p * k + c, f64x2.sub(lc, f64x2.mul(half, sq0)));
+        st(lp, (p + 1) * k + c, f64x2.sub(lc, f64x2.mul(half, sq1)));
+      }
+      if (p < nb) {
         const xb = X + (<usize>((b + p) * d) << 4);
         let sq = f64x2.splat(0);
         for (let j = 0; j < d; j++) {
@@ -309,25 +327,58 @@ function accumulate(
         }
       }
     } else {
-      // Per-feature sums of the block in scratch (D: S1, RD: S2), added to the totals at the end.
-      for (let j = 0; j < d; j++) {
-        st(D, j, zero);
-        st(RD, j, zero);
-      }
-      for (let p = 0; p < nb; p++) {
-        const r = ld(rv, p * k + c);
-        if (f64x2.extract_lane(r, 0) == 0 && f64x2.extract_lane(r, 1) == 0) continue;
-        const xb = X + (<usize>((b + p) * d) << 4);
-        for (let j = 0; j < d; j++) {
-          const df = f64x2.sub(ld(xb, j), splat(s, j));
-          const rd = f64x2.mul(r, df);
-          st(D, j, f64x2.add(ld(D, j), rd));
-          st(RD, j, madd(ld(RD, j), rd, df));
+      // Four features at a time, summed over the block in registers (the shifts stay in registers too).
+      let j = 0;
+      for (; j + 4 <= d; j += 4) {
+        const s0 = splat(s, j);
+        const s1 = splat(s, j + 1);
+        const s2 = splat(s, j + 2);
+        const s3 = splat(s, j + 3);
+        let a10 = zero, a11 = zero, a12 = zero, a13 = zero;
+        let a20 = zero, a21 = zero, a22 = zero, a23 = zero;
+        for (let p = 0; p < nb; p++) {
+          const r = ld(rv, p * k + c);
+          if (f64x2.extract_lane(r, 0) == 0 && f64x2.extract_lane(r, 1) == 0) continue;
+          const xb = X + (<usize>((b + p) * d + j) << 4);
+          const d0 = f64x2.sub(ld(xb, 0), s0);
+          const d1 = f64x2.sub(ld(xb, 1), s1);
+          const d2 = f64x2.sub(ld(xb, 2), s2);
+          const d3 = f64x2.sub(ld(xb, 3), s3);
+          const r0 = f64x2.mul(r, d0);
+          const r1 = f64x2.mul(r, d1);
+          const r2 = f64x2.mul(r, d2);
+          const r3 = f64x2.mul(r, d3);
+          a10 = f64x2.add(a10, r0);
+          a11 = f64x2.add(a11, r1);
+          a12 = f64x2.add(a12, r2);
+          a13 = f64x2.add(a13, r3);
+          a20 = madd(a20, r0, d0);
+          a21 = madd(a21, r1, d1);
+          a22 = madd(a22, r2, d2);
+          a23 = madd(a23, r3, d3);
         }
+        st(s1c, j, f64x2.add(ld(s1c, j), a10));
+        st(s1c, j + 1, f64x2.add(ld(s1c, j + 1), a11));
+        st(s1c, j + 2, f64x2.add(ld(s1c, j + 2), a12));
+        st(s1c, j + 3, f64x2.add(ld(s1c, j + 3), a13));
+        st(s2c, j, f64x2.add(ld(s2c, j), a20));
+        st(s2c, j + 1, f64x2.add(ld(s2c, j + 1), a21));
+        st(s2c, j + 2, f64x2.add(ld(s2c, j + 2), a22));
+        st(s2c, j + 3, f64x2.add(ld(s2c, j + 3), a23));
       }
-      for (let j = 0; j < d; j++) {
-        st(s1c, j, f64x2.add(ld(s1c, j), ld(D, j)));
-        st(s2c, j, f64x2.add(ld(s2c, j), ld(RD, j)));
+      for (; j < d; j++) {
+        const sj = splat(s, j);
+        let a1 = zero;
+        let a2 = zero;
+        for (let p = 0; p < nb; p++) {
+          const r = ld(rv, p * k + c);
+          const df = f64x2.sub(ld(X + (<usize>((b + p) * d) << 4), j), sj);
+          const rd = f64x2.mul(r, df);
+          a1 = f64x2.add(a1, rd);
+          a2 = madd(a2, rd, df);
+        }
+        st(s1c, j, f64x2.add(ld(s1c, j), a1));
+        st(s2c, j, f64x2.add(ld(s2c, j), a2));
       }
     }
   }
