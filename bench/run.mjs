@@ -304,7 +304,7 @@ if (defaults.length) {
 if (mem) {
   const mb = (b) => (b / 2 ** 20).toFixed(0);
   lines.push(`Memory, 1,000,000 × 8, k 16, diag (5 iterations; peak resident memory above the process after loading the ${mb(mem.ours.data)} MiB of data):`,
-    `gaussmix ${mb(mem.ours.peak - mem.ours.base)} MiB (of which the one copy of X in WebAssembly memory is ${mb(mem.ours.data)} MiB; no n×k matrix)` +
+    `gaussmix ${mb(mem.ours.peak - mem.ours.base)} MiB (its WebAssembly memory holds one copy of X, ${mb(mem.ours.data)} MiB, plus O(k·d²) for parameters and statistics; no n×k matrix)` +
       (mem.sk ? `, scikit-learn ${mb(mem.sk.peak - mem.sk.base)} MiB (its n×k responsibilities and n×d temporaries).` : "."), "");
 }
 writeFileSync(outFile, lines.join("\n"));
