@@ -22,8 +22,7 @@ interface KmeansRegions {
   centers: number; // k·d
   sums: number; // k·d
   counts: number; // k
-  candidate: number; // d (a scratch center; reuses the old-centers block)
-  previous: number; // k·d
+  candidate: number; // d: a scratch center for k-means++
 }
 
 function regions(ws: Workspace): KmeansRegions {
@@ -38,9 +37,9 @@ function regions(ws: Workspace): KmeansRegions {
   const dist = take(pairs * 16);
   const centers = take(k * d * 8);
   const sums = take(k * d * 8);
-  const previous = take(k * d * 8);
+  const candidate = take(d * 8);
   const counts = take(k * 8 + 8); // + the inertia
-  return { labels, dist, centers, sums, counts, candidate: previous, previous };
+  return { labels, dist, centers, sums, counts, candidate };
 }
 
 /** Chooses k seeds by k-means++ (scikit-learn's greedy variant, 2 + ⌊ln k⌋ trials per seed); returns indices. */

@@ -5,7 +5,7 @@
  * memory), per-sample methods borrow one synchronously, and an engine whose memory grew large is dropped
  * after use instead of pooled, so one big fit does not pin its memory for the life of the page.
  */
-import { getModule, getModuleSync, getSharedModule, getSyncSource } from "./module.js";
+import { getModule, getModuleSync, getSharedModule } from "./module.js";
 import type { startPool, ThreadPool } from "./threads.js";
 
 /** Worker-thread support, registered by the default entry (the workerd entry has no threads and no Node code). */
@@ -118,7 +118,7 @@ export async function acquireEngine(): Promise<Engine> {
 export function acquireEngineSync(): Engine {
   const free = pool.pop();
   if (free) return free;
-  return new Engine(new WebAssembly.Instance(getModuleSync(getSyncSource()), imports));
+  return new Engine(new WebAssembly.Instance(getModuleSync(), imports));
 }
 
 export function releaseEngine(engine: Engine): void {

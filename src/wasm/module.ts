@@ -69,7 +69,7 @@ export function getModule(): Promise<WebAssembly.Module> {
  * fit. Compiles the embedded bytes synchronously when nothing was loaded yet (allowed in Node, workers and
  * for small modules on a page); a host that forbids it gets an error telling it to `await init()` first.
  */
-export function getModuleSync(syncSource?: () => WebAssembly.Module): WebAssembly.Module {
+export function getModuleSync(): WebAssembly.Module {
   if (compiled) return compiled;
   if (!syncSource) throw unavailable(new Error("the module is not loaded yet"));
   try {
@@ -84,9 +84,6 @@ let syncSource: (() => WebAssembly.Module) | undefined;
 /** Registers a synchronous way to compile the module (the embedded bytes). */
 export function setSyncModuleSource(s: () => WebAssembly.Module): void {
   syncSource = s;
-}
-export function getSyncSource(): (() => WebAssembly.Module) | undefined {
-  return syncSource;
 }
 
 function unavailable(cause: unknown): GaussMixError {
