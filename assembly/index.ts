@@ -91,8 +91,12 @@ const EXP2_TABLE: StaticArray<f64> = [
  * NaN stays NaN.
  */
 @inline function expv(x: v128): v128 {
-  const xc = f64x2.max(x, f64x2.splat(-708.0));
-  const n = f64x2.nearest(f64x2.mul(xc, f64x2.splat(46.16624130844683))); // 32 / ln 2
+  // pmax is one instruction (max's NaN and signed-zero rules cost several); NaN passes through it.
+  const xc = f64x2.pmax(x, f64x2.splat(-708.0));
+  // Round x·32/ln2 to an integer by adding 1.5·2^52: the sum's low bits are the integer n (two's complement).
+  const kd = f64x2.add(f64x2.mul(xc, f64x2.splat(46.16624130844683)), f64x2.splat(6755399441055744.0));
+  const n = f64x2.sub(kd, f64x2.splat(6755399441055744.0));
+  const ni = i64x2.sub(kd, i64x2.splat(0x4338000000000000));
   const r = f64x2.sub(
     f64x2.sub(xc, f64x2.mul(n, f64x2.splat(0.02166084938653512))), // ln2/32, high part (32 bits: n·hi is exact)
     f64x2.mul(n, f64x2.splat(5.9631716539705866e-12)), // ln2/32 - hi
@@ -104,15 +108,15 @@ const EXP2_TABLE: StaticArray<f64> = [
   p = madd(f64x2.splat(0.5), p, r);
   p = madd(f64x2.splat(1.0), p, r);
   p = madd(f64x2.splat(1.0), p, r);
-  const ni = i32x4.trunc_sat_f64x2_s_zero(n);
   const tbl = changetype<usize>(EXP2_TABLE);
   const t = f64x2(
-    load<f64>(tbl + (<usize>(i32x4.extract_lane(ni, 0) & 31) << 3)),
-    load<f64>(tbl + (<usize>(i32x4.extract_lane(ni, 1) & 31) << 3)),
+    load<f64>(tbl + (<usize>(<i32>i64x2.extract_lane(ni, 0) & 31) << 3)),
+    load<f64>(tbl + (<usize>(<i32>i64x2.extract_lane(ni, 1) & 31) << 3)),
   );
-  const m = i32x4.shr_s(ni, 5);
-  const e = i64x2.shl(i64x2.add(i64x2.extend_low_i32x4_s(m), i64x2.splat(1023)), 52);
-  return v128.andnot(f64x2.mul(f64x2.mul(p, t), e), f64x2.lt(x, f64x2.splat(-708.0)));
+  // 2^m with m = n >> 5 >= -1022 is added to the exponent field of p·t (in [0.98, 2.1]): the result is normal.
+  const y = i64x2.add(f64x2.mul(p, t), i64x2.shl(i64x2.shr_s(ni, 5), 52));
+  // Below the threshold 0; NaN lanes (all bits set) stay NaN.
+  return v128.or(v128.andnot(y, f64x2.lt(x, f64x2.splat(-708.0))), f64x2.ne(x, x));
 }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -220,7 +224,7 @@ function densities(
  */
 @inline function normalizeRow(row: usize, k: i32, w: v128): v128 {
   let mx = ld(row, 0);
-  for (let c = 1; c < k; c++) mx = f64x2.max(mx, ld(row, c));
+  for (let c = 1; c < k; c++) mx = f64x2.pmax(mx, ld(row, c)); // log-densities are never NaN
   let s = f64x2.splat(0);
   const cutoff = f64x2.splat(-708.0);
   for (let c = 0; c < k; c++) {
