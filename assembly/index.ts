@@ -119,6 +119,35 @@ const EXP2_TABLE: StaticArray<f64> = [
   return v128.or(v128.andnot(y, f64x2.lt(x, f64x2.splat(-708.0))), f64x2.ne(x, x));
 }
 
+/**
+ * log of two lanes, for the sums of log-sum-exp (x >= 1, or NaN which stays NaN): fdlibm's method. x = 2^e·m with
+ * m in [sqrt(1/2), sqrt(2)), f = m - 1, s = f / (2 + f), log(1 + f) = f - f²/2 + s·(f²/2 + R(s²)), R the
+ * fdlibm polynomial (error < 1 ulp); e·ln2 is added in two parts.
+ */
+@inline function logv(x: v128): v128 {
+  const u = i64x2.sub(x, i64x2.splat(0x3fe6a09e667f3bcd));
+  const e = f64x2.convert_low_i32x4_s(i32x4.shuffle(i64x2.shr_s(u, 52), i64x2.splat(0), 0, 2, 4, 4));
+  const m = i64x2.add(v128.and(u, i64x2.splat(0x000fffffffffffff)), i64x2.splat(0x3fe6a09e667f3bcd));
+  const f = f64x2.sub(m, f64x2.splat(1.0));
+  const s = f64x2.div(f, f64x2.add(f64x2.splat(2.0), f));
+  const z = f64x2.mul(s, s);
+  const w = f64x2.mul(z, z);
+  const t1 = f64x2.mul(w, madd(f64x2.splat(3.999999999940941908e-1), w,
+    madd(f64x2.splat(2.222219843214978396e-1), w, f64x2.splat(1.531383769920937332e-1))));
+  const t2 = f64x2.mul(z, madd(f64x2.splat(6.666666666666735130e-1), w,
+    madd(f64x2.splat(2.857142874366239149e-1), w,
+      madd(f64x2.splat(1.818357216161805012e-1), w, f64x2.splat(1.479819860511658591e-1)))));
+  const hfsq = f64x2.mul(f64x2.splat(0.5), f64x2.mul(f, f));
+  const lo = madd(f64x2.mul(s, f64x2.add(hfsq, f64x2.add(t2, t1))), e, f64x2.splat(1.90821492927058770002e-10));
+  const y = f64x2.sub(f64x2.mul(e, f64x2.splat(6.93147180369123816490e-1)), f64x2.sub(f64x2.sub(hfsq, lo), f));
+  return v128.or(y, f64x2.ne(x, x));
+}
+
+/** The vector exp (op 0) or log (op 1) applied in place to n f64 at ptr (n even): for the accuracy tests. */
+export function vectorMath(op: i32, ptr: usize, n: i32): void {
+  for (let i = 0; i < n >> 1; i++) st(ptr, i, op == 0 ? expv(ld(ptr, i)) : logv(ld(ptr, i)));
+}
+
 // ---------------------------------------------------------------------------------------------------------
 // Densities: lp[p][c] = logConst_c - ||F_c (x_p - mu_c)||^2 / 2 for the pairs [b, e) of a block.
 // Full/tied use 2x2 register tiles (two pairs x two rows of F), so each load feeds two multiply-adds.
@@ -237,7 +266,7 @@ function densities(
   }
   const scale = f64x2.div(w, s);
   for (let c = 0; c < k; c++) st(row, c, f64x2.mul(ld(row, c), scale));
-  return f64x2.add(mx, f64x2(Math.log(f64x2.extract_lane(s, 0)), Math.log(f64x2.extract_lane(s, 1))));
+  return f64x2.add(mx, logv(s));
 }
 
 // ---------------------------------------------------------------------------------------------------------

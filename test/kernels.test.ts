@@ -68,6 +68,43 @@ describe("Cholesky kernels (hand-worked)", () => {
   });
 });
 
+describe("vector exp and log", () => {
+  // Math.exp / Math.log are correctly rounded to within an ulp; the kernels' f64x2 versions must stay within
+  // two ulps of them (4.5e-16 relative) everywhere they are used: exp on [-708, 0], log on [1, k].
+  const check = async (op: 0 | 1, xs: number[], ref: (x: number) => number) => {
+    const e = await acquireEngine();
+    try {
+      const n = xs.length + (xs.length & 1);
+      const p = e.layout({ v: n * 8 });
+      e.f64.fill(op === 0 ? 0 : 1, p.v >> 3, (p.v >> 3) + n);
+      e.f64.set(xs, p.v >> 3);
+      e.k.vectorMath(op, p.v, n);
+      return xs.map((x, i) => ({ x, got: e.f64[(p.v >> 3) + i], want: ref(x) }));
+    } finally {
+      releaseEngine(e);
+    }
+  };
+  const rel = (a: number, b: number) => (a === b ? 0 : Math.abs(a - b) / Math.abs(b));
+
+  it("exp is within 2 ulps of Math.exp on [-708, 0], exactly 1 at 0, 0 below -708, NaN for NaN", async () => {
+    const rng = new Random(7);
+    const xs = [0, -0, -1e-300, -1e-17, -0.5, -Math.LN2, -1, -10.5, -700, -707.99, -708, ...Array.from({ length: 4000 }, (_, i) => (i < 2000 ? -rng.random() * 708 : -rng.random() * 2))];
+    for (const { x, got, want } of await check(0, xs, Math.exp)) expect(rel(got, want), `exp(${x})`).toBeLessThan(4.5e-16);
+    const edge = await check(0, [0, -708.5, -745, -Infinity, NaN, -1000], Math.exp);
+    expect(edge.map((r) => r.got)).toEqual([1, 0, 0, 0, NaN, 0]);
+  });
+
+  it("log is within 2 ulps of Math.log on [1, 1e6], exactly 0 at 1, NaN for NaN", async () => {
+    const rng = new Random(8);
+    const xs = [1, 1 + 2.220446049250313e-16, Math.SQRT2, Math.SQRT1_2 * 2, 2, 3, 16, 1e6, ...Array.from({ length: 4000 }, (_, i) => 1 + (i < 2000 ? rng.random() * 20 : rng.random() * 1e-6))];
+    for (const { x, got, want } of await check(1, xs, Math.log)) {
+      expect(Math.abs(got - want), `log(${x})`).toBeLessThanOrEqual(4.5e-16 * Math.max(Math.abs(want), 1e-300));
+    }
+    const edge = await check(1, [1, NaN], Math.log);
+    expect(edge.map((r) => r.got)).toEqual([0, NaN]);
+  });
+});
+
 describe("log-sum-exp and densities (hand-worked)", () => {
   const model = (json: object) =>
     FittedGaussianMixture.fromJSON({ format: "gaussmix-model", version: 1, converged: true, nIter: 1, lowerBound: 0, lowerBounds: [0], ...json });

@@ -35,6 +35,8 @@ export interface Kernels {
   /** Returns how many labels changed; writes the inertia at counts[k]. */
   kmeansAssign(X: number, W: number, nPairs: number, d: number, k: number, centers: number, labels: number,
     sums: number, counts: number): number;
+  /** Vector exp (op 0) / log (op 1) in place over n f64 (accuracy tests). */
+  vectorMath(op: number, ptr: number, n: number): void;
   kmeansClosest(X: number, W: number, nPairs: number, d: number, center: number, dist: number,
     update: number): number;
 }
