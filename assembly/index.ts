@@ -27,7 +27,7 @@ export function heapBase(): usize {
 
 /** Bytes of scratch memory the pass and estimate kernels need. */
 export function scratchBytes(d: i32, k: i32): i32 {
-  return (BLOCK * k + 2 * BLOCK * padded(d) + d + 8) << 4;
+  return (2 * BLOCK * k + 2 * BLOCK * padded(d) + d + 8) << 4;
 }
 
 /** d rounded up to even: the 2x2 register tiles read one zero feature past an odd d. */
@@ -417,23 +417,264 @@ function accumulate(
   }
 }
 
+// ---------------------------------------------------------------------------------------------------------
+// Passes around one common shift s (the weighted data mean): tied and spherical.
+// Tied: one factor F for all components, so z = F (x - s) is computed once per pair and the distance to
+// component c is ||z - B_c||^2 with B_c = F (mu_c - s): d(d+1)/2 + 2d multiply-adds per pair and component
+// instead of d(d+1)/2 per component. The scatter the tied M-step needs, sum_c sum_i r (x - s)(x - s)^T, is
+// then sum_i v (x - s)(x - s)^T, which does not depend on the responsibilities: the caller computes it once
+// per fit (dataMoments) and adds it to the statistics, so the pass accumulates only N and S1.
+// Spherical: the scatter is one number per component, sum_i r ||x - mu_c||^2, and ||x - mu_c||^2 is the
+// distance the density already computed; S1 is summed from x - s (one multiply-add per feature and
+// component) and moved to the shift mu_c per block, S1_c(mu_c) = S1_c(s) - N_c (mu_c - s).
+
+/** D[p] = x_p - s for the pairs of a block (the padding feature zeroed). */
+function shifted(X: usize, b: i32, e: i32, d: i32, shift: usize, D: usize): void {
+  const dp = padded(d);
+  for (let p = 0; p < e - b; p++) {
+    const xb = X + (<usize>((b + p) * d) << 4);
+    const dr = D + (<usize>(p * dp) << 4);
+    for (let i = 0; i < d; i++) st(dr, i, f64x2.sub(ld(xb, i), splat(shift, i)));
+    if (dp != d) st(dr, d, f64x2.splat(0));
+  }
+}
+
+function densitiesTied(
+  b: i32, e: i32, d: i32, k: i32, B: usize, f: usize, logConst: usize, lp: usize, D: usize, Z: usize,
+): void {
+  const half = f64x2.splat(0.5);
+  const nb = e - b;
+  const dp = padded(d);
+  // z = F D by 2x2 tiles (two pairs x two rows of F); pair q + 1 may be past the block (never stored).
+  for (let q = 0; q < nb; q += 2) {
+    const d0 = D + (<usize>(q * dp) << 4);
+    const d1 = d0 + (<usize>dp << 4);
+    const z0 = Z + (<usize>(q * dp) << 4);
+    const z1 = z0 + (<usize>dp << 4);
+    const both = q + 1 < nb;
+    let row = f;
+    let j = 0;
+    for (; j + 1 < d; j += 2) {
+      const row1 = row + (<usize>(j + 1) << 3);
+      let a00 = f64x2.splat(0);
+      let a01 = f64x2.splat(0);
+      let a10 = f64x2.splat(0);
+      let a11 = f64x2.splat(0);
+      for (let i = 0; i <= j; i++) {
+        const fa = splat(row, i);
+        const fb = splat(row1, i);
+        const x0 = ld(d0, i);
+        const x1 = ld(d1, i);
+        a00 = madd(a00, x0, fa);
+        a01 = madd(a01, x0, fb);
+        a10 = madd(a10, x1, fa);
+        a11 = madd(a11, x1, fb);
+      }
+      const fl = splat(row1, j + 1);
+      st(z0, j, a00);
+      st(z0, j + 1, madd(a01, ld(d0, j + 1), fl));
+      if (both) {
+        st(z1, j, a10);
+        st(z1, j + 1, madd(a11, ld(d1, j + 1), fl));
+      }
+      row = row1 + (<usize>(j + 2) << 3);
+    }
+    if (j < d) {
+      let a0 = f64x2.splat(0);
+      let a1 = f64x2.splat(0);
+      for (let i = 0; i <= j; i++) {
+        const fa = splat(row, i);
+        a0 = madd(a0, ld(d0, i), fa);
+        a1 = madd(a1, ld(d1, i), fa);
+      }
+      st(z0, j, a0);
+      if (both) st(z1, j, a1);
+    }
+  }
+  for (let c = 0; c < k; c++) {
+    const bc = B + (<usize>(c * d) << 3);
+    const lc = splat(logConst, c);
+    let p = 0;
+    for (; p < nb; p += 2) {
+      // Two pairs, each summed in two chains (even and odd features).
+      const z0 = Z + (<usize>(p * dp) << 4);
+      const z1 = z0 + (<usize>dp << 4);
+      let s00 = f64x2.splat(0);
+      let s01 = f64x2.splat(0);
+      let s10 = f64x2.splat(0);
+      let s11 = f64x2.splat(0);
+      let j = 0;
+      for (; j + 1 < d; j += 2) {
+        const b0 = splat(bc, j);
+        const b1 = splat(bc, j + 1);
+        const t00 = f64x2.sub(ld(z0, j), b0);
+        const t01 = f64x2.sub(ld(z0, j + 1), b1);
+        const t10 = f64x2.sub(ld(z1, j), b0);
+        const t11 = f64x2.sub(ld(z1, j + 1), b1);
+        s00 = madd(s00, t00, t00);
+        s01 = madd(s01, t01, t01);
+        s10 = madd(s10, t10, t10);
+        s11 = madd(s11, t11, t11);
+      }
+      if (j < d) {
+        const b0 = splat(bc, j);
+        const t00 = f64x2.sub(ld(z0, j), b0);
+        const t10 = f64x2.sub(ld(z1, j), b0);
+        s00 = madd(s00, t00, t00);
+        s10 = madd(s10, t10, t10);
+      }
+      st(lp, p * k + c, f64x2.sub(lc, f64x2.mul(half, f64x2.add(s00, s01))));
+      if (p + 1 < nb) st(lp, (p + 1) * k + c, f64x2.sub(lc, f64x2.mul(half, f64x2.add(s10, s11))));
+    }
+  }
+}
+
+/** Spherical densities; dist[p][c] = ||x_p - mu_c||^2 is kept for the scatter. */
+function densitiesSpherical(
+  X: usize, b: i32, e: i32, d: i32, k: i32, means: usize, factors: usize, factorStride: usize,
+  logConst: usize, lp: usize, dist: usize,
+): void {
+  const nb = e - b;
+  for (let c = 0; c < k; c++) {
+    const mu = means + (<usize>(c * d) << 3);
+    const g = ldf(factors + <usize>c * factorStride, 0);
+    const hp = f64x2.splat(0.5 * g * g);
+    const lc = splat(logConst, c);
+    for (let p = 0; p < nb; p += 2) {
+      // Two pairs (the second may be past the block: computed, never stored), two chains each.
+      const x0 = X + (<usize>((b + p) * d) << 4);
+      const x1 = x0 + (<usize>d << 4);
+      let s00 = f64x2.splat(0);
+      let s01 = f64x2.splat(0);
+      let s10 = f64x2.splat(0);
+      let s11 = f64x2.splat(0);
+      let j = 0;
+      for (; j + 1 < d; j += 2) {
+        const m0 = splat(mu, j);
+        const m1 = splat(mu, j + 1);
+        const t00 = f64x2.sub(ld(x0, j), m0);
+        const t01 = f64x2.sub(ld(x0, j + 1), m1);
+        const t10 = f64x2.sub(ld(x1, j), m0);
+        const t11 = f64x2.sub(ld(x1, j + 1), m1);
+        s00 = madd(s00, t00, t00);
+        s01 = madd(s01, t01, t01);
+        s10 = madd(s10, t10, t10);
+        s11 = madd(s11, t11, t11);
+      }
+      if (j < d) {
+        const m0 = splat(mu, j);
+        const t00 = f64x2.sub(ld(x0, j), m0);
+        const t10 = f64x2.sub(ld(x1, j), m0);
+        s00 = madd(s00, t00, t00);
+        s10 = madd(s10, t10, t10);
+      }
+      const q0 = f64x2.add(s00, s01);
+      st(dist, p * k + c, q0);
+      st(lp, p * k + c, f64x2.sub(lc, f64x2.mul(hp, q0)));
+      if (p + 1 < nb) {
+        const q1 = f64x2.add(s10, s11);
+        st(dist, (p + 1) * k + c, q1);
+        st(lp, (p + 1) * k + c, f64x2.sub(lc, f64x2.mul(hp, q1)));
+      }
+    }
+  }
+}
+
+/**
+ * N and S1 (from D = x - s) of a block, for the passes around a common shift. means != 0 (spherical): S1 is
+ * moved to the shifts mu_c and S2_c[0] += sum r dist. The pair past an odd block end is never read.
+ */
+function accumulateShifted(
+  b: i32, e: i32, d: i32, k: i32, shift: usize, means: usize, rv: usize, dist: usize, D: usize,
+  S: usize, s2Stride: usize,
+): void {
+  const nb = e - b;
+  const dp = padded(d);
+  const N = S + 32;
+  const S1 = N + (<usize>k << 4);
+  const S2 = S1 + (<usize>(k * d) << 4);
+  const zero = f64x2.splat(0);
+  for (let c = 0; c < k; c++) {
+    const s1c = S1 + (<usize>(c * d) << 4);
+    let an = zero;
+    let aq = zero;
+    for (let p = 0; p < nb; p++) an = f64x2.add(an, ld(rv, p * k + c));
+    if (means) {
+      for (let p = 0; p < nb; p++) aq = madd(aq, ld(rv, p * k + c), ld(dist, p * k + c));
+      const s2c = S2 + <usize>c * s2Stride;
+      st(s2c, 0, f64x2.add(ld(s2c, 0), aq));
+    }
+    st(N, c, f64x2.add(ld(N, c), an));
+    const mu = means + (<usize>(c * d) << 3);
+    let j = 0;
+    for (; j < d; j += 4) {
+      // Four features (the padding feature is zero, a fourth past d is never stored).
+      let a0 = zero, a1 = zero, a2 = zero, a3 = zero;
+      let dr = D + (<usize>j << 4);
+      for (let p = 0; p < nb; p++) {
+        const r = ld(rv, p * k + c);
+        a0 = madd(a0, r, ld(dr, 0));
+        a1 = madd(a1, r, ld(dr, 1));
+        a2 = madd(a2, r, ld(dr, 2));
+        a3 = madd(a3, r, ld(dr, 3));
+        dr += <usize>dp << 4;
+      }
+      if (means) {
+        a0 = f64x2.sub(a0, f64x2.mul(an, f64x2.splat(ldf(mu, j) - ldf(shift, j))));
+        if (j + 1 < d) a1 = f64x2.sub(a1, f64x2.mul(an, f64x2.splat(ldf(mu, j + 1) - ldf(shift, j + 1))));
+        if (j + 2 < d) a2 = f64x2.sub(a2, f64x2.mul(an, f64x2.splat(ldf(mu, j + 2) - ldf(shift, j + 2))));
+        if (j + 3 < d) a3 = f64x2.sub(a3, f64x2.mul(an, f64x2.splat(ldf(mu, j + 3) - ldf(shift, j + 3))));
+      }
+      st(s1c, j, f64x2.add(ld(s1c, j), a0));
+      if (j + 1 < d) st(s1c, j + 1, f64x2.add(ld(s1c, j + 1), a1));
+      if (j + 2 < d) st(s1c, j + 2, f64x2.add(ld(s1c, j + 2), a2));
+      if (j + 3 < d) st(s1c, j + 3, f64x2.add(ld(s1c, j + 3), a3));
+    }
+  }
+}
+
+/**
+ * Weighted moments of the data over the pairs [p0, p1) around `shift` (d f64), added into S in the layout of
+ * the statistics with k = 1: V, N = sum v, S1 = sum v (x - s), S2 = sum v (x - s)(x - s)^T (packed upper
+ * triangle; tri = 0: its diagonal only). The tied pass's scatter and the common shift come from here.
+ */
+export function dataMoments(tri: i32, X: usize, W: usize, p0: i32, p1: i32, d: i32, shift: usize, S: usize, scratch: usize): void {
+  let V = f64x2.splat(0);
+  for (let p = p0; p < p1; p++) V = f64x2.add(V, ld(W, p));
+  const t = tri ? (d * (d + 1)) >> 1 : d;
+  for (let b = p0; b < p1; b += BLOCK) {
+    accumulate(tri != 0, X, W, b, min(b + BLOCK, p1), d, 1, shift, W + (<usize>b << 4), S, <usize>t << 4, scratch);
+  }
+  st(S, 1, f64x2.add(ld(S, 1), V));
+}
+
 /**
  * One EM pass (the map) over the pairs [p0, p1): adds L, V, N, S1, S2 into the statistics at S.
- * kind: 0 = full/tied (triangular factors), 1 = diag/spherical. factorStride and s2Stride are in bytes
- * (0 for tied: one shared factor and one shared scatter). scratch: scratchBytes(d, k) bytes.
+ * kind: 0 = full/tied (triangular factors), 1 = diag/spherical, 2 = tied around the common shift (means =
+ * B_c = F (mu_c - s), k*d f64; S2 left to the caller), 3 = spherical around the common shift (S2_c[0] only).
+ * factorStride and s2Stride are in bytes (0 for tied: one shared factor and one shared scatter). scratch:
+ * scratchBytes(d, k) bytes. shift: s (d f64) for kinds 2 and 3.
  */
 export function pass(
   kind: i32, X: usize, W: usize, p0: i32, p1: i32, d: i32, k: i32, means: usize, factors: usize,
-  factorStride: usize, logConst: usize, S: usize, s2Stride: usize, scratch: usize,
+  factorStride: usize, logConst: usize, S: usize, s2Stride: usize, scratch: usize, shift: usize,
 ): void {
   const isTri = kind == 0;
   const lp = scratch;
-  const rest = lp + (<usize>(BLOCK * k) << 4);
+  const dist = lp + (<usize>(BLOCK * k) << 4);
+  const rest = dist + (<usize>(BLOCK * k) << 4);
   let L = f64x2.splat(0);
   let V = f64x2.splat(0);
   for (let b = p0; b < p1; b += BLOCK) {
     const e = min(b + BLOCK, p1);
-    densities(isTri, X, b, e, d, k, means, factors, factorStride, logConst, lp, rest);
+    if (kind == 2) {
+      shifted(X, b, e, d, shift, rest);
+      densitiesTied(b, e, d, k, means, factors, logConst, lp, rest, rest + (<usize>(BLOCK * padded(d)) << 4));
+    } else if (kind == 3) {
+      densitiesSpherical(X, b, e, d, k, means, factors, factorStride, logConst, lp, dist);
+    } else {
+      densities(isTri, X, b, e, d, k, means, factors, factorStride, logConst, lp, rest);
+    }
     let lb = f64x2.splat(0);
     let vb = f64x2.splat(0);
     for (let p = b; p < e; p++) {
@@ -446,7 +687,14 @@ export function pass(
     }
     L = f64x2.add(L, lb);
     V = f64x2.add(V, vb);
-    accumulate(isTri, X, W, b, e, d, k, means, lp, S, s2Stride, rest);
+    if (kind == 2) {
+      accumulateShifted(b, e, d, k, shift, 0, lp, dist, rest, S, s2Stride);
+    } else if (kind == 3) {
+      shifted(X, b, e, d, shift, rest);
+      accumulateShifted(b, e, d, k, shift, means, lp, dist, rest, S, s2Stride);
+    } else {
+      accumulate(isTri, X, W, b, e, d, k, means, lp, S, s2Stride, rest);
+    }
   }
   st(S, 0, f64x2.add(ld(S, 0), L));
   st(S, 1, f64x2.add(ld(S, 1), V));

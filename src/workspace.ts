@@ -21,18 +21,29 @@ export interface Params {
 /** Pairs of samples per call of the responsibility-based accumulation during initialisation. */
 const RESP_CHUNK = 512;
 
+/**
+ * The tied pass around the common shift s is used while every mean is within this squared Mahalanobis distance
+ * of s (100 standard deviations): there the scatter T − Σ N_c (μ_c − s)(μ_c − s)ᵀ loses at most four of its
+ * sixteen digits. Farther apart, the pass with one scatter per component's own mean is used.
+ */
+const COMMON_SHIFT_MAX_DISTANCE2 = 1e4;
+
 export class Workspace {
   readonly model: CovarianceModel;
   readonly pairs: number;
   readonly ptr: {
     X: number; W: number; weights: number; means: number; cov: number; factors: number; logConst: number;
-    stats: number; scratch: number; work: number; rv: number; aux: number;
+    stats: number; scratch: number; work: number; rv: number; aux: number; common: number; moments: number;
   };
   /** f64 entries of one statistics block (one per thread). */
   readonly statsSize: number;
   private readonly scratchSize: number;
   private readonly factorStride: number;
   private readonly s2Stride: number;
+  /** The common shift s (and for tied the data scatter T around it) is computed once per loaded data. */
+  private commonReady = false;
+  /** Kernel kind of the statistics now in block 0 (the M-step's shift depends on it). */
+  private statsKind = 0;
 
   constructor(
     readonly engine: Engine,
@@ -68,6 +79,9 @@ export class Workspace {
       work: 5 * d * d * 8,
       rv: RESP_CHUNK * k * 16,
       aux: auxBytes,
+      // s (d), B_c = F (μ_c − s) (k·d), s repeated k times (k·d), T (tri(d) lane pairs)
+      common: (d + 2 * k * d + 2 * tri(d)) * 8,
+      moments: 2 * (3 + d + tri(d)) * 8,
     });
   }
 
@@ -76,6 +90,69 @@ export class Workspace {
     const f = this.engine.f64;
     writePairs(data, f, this.ptr.X >> 3, name);
     writeWeights(weights, f, this.ptr.W >> 3);
+    this.commonReady = false;
+  }
+
+  /**
+   * The weighted data mean s (the common shift of the tied and spherical passes), s repeated k times (the
+   * tied M-step's shifts) and, for tied, T = Σ v (x − s)(x − s)ᵀ: once per loaded data.
+   */
+  private prepareCommon(): void {
+    const { ptr, d, k } = this;
+    const f = this.engine.f64;
+    const M = ptr.moments >> 3;
+    const size = 2 * (3 + d + tri(d));
+    const s = ptr.common >> 3;
+    f.fill(0, M, M + size);
+    f.fill(0, s, s + d);
+    this.engine.k.dataMoments(0, ptr.X, ptr.W, 0, this.pairs, d, ptr.common, ptr.moments, ptr.scratch);
+    const N = f[M + 4] + f[M + 5];
+    for (let j = 0; j < d; j++) f[s + j] = (f[M + 6 + 2 * j] + f[M + 7 + 2 * j]) / N;
+    const rep = s + d + k * d;
+    for (let c = 0; c < k; c++) f.copyWithin(rep + c * d, s, s + d);
+    if (this.type === "tied") {
+      f.fill(0, M, M + size);
+      this.engine.k.dataMoments(1, ptr.X, ptr.W, 0, this.pairs, d, ptr.common, ptr.moments, ptr.scratch);
+      f.copyWithin(rep + k * d, M + 2 * (3 + d), M + size);
+    }
+    this.commonReady = true;
+  }
+
+  /** Chooses the kernel of the next pass; for the tied pass around s, writes B_c = F (μ_c − s). */
+  private passKind(): number {
+    if (this.type !== "tied" && this.type !== "spherical") return this.model.kind;
+    if (!this.commonReady) this.prepareCommon();
+    if (this.type === "spherical") return 3;
+    const { ptr, d, k } = this;
+    const f = this.engine.f64;
+    const s = ptr.common >> 3;
+    const B = s + d;
+    const F = ptr.factors >> 3;
+    const mu = ptr.means >> 3;
+    let far = 0;
+    for (let c = 0; c < k; c++) {
+      let q = 0;
+      for (let j = 0; j < d; j++) {
+        let v = 0;
+        const row = F + (j * (j + 1)) / 2;
+        for (let i = 0; i <= j; i++) v += f[row + i] * (f[mu + c * d + i] - f[s + i]);
+        f[B + c * d + j] = v;
+        q += v * v;
+      }
+      if (!(q <= COMMON_SHIFT_MAX_DISTANCE2)) far++;
+    }
+    return far ? 0 : 2;
+  }
+
+  /** The tied pass around s leaves the scatter to this: T is added to the statistics of block 0. */
+  private finishStats(kind: number): void {
+    this.statsKind = kind;
+    if (kind !== 2) return;
+    const { ptr, d, k } = this;
+    const f = this.engine.f64;
+    const S2 = (ptr.stats >> 3) + 2 * (2 + k + k * d);
+    const T = (ptr.common >> 3) + d + 2 * k * d;
+    for (let i = 0; i < 2 * tri(d); i++) f[S2 + i] += f[T + i];
   }
 
   writeParams(p: Params): void {
@@ -118,16 +195,19 @@ export class Workspace {
     return f[at] + f[at + 1];
   }
 
-  private passArgs(p0: number, p1: number, thread: number): PassArgs {
+  private passArgs(kind: number, p0: number, p1: number, thread: number): PassArgs {
     const { ptr, d, k } = this;
-    return [this.model.kind, ptr.X, ptr.W, p0, p1, d, k, ptr.means, ptr.factors, this.factorStride, ptr.logConst,
-      ptr.stats + thread * this.statsSize * 8, this.s2Stride, ptr.scratch + thread * this.scratchSize];
+    const means = kind === 2 ? ptr.common + d * 8 : ptr.means; // the tied pass around s reads B
+    return [kind, ptr.X, ptr.W, p0, p1, d, k, means, ptr.factors, this.factorStride, ptr.logConst,
+      ptr.stats + thread * this.statsSize * 8, this.s2Stride, ptr.scratch + thread * this.scratchSize, ptr.common];
   }
 
   /** One EM pass (E-step and statistics) over all samples; returns the weighted mean log-likelihood. */
   pass(): number {
+    const kind = this.passKind();
     this.zeroStats();
-    this.engine.k.pass(...this.passArgs(0, this.pairs, 0));
+    this.engine.k.pass(...this.passArgs(kind, 0, this.pairs, 0));
+    this.finishStats(kind);
     return this.stat(0) / this.stat(1);
   }
 
@@ -138,17 +218,19 @@ export class Workspace {
   async passAsync(): Promise<number> {
     const pool = this.pool;
     if (!pool) return this.pass();
+    const kind = this.passKind();
     const T = pool.workers + 1;
     const size = this.statsSize;
     const at = this.ptr.stats >> 3;
     this.engine.f64.fill(0, at, at + T * size);
     const bound = (t: number) => Math.round((this.pairs * t) / T);
-    const tasks = Array.from({ length: pool.workers }, (_, i) => this.passArgs(bound(i + 1), bound(i + 2), i + 1));
+    const tasks = Array.from({ length: pool.workers }, (_, i) => this.passArgs(kind, bound(i + 1), bound(i + 2), i + 1));
     const others = pool.run(tasks);
-    this.engine.k.pass(...this.passArgs(0, bound(1), 0));
+    this.engine.k.pass(...this.passArgs(kind, 0, bound(1), 0));
     await others;
     const f = this.engine.f64;
     for (let t = 1; t < T; t++) for (let i = 0; i < size; i++) f[at + i] += f[at + t * size + i];
+    this.finishStats(kind);
     return this.stat(0) / this.stat(1);
   }
 
@@ -160,6 +242,7 @@ export class Workspace {
   statsFromResp(fill: (p0: number, p1: number, rv: Float64Array, at: number) => void): void {
     const { ptr, d, k } = this;
     this.zeroStats();
+    this.statsKind = this.model.kind;
     for (let p0 = 0; p0 < this.pairs; p0 += RESP_CHUNK) {
       const p1 = Math.min(this.pairs, p0 + RESP_CHUNK);
       const f = this.engine.f64;
@@ -173,7 +256,9 @@ export class Workspace {
   /** The M-step from the statistics; throws the ill-defined-covariance error on failure. */
   mstep(regCovar: number): void {
     const { ptr, d, k } = this;
-    const status = this.engine.k.mstep(this.model.mstepType, d, k, ptr.stats, regCovar, ptr.means, ptr.means,
+    // After the tied pass around s, every component's statistics are around s (stored repeated k times).
+    const shift = this.statsKind === 2 ? ptr.common + (d + k * d) * 8 : ptr.means;
+    const status = this.engine.k.mstep(this.model.mstepType, d, k, ptr.stats, regCovar, shift, ptr.means,
       ptr.weights, ptr.cov, ptr.factors, ptr.logConst, ptr.work);
     if (status >= 0) throw illDefined(this.type, status, k, regCovar);
   }

@@ -189,3 +189,46 @@ describe("one and several EM iterations against the plain-TS reference", () => {
     expect(maxRelError(model.precisionsCholesky, p.precisionsCholesky, 1e-2)).toBeLessThan(1e-9);
   });
 });
+
+describe("tied and spherical passes around the common shift", () => {
+  // The tied pass sums distances from z = F(x − s) and takes the scatter as T − Σ N_c (μ_c − s)(μ_c − s)ᵀ
+  // with T around the data mean s; the spherical pass moves S1 from s to each μ_c. Clusters far apart (in units
+  // of their spread) would cost that subtraction its digits, so such fits take the per-component pass: either
+  // way three iterations must match the reference (which works around each mean) to 1e-9.
+  const separated = (gap: number, type: Type) => {
+    const rng = new Random(11);
+    const n = 401;
+    const d = 3;
+    const X = Array.from({ length: n }, (_, i) => [rng.normal() + (i % 2 ? gap : -gap), rng.normal() * 2 + (i % 3), rng.normal() + 1e3]);
+    const meansInit = [X[0].map((v) => v + 0.3), X[1].map((v) => v - 0.2)];
+    const weightsInit = [0.4, 0.6];
+    const P = [[1.2, 0.1, 0], [0.1, 0.4, 0.05], [0, 0.05, 0.9]];
+    const precisionsInit = type === "tied" ? P : [1.1, 0.7];
+    const ref: RefParams = {
+      weights: weightsInit,
+      means: meansInit,
+      covariances: undefined,
+      precisionsCholesky: type === "tied" ? cholesky(P) : (precisionsInit as number[]).map(Math.sqrt),
+    };
+    return { X, options: { nComponents: 2, covarianceType: type, weightsInit, meansInit, precisionsInit: precisionsInit as any, tol: 0, regCovar: 1e-6 }, ref };
+  };
+  it.each([
+    ["tied", 3], ["tied", 60], ["tied", 1e5], ["spherical", 3], ["spherical", 1e5],
+  ] as [Type, number][])("%s, clusters ±%d apart", async (type, gap) => {
+    const { X, options, ref } = separated(gap, type);
+    let p = ref;
+    const lbs: number[] = [];
+    for (let it = 0; it < 3; it++) {
+      const step = emStep(X, p, 1e-6, type);
+      lbs.push(step.lowerBound);
+      p = step.next;
+    }
+    for (const threads of [1, 2]) {
+      const model = await new GaussianMixture({ ...options, maxIter: 3, threads }).fit(X);
+      expect(maxRelError(model.lowerBounds, lbs)).toBeLessThan(1e-10);
+      expect(maxRelError(model.means, p.means, 1)).toBeLessThan(1e-12);
+      expect(maxRelError(model.covariances, p.covariances, 1e-2)).toBeLessThan(1e-9);
+      expect(maxRelError(model.precisionsCholesky, p.precisionsCholesky, 1e-2)).toBeLessThan(1e-9);
+    }
+  });
+});

@@ -20,7 +20,10 @@ export interface Kernels {
   heapBase(): number;
   scratchBytes(d: number, k: number): number;
   pass(kind: number, X: number, W: number, p0: number, p1: number, d: number, k: number, means: number,
-    factors: number, factorStride: number, logConst: number, S: number, s2Stride: number, scratch: number): void;
+    factors: number, factorStride: number, logConst: number, S: number, s2Stride: number, scratch: number,
+    shift: number): void;
+  dataMoments(tri: number, X: number, W: number, p0: number, p1: number, d: number, shift: number, S: number,
+    scratch: number): void;
   accumulateResp(kind: number, X: number, W: number, p0: number, p1: number, d: number, k: number, shift: number,
     rv: number, S: number, s2Stride: number, scratch: number): void;
   estimate(kind: number, X: number, p0: number, p1: number, d: number, k: number, means: number, factors: number,
