@@ -27,7 +27,7 @@ export function heapBase(): usize {
 
 /** Bytes of scratch memory the pass and estimate kernels need. */
 export function scratchBytes(d: i32, k: i32): i32 {
-  return (2 * BLOCK * k + 2 * BLOCK * padded(d) + d + 8) << 4;
+  return (2 * BLOCK * k + 2 * BLOCK * padded(d) + d + 8 + (BLOCK >> 2)) << 4;
 }
 
 /** d rounded up to even: the 2x2 register tiles read one zero feature past an odd d. */
@@ -250,17 +250,19 @@ function densities(
  * Log-sum-exp of one row of k log-probabilities (two lanes): turns the row into responsibilities times w
  * in place and returns log p(x) per lane. A row that is -Infinity everywhere (a point no component can
  * explain in floating point) gives NaN, which the caller reports.
+ * cut: 0, or k per-component thresholds (logConstants): a component whose log-probability is below the row's
+ * largest by more than its threshold in both lanes gets responsibility 0 without an exp. With cut = 0 the
+ * threshold is -708, where exp flushes to 0 anyway.
  */
-@inline function normalizeRow(row: usize, k: i32, w: v128): v128 {
+@inline function normalizeRow(row: usize, k: i32, w: v128, cut: usize): v128 {
   let mx = ld(row, 0);
   for (let c = 1; c < k; c++) mx = f64x2.pmax(mx, ld(row, c)); // log-densities are never NaN
   let s = f64x2.splat(0);
-  const cutoff = f64x2.splat(-708.0);
   for (let c = 0; c < k; c++) {
     const t = f64x2.sub(ld(row, c), mx);
-    // Far components (both lanes below the flush threshold) skip the polynomial.
     let e = f64x2.splat(0);
-    if (v128.any_true(f64x2.ge(t, cutoff)) || v128.any_true(f64x2.ne(t, t))) e = expv(t);
+    // NaN compares false, so it reaches expv and stays NaN.
+    if (!i64x2.all_true(f64x2.lt(t, cut ? splat(cut, c) : f64x2.splat(-708.0)))) e = expv(t);
     s = f64x2.add(s, e);
     st(row, c, e);
   }
@@ -360,7 +362,14 @@ function accumulate(
         }
       }
     } else {
-      // Four features at a time, summed over the block in registers (the shifts stay in registers too).
+      // The pairs with a responsibility are listed first, without branches (far components leave many
+      // exactly 0: see normalizeRow); then four features at a time, summed over them in registers.
+      const idx = RD;
+      let m = 0;
+      for (let p = 0; p < nb; p++) {
+        store<i32>(idx + (<usize>m << 2), p);
+        m += <i32>v128.any_true(f64x2.ne(ld(rv, p * k + c), zero));
+      }
       let j = 0;
       for (; j + 4 <= d; j += 4) {
         const s0 = splat(s, j);
@@ -369,9 +378,9 @@ function accumulate(
         const s3 = splat(s, j + 3);
         let a10 = zero, a11 = zero, a12 = zero, a13 = zero;
         let a20 = zero, a21 = zero, a22 = zero, a23 = zero;
-        for (let p = 0; p < nb; p++) {
+        for (let q = 0; q < m; q++) {
+          const p = load<i32>(idx + (<usize>q << 2));
           const r = ld(rv, p * k + c);
-          if (f64x2.extract_lane(r, 0) == 0 && f64x2.extract_lane(r, 1) == 0) continue;
           const xb = X + (<usize>((b + p) * d + j) << 4);
           const d0 = f64x2.sub(ld(xb, 0), s0);
           const d1 = f64x2.sub(ld(xb, 1), s1);
@@ -403,7 +412,8 @@ function accumulate(
         const sj = splat(s, j);
         let a1 = zero;
         let a2 = zero;
-        for (let p = 0; p < nb; p++) {
+        for (let q = 0; q < m; q++) {
+          const p = load<i32>(idx + (<usize>q << 2));
           const r = ld(rv, p * k + c);
           const df = f64x2.sub(ld(X + (<usize>((b + p) * d) << 4), j), sj);
           const rd = f64x2.mul(r, df);
@@ -586,7 +596,7 @@ function densitiesSpherical(
  */
 function accumulateShifted(
   b: i32, e: i32, d: i32, k: i32, shift: usize, means: usize, rv: usize, dist: usize, D: usize,
-  S: usize, s2Stride: usize,
+  S: usize, s2Stride: usize, idx: usize,
 ): void {
   const nb = e - b;
   const dp = padded(d);
@@ -606,18 +616,24 @@ function accumulateShifted(
     }
     st(N, c, f64x2.add(ld(N, c), an));
     const mu = means + (<usize>(c * d) << 3);
+    // The pairs with a responsibility, listed without branches (as in accumulate).
+    let m = 0;
+    for (let p = 0; p < nb; p++) {
+      store<i32>(idx + (<usize>m << 2), p);
+      m += <i32>v128.any_true(f64x2.ne(ld(rv, p * k + c), zero));
+    }
     let j = 0;
     for (; j < d; j += 4) {
       // Four features (the padding feature is zero, a fourth past d is never stored).
       let a0 = zero, a1 = zero, a2 = zero, a3 = zero;
-      let dr = D + (<usize>j << 4);
-      for (let p = 0; p < nb; p++) {
+      for (let q = 0; q < m; q++) {
+        const p = load<i32>(idx + (<usize>q << 2));
         const r = ld(rv, p * k + c);
+        const dr = D + (<usize>(p * dp + j) << 4);
         a0 = madd(a0, r, ld(dr, 0));
         a1 = madd(a1, r, ld(dr, 1));
         a2 = madd(a2, r, ld(dr, 2));
         a3 = madd(a3, r, ld(dr, 3));
-        dr += <usize>dp << 4;
       }
       if (means) {
         a0 = f64x2.sub(a0, f64x2.mul(an, f64x2.splat(ldf(mu, j) - ldf(shift, j))));
@@ -663,6 +679,7 @@ export function pass(
   const lp = scratch;
   const dist = lp + (<usize>(BLOCK * k) << 4);
   const rest = dist + (<usize>(BLOCK * k) << 4);
+  const idx = rest + (<usize>(2 * BLOCK * padded(d) + d + 8) << 4); // after D, Z (tied) / RD, A1 (accumulate)
   let L = f64x2.splat(0);
   let V = f64x2.splat(0);
   for (let b = p0; b < p1; b += BLOCK) {
@@ -680,7 +697,7 @@ export function pass(
     for (let p = b; p < e; p++) {
       const row = lp + (<usize>((p - b) * k) << 4);
       const w = ld(W, p);
-      const ln = normalizeRow(row, k, w);
+      const ln = normalizeRow(row, k, w, logConst + (<usize>k << 3));
       // A zero weight (the padding lane) contributes nothing, even where its log-density is not finite.
       lb = f64x2.add(lb, v128.and(f64x2.mul(w, ln), f64x2.ne(w, f64x2.splat(0))));
       vb = f64x2.add(vb, w);
@@ -688,10 +705,10 @@ export function pass(
     L = f64x2.add(L, lb);
     V = f64x2.add(V, vb);
     if (kind == 2) {
-      accumulateShifted(b, e, d, k, shift, 0, lp, dist, rest, S, s2Stride);
+      accumulateShifted(b, e, d, k, shift, 0, lp, dist, rest, S, s2Stride, idx);
     } else if (kind == 3) {
       shifted(X, b, e, d, shift, rest);
-      accumulateShifted(b, e, d, k, shift, means, lp, dist, rest, S, s2Stride);
+      accumulateShifted(b, e, d, k, shift, means, lp, dist, rest, S, s2Stride, idx);
     } else {
       accumulate(isTri, X, W, b, e, d, k, means, lp, S, s2Stride, rest);
     }
@@ -754,7 +771,7 @@ export function estimate(
         store<i32>(labels + (<usize>i0 << 2), c0);
         store<i32>(labels + (<usize>(i0 + 1) << 2), c1);
       }
-      const ln = normalizeRow(row, k, f64x2.splat(1.0));
+      const ln = normalizeRow(row, k, f64x2.splat(1.0), 0);
       if (logNorm) {
         stf(logNorm, i0, f64x2.extract_lane(ln, 0));
         stf(logNorm, i0 + 1, f64x2.extract_lane(ln, 1));
@@ -835,7 +852,12 @@ export function factorFromPrecision(P: usize, d: i32, F: usize, work: usize): i3
   return 1;
 }
 
-/** log w_c - d/2 log(2 pi) + sum_j log U_c[j][j] for every component (kind as in `pass`). */
+/**
+ * log w_c - d/2 log(2 pi) + sum_j log U_c[j][j] for every component (kind as in `pass`) at logConst[c], and the
+ * pass's flush thresholds at logConst[k + c]: max(log w_c - 50, -708). A responsibility below w_c e^-50
+ * (relative to the sample's most likely component) is taken as 0: summed over all samples such terms add less
+ * than e^-50 N_c ~ 2e-22 N_c to a component's statistics (N_c as of the previous M-step), far below rounding.
+ */
 export function logConstants(
   kind: i32, d: i32, k: i32, weights: usize, factors: usize, factorStride: usize, logConst: usize,
 ): void {
@@ -843,7 +865,9 @@ export function logConstants(
     const f = factors + <usize>c * factorStride;
     let logDet: f64 = 0;
     for (let j = 0; j < d; j++) logDet += Math.log(kind == 0 ? ldf(f, tri(j) + j) : ldf(f, j));
-    stf(logConst, c, Math.log(ldf(weights, c)) - 0.5 * <f64>d * LOG_2PI + logDet);
+    const lw = Math.log(ldf(weights, c));
+    stf(logConst, c, lw - 0.5 * <f64>d * LOG_2PI + logDet);
+    stf(logConst, k + c, lw - 50.0 > -708.0 ? lw - 50.0 : -708.0);
   }
 }
 

@@ -147,7 +147,7 @@ export class FittedGaussianMixture {
         weights: k * 8,
         means: k * d * 8,
         factors: this.params.factors.length * 8,
-        logConst: k * 8,
+        logConst: 2 * k * 8,
         scratch: engine.k.scratchBytes(d, k),
         logNorm: want.logNorm ? pairs * 16 : 0,
         resp: want.resp ? pairs * 2 * k * 8 : 0,

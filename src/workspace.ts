@@ -73,7 +73,7 @@ export class Workspace {
       means: k * d * 8,
       cov: (model.shared ? 1 : k) * model.covSize(d) * 8,
       factors: nFactors * fs * 8,
-      logConst: k * 8,
+      logConst: 2 * k * 8, // log-constants, then the flush thresholds
       stats: threads * this.statsSize * 8,
       scratch: threads * this.scratchSize,
       work: 5 * d * d * 8,

@@ -190,11 +190,12 @@ describe("one and several EM iterations against the plain-TS reference", () => {
   });
 });
 
-describe("tied and spherical passes around the common shift", () => {
+describe("passes around the common shift, far components and flushed responsibilities", () => {
   // The tied pass sums distances from z = F(x − s) and takes the scatter as T − Σ N_c (μ_c − s)(μ_c − s)ᵀ
   // with T around the data mean s; the spherical pass moves S1 from s to each μ_c. Clusters far apart (in units
   // of their spread) would cost that subtraction its digits, so such fits take the per-component pass: either
-  // way three iterations must match the reference (which works around each mean) to 1e-9.
+  // way three iterations must match the reference (which works around each mean) to 1e-9. At gap 7 the other
+  // cluster's responsibilities are about e^-100: flushed to 0 by the pass (below w_c·e^-50), kept by the reference.
   const separated = (gap: number, type: Type) => {
     const rng = new Random(11);
     const n = 401;
@@ -203,17 +204,20 @@ describe("tied and spherical passes around the common shift", () => {
     const meansInit = [X[0].map((v) => v + 0.3), X[1].map((v) => v - 0.2)];
     const weightsInit = [0.4, 0.6];
     const P = [[1.2, 0.1, 0], [0.1, 0.4, 0.05], [0, 0.05, 0.9]];
-    const precisionsInit = type === "tied" ? P : [1.1, 0.7];
+    const Q = [[0.8, -0.1, 0], [-0.1, 0.5, 0], [0, 0, 1.1]];
+    const dg = [[1.1, 0.5, 0.9], [0.7, 1.3, 0.8]];
+    const precisionsInit = { tied: P, full: [P, Q], diag: dg, spherical: [1.1, 0.7] }[type];
     const ref: RefParams = {
       weights: weightsInit,
       means: meansInit,
       covariances: undefined,
-      precisionsCholesky: type === "tied" ? cholesky(P) : (precisionsInit as number[]).map(Math.sqrt),
+      precisionsCholesky: { tied: cholesky(P), full: [cholesky(P), cholesky(Q)], diag: dg.map((r) => r.map(Math.sqrt)), spherical: [1.1, 0.7].map(Math.sqrt) }[type],
     };
     return { X, options: { nComponents: 2, covarianceType: type, weightsInit, meansInit, precisionsInit: precisionsInit as any, tol: 0, regCovar: 1e-6 }, ref };
   };
   it.each([
-    ["tied", 3], ["tied", 60], ["tied", 1e5], ["spherical", 3], ["spherical", 1e5],
+    ["tied", 3], ["tied", 7], ["tied", 60], ["tied", 1e5], ["spherical", 3], ["spherical", 7], ["spherical", 1e5],
+    ["full", 7], ["diag", 7],
   ] as [Type, number][])("%s, clusters ±%d apart", async (type, gap) => {
     const { X, options, ref } = separated(gap, type);
     let p = ref;
