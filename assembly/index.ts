@@ -27,7 +27,7 @@ export function heapBase(): usize {
 
 /** Bytes of scratch memory the pass and estimate kernels need. */
 export function scratchBytes(d: i32, k: i32): i32 {
-  return (2 * BLOCK * k + 2 * BLOCK * padded(d) + d + 8 + (BLOCK >> 2)) << 4;
+  return (2 * BLOCK * k + 2 * BLOCK * padded(d) + d + 8 + (BLOCK >> 2) + k + (k >> 2) + 1) << 4;
 }
 
 /** d rounded up to even: the 2x2 register tiles read one zero feature past an odd d. */
@@ -282,20 +282,32 @@ function densities(
  * largest by more than its threshold in both lanes gets responsibility 0 without an exp. With cut = 0 the
  * threshold is -708, where exp flushes to 0 anyway.
  */
-@inline function normalizeRow(row: usize, k: i32, w: v128, cut: usize): v128 {
+@inline function normalizeRow(row: usize, k: i32, w: v128, cut: usize, tmp: usize): v128 {
   let mx = ld(row, 0);
   for (let c = 1; c < k; c++) mx = f64x2.pmax(mx, ld(row, c)); // log-densities are never NaN
-  let s = f64x2.splat(0);
+  // The components that need an exp are listed first (t and c at tmp), without branches: which components
+  // are near a sample changes from sample to sample, and a branch per component would be mispredicted often.
+  // NaN compares false, so it is listed and stays NaN.
+  const cs = tmp + (<usize>k << 4);
+  let m = 0;
   for (let c = 0; c < k; c++) {
     const t = f64x2.sub(ld(row, c), mx);
-    let e = f64x2.splat(0);
-    // NaN compares false, so it reaches expv and stays NaN.
-    if (!i64x2.all_true(f64x2.lt(t, cut ? splat(cut, c) : f64x2.splat(-708.0)))) e = expv(t);
+    st(tmp, m, t);
+    store<i32>(cs + (<usize>m << 2), c);
+    m += <i32>!i64x2.all_true(f64x2.lt(t, cut ? splat(cut, c) : f64x2.splat(-708.0)));
+    st(row, c, f64x2.splat(0));
+  }
+  let s = f64x2.splat(0);
+  for (let i = 0; i < m; i++) {
+    const e = expv(ld(tmp, i));
     s = f64x2.add(s, e);
-    st(row, c, e);
+    st(row, load<i32>(cs + (<usize>i << 2)), e);
   }
   const scale = f64x2.div(w, s);
-  for (let c = 0; c < k; c++) st(row, c, f64x2.mul(ld(row, c), scale));
+  for (let i = 0; i < m; i++) {
+    const c = load<i32>(cs + (<usize>i << 2));
+    st(row, c, f64x2.mul(ld(row, c), scale));
+  }
   return f64x2.add(mx, logv(s));
 }
 
@@ -567,60 +579,90 @@ function densitiesTied(
   }
 }
 
-/** Spherical densities; dist[p][c] = ||x_p - mu_c||^2 is kept for the scatter. */
+/**
+ * Spherical densities from D = x - s: ||x - mu_c||^2 = ||D||^2 - 2 D.M_c + ||M_c||^2 with M_c = mu_c - s
+ * (mus: k*d f64, then ||M_c||^2 for each c), one multiply-add per feature; 4x2 tiles (four pairs, two
+ * components). The caller keeps ||M_c||^2 g_c^2 small (passKind), which bounds the cancellation. dist[p][c]
+ * is kept for the scatter. xx: BLOCK entries of scratch.
+ */
 function densitiesSpherical(
-  X: usize, b: i32, e: i32, d: i32, k: i32, means: usize, factors: usize, factorStride: usize,
-  logConst: usize, lp: usize, dist: usize,
+  b: i32, e: i32, d: i32, k: i32, mus: usize, factors: usize, factorStride: usize,
+  logConst: usize, lp: usize, dist: usize, D: usize, xx: usize,
 ): void {
   const nb = e - b;
-  for (let c = 0; c < k; c++) {
-    const mu = means + (<usize>(c * d) << 3);
-    const g = ldf(factors + <usize>c * factorStride, 0);
-    const hp = f64x2.splat(0.5 * g * g);
-    const lc = splat(logConst, c);
-    for (let p = 0; p < nb; p += 2) {
-      // Two pairs (the second may be past the block: computed, never stored), two chains each.
-      const x0 = X + (<usize>((b + p) * d) << 4);
-      const x1 = x0 + (<usize>d << 4);
-      let s00 = f64x2.splat(0);
-      let s01 = f64x2.splat(0);
-      let s10 = f64x2.splat(0);
-      let s11 = f64x2.splat(0);
-      let j = 0;
-      for (; j + 1 < d; j += 2) {
-        const m0 = splat(mu, j);
-        const m1 = splat(mu, j + 1);
-        const t00 = f64x2.sub(ld(x0, j), m0);
-        const t01 = f64x2.sub(ld(x0, j + 1), m1);
-        const t10 = f64x2.sub(ld(x1, j), m0);
-        const t11 = f64x2.sub(ld(x1, j + 1), m1);
-        s00 = madd(s00, t00, t00);
-        s01 = madd(s01, t01, t01);
-        s10 = madd(s10, t10, t10);
-        s11 = madd(s11, t11, t11);
+  const dp = padded(d);
+  const zero = f64x2.splat(0);
+  for (let p = 0; p < nb; p++) {
+    const dr = D + (<usize>(p * dp) << 4);
+    let q0 = zero;
+    let q1 = zero;
+    for (let j = 0; j < dp; j += 2) {
+      q0 = madd(q0, ld(dr, j), ld(dr, j));
+      q1 = madd(q1, ld(dr, j + 1), ld(dr, j + 1));
+    }
+    st(xx, p, f64x2.add(q0, q1));
+  }
+  const mm = mus + (<usize>(k * d) << 3);
+  const two = f64x2.splat(2.0);
+  for (let c = 0; c < k; c += 2) {
+    // Components c and c + 1 (c + 1 may be past k: c's values again, never stored).
+    const c1 = c + 1 < k ? c + 1 : c;
+    const m0 = mus + (<usize>(c * d) << 3);
+    const m1 = mus + (<usize>(c1 * d) << 3);
+    const g0 = ldf(factors + <usize>c * factorStride, 0);
+    const g1 = ldf(factors + <usize>c1 * factorStride, 0);
+    const h0 = f64x2.splat(0.5 * g0 * g0);
+    const h1 = f64x2.splat(0.5 * g1 * g1);
+    const n0 = splat(mm, c);
+    const n1 = splat(mm, c1);
+    const l0 = splat(logConst, c);
+    const l1 = splat(logConst, c1);
+    for (let q = 0; q < nb; q += 4) {
+      // Pairs q .. q + 3 (past the block: stale scratch, never stored).
+      const x0 = D + (<usize>(q * dp) << 4);
+      const x1 = x0 + (<usize>dp << 4);
+      const x2 = x1 + (<usize>dp << 4);
+      const x3 = x2 + (<usize>dp << 4);
+      let a00 = zero, a10 = zero, a20 = zero, a30 = zero;
+      let a01 = zero, a11 = zero, a21 = zero, a31 = zero;
+      for (let j = 0; j < d; j++) {
+        const u0 = splat(m0, j);
+        const u1 = splat(m1, j);
+        const y0 = ld(x0, j);
+        a00 = madd(a00, y0, u0);
+        a01 = madd(a01, y0, u1);
+        const y1 = ld(x1, j);
+        a10 = madd(a10, y1, u0);
+        a11 = madd(a11, y1, u1);
+        const y2 = ld(x2, j);
+        a20 = madd(a20, y2, u0);
+        a21 = madd(a21, y2, u1);
+        const y3 = ld(x3, j);
+        a30 = madd(a30, y3, u0);
+        a31 = madd(a31, y3, u1);
       }
-      if (j < d) {
-        const m0 = splat(mu, j);
-        const t00 = f64x2.sub(ld(x0, j), m0);
-        const t10 = f64x2.sub(ld(x1, j), m0);
-        s00 = madd(s00, t00, t00);
-        s10 = madd(s10, t10, t10);
-      }
-      const q0 = f64x2.add(s00, s01);
-      st(dist, p * k + c, q0);
-      st(lp, p * k + c, f64x2.sub(lc, f64x2.mul(hp, q0)));
-      if (p + 1 < nb) {
-        const q1 = f64x2.add(s10, s11);
-        st(dist, (p + 1) * k + c, q1);
-        st(lp, (p + 1) * k + c, f64x2.sub(lc, f64x2.mul(hp, q1)));
+      for (let t = 0; t < 4 && q + t < nb; t++) {
+        const p = q + t;
+        const a = t == 0 ? a00 : t == 1 ? a10 : t == 2 ? a20 : a30;
+        const a1 = t == 0 ? a01 : t == 1 ? a11 : t == 2 ? a21 : a31;
+        const base = ld(xx, p);
+        const q0 = f64x2.sub(f64x2.add(base, n0), f64x2.mul(two, a));
+        st(dist, p * k + c, q0);
+        st(lp, p * k + c, f64x2.sub(l0, f64x2.mul(h0, q0)));
+        if (c + 1 < k) {
+          const q1 = f64x2.sub(f64x2.add(base, n1), f64x2.mul(two, a1));
+          st(dist, p * k + c + 1, q1);
+          st(lp, p * k + c + 1, f64x2.sub(l1, f64x2.mul(h1, q1)));
+        }
       }
     }
   }
 }
 
 /**
- * N and S1 (from D = x - s) of a block, for the passes around a common shift. means != 0 (spherical): S1 is
- * moved to the shifts mu_c and S2_c[0] += sum r dist. The pair past an odd block end is never read.
+ * N and S1 (from D = x - s) of a block, for the passes around a common shift. means != 0 (spherical: M_c =
+ * mu_c - s): S1 is moved to the shifts mu_c and S2_c[0] += sum r dist. The pair past an odd block end is
+ * never read.
  */
 function accumulateShifted(
   b: i32, e: i32, d: i32, k: i32, shift: usize, means: usize, rv: usize, dist: usize, D: usize,
@@ -664,10 +706,10 @@ function accumulateShifted(
         a3 = madd(a3, r, ld(dr, 3));
       }
       if (means) {
-        a0 = f64x2.sub(a0, f64x2.mul(an, f64x2.splat(ldf(mu, j) - ldf(shift, j))));
-        if (j + 1 < d) a1 = f64x2.sub(a1, f64x2.mul(an, f64x2.splat(ldf(mu, j + 1) - ldf(shift, j + 1))));
-        if (j + 2 < d) a2 = f64x2.sub(a2, f64x2.mul(an, f64x2.splat(ldf(mu, j + 2) - ldf(shift, j + 2))));
-        if (j + 3 < d) a3 = f64x2.sub(a3, f64x2.mul(an, f64x2.splat(ldf(mu, j + 3) - ldf(shift, j + 3))));
+        a0 = f64x2.sub(a0, f64x2.mul(an, splat(mu, j)));
+        if (j + 1 < d) a1 = f64x2.sub(a1, f64x2.mul(an, splat(mu, j + 1)));
+        if (j + 2 < d) a2 = f64x2.sub(a2, f64x2.mul(an, splat(mu, j + 2)));
+        if (j + 3 < d) a3 = f64x2.sub(a3, f64x2.mul(an, splat(mu, j + 3)));
       }
       st(s1c, j, f64x2.add(ld(s1c, j), a0));
       if (j + 1 < d) st(s1c, j + 1, f64x2.add(ld(s1c, j + 1), a1));
@@ -695,7 +737,8 @@ export function dataMoments(tri: i32, X: usize, W: usize, p0: i32, p1: i32, d: i
 /**
  * One EM pass (the map) over the pairs [p0, p1): adds L, V, N, S1, S2 into the statistics at S.
  * kind: 0 = full/tied (triangular factors), 1 = diag/spherical, 2 = tied around the common shift (means =
- * B_c = F (mu_c - s), k*d f64; S2 left to the caller), 3 = spherical around the common shift (S2_c[0] only).
+ * B_c = F (mu_c - s), k*d f64; S2 left to the caller), 3 = spherical around the common shift (means = M_c =
+ * mu_c - s, k*d f64, then ||M_c||^2 for each c; S2_c[0] only).
  * factorStride and s2Stride are in bytes (0 for tied: one shared factor and one shared scatter). scratch:
  * scratchBytes(d, k) bytes. shift: s (d f64) for kinds 2 and 3.
  */
@@ -716,7 +759,9 @@ export function pass(
       shifted(X, b, e, d, shift, rest);
       densitiesTied(b, e, d, k, means, factors, logConst, lp, rest, rest + (<usize>(BLOCK * padded(d)) << 4));
     } else if (kind == 3) {
-      densitiesSpherical(X, b, e, d, k, means, factors, factorStride, logConst, lp, dist);
+      shifted(X, b, e, d, shift, rest);
+      densitiesSpherical(b, e, d, k, means, factors, factorStride, logConst, lp, dist, rest,
+        rest + (<usize>(BLOCK * padded(d)) << 4));
     } else {
       densities(isTri, X, b, e, d, k, means, factors, factorStride, logConst, lp, rest);
     }
@@ -725,7 +770,7 @@ export function pass(
     for (let p = b; p < e; p++) {
       const row = lp + (<usize>((p - b) * k) << 4);
       const w = ld(W, p);
-      const ln = normalizeRow(row, k, w, logConst + (<usize>k << 3));
+      const ln = normalizeRow(row, k, w, logConst + (<usize>k << 3), idx + (<usize>(BLOCK >> 2) << 4));
       // A zero weight (the padding lane) contributes nothing, even where its log-density is not finite.
       lb = f64x2.add(lb, v128.and(f64x2.mul(w, ln), f64x2.ne(w, f64x2.splat(0))));
       vb = f64x2.add(vb, w);
@@ -735,7 +780,6 @@ export function pass(
     if (kind == 2) {
       accumulateShifted(b, e, d, k, shift, 0, lp, dist, rest, S, s2Stride, idx);
     } else if (kind == 3) {
-      shifted(X, b, e, d, shift, rest);
       accumulateShifted(b, e, d, k, shift, means, lp, dist, rest, S, s2Stride, idx);
     } else {
       accumulate(isTri, X, W, b, e, d, k, means, lp, S, s2Stride, rest);
@@ -799,7 +843,7 @@ export function estimate(
         store<i32>(labels + (<usize>i0 << 2), c0);
         store<i32>(labels + (<usize>(i0 + 1) << 2), c1);
       }
-      const ln = normalizeRow(row, k, f64x2.splat(1.0), 0);
+      const ln = normalizeRow(row, k, f64x2.splat(1.0), 0, rest);
       if (logNorm) {
         stf(logNorm, i0, f64x2.extract_lane(ln, 0));
         stf(logNorm, i0 + 1, f64x2.extract_lane(ln, 1));

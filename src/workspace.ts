@@ -22,9 +22,10 @@ export interface Params {
 const RESP_CHUNK = 512;
 
 /**
- * The tied pass around the common shift s is used while every mean is within this squared Mahalanobis distance
- * of s (100 standard deviations): there the scatter T − Σ N_c (μ_c − s)(μ_c − s)ᵀ loses at most four of its
- * sixteen digits. Farther apart, the pass with one scatter per component's own mean is used.
+ * The passes around the common shift s are used while every mean is within this squared Mahalanobis distance
+ * of s (100 standard deviations): there the tied scatter T − Σ N_c (μ_c − s)(μ_c − s)ᵀ and the spherical
+ * distance ‖x − s‖² − 2(x − s)·(μ_c − s) + ‖μ_c − s‖² lose at most four of their sixteen digits. Farther apart,
+ * the passes around each component's own mean are used.
  */
 const COMMON_SHIFT_MAX_DISTANCE2 = 1e4;
 
@@ -79,8 +80,8 @@ export class Workspace {
       work: 5 * d * d * 8,
       rv: RESP_CHUNK * k * 16,
       aux: auxBytes,
-      // s (d), B_c = F (μ_c − s) (k·d), s repeated k times (k·d), T (tri(d) lane pairs)
-      common: (d + 2 * k * d + 2 * tri(d)) * 8,
+      // s (d), B_c = F (μ_c − s) or μ_c − s (k·d), ‖μ_c − s‖² (k), s repeated k times (k·d), T (tri(d) lane pairs)
+      common: (d + 2 * k * d + k + 2 * tri(d)) * 8,
       moments: 2 * (3 + d + tri(d)) * 8,
     });
   }
@@ -108,7 +109,7 @@ export class Workspace {
     this.engine.k.dataMoments(0, ptr.X, ptr.W, 0, this.pairs, d, ptr.common, ptr.moments, ptr.scratch);
     const N = f[M + 4] + f[M + 5];
     for (let j = 0; j < d; j++) f[s + j] = (f[M + 6 + 2 * j] + f[M + 7 + 2 * j]) / N;
-    const rep = s + d + k * d;
+    const rep = s + d + k * d + k;
     for (let c = 0; c < k; c++) f.copyWithin(rep + c * d, s, s + d);
     if (this.type === "tied") {
       f.fill(0, M, M + size);
@@ -118,30 +119,46 @@ export class Workspace {
     this.commonReady = true;
   }
 
-  /** Chooses the kernel of the next pass; for the tied pass around s, writes B_c = F (μ_c − s). */
+  /**
+   * Chooses the kernel of the next pass. Tied: writes B_c = F (μ_c − s) for the pass around s; spherical: writes
+   * M_c = μ_c − s and ‖M_c‖². Either is used while every mean is within COMMON_SHIFT_MAX_DISTANCE2 of s in its
+   * component's metric, else the per-component pass.
+   */
   private passKind(): number {
     if (this.type !== "tied" && this.type !== "spherical") return this.model.kind;
     if (!this.commonReady) this.prepareCommon();
-    if (this.type === "spherical") return 3;
     const { ptr, d, k } = this;
     const f = this.engine.f64;
     const s = ptr.common >> 3;
     const B = s + d;
     const F = ptr.factors >> 3;
     const mu = ptr.means >> 3;
+    const tied = this.type === "tied";
     let far = 0;
     for (let c = 0; c < k; c++) {
       let q = 0;
+      let m2 = 0;
       for (let j = 0; j < d; j++) {
         let v = 0;
-        const row = F + (j * (j + 1)) / 2;
-        for (let i = 0; i <= j; i++) v += f[row + i] * (f[mu + c * d + i] - f[s + i]);
+        if (tied) {
+          const row = F + (j * (j + 1)) / 2;
+          for (let i = 0; i <= j; i++) v += f[row + i] * (f[mu + c * d + i] - f[s + i]);
+          q += v * v;
+        } else {
+          v = f[mu + c * d + j] - f[s + j];
+          m2 += v * v;
+        }
         f[B + c * d + j] = v;
-        q += v * v;
+      }
+      if (!tied) {
+        f[B + k * d + c] = m2;
+        const g = f[F + c * d]; // spherical factor: the same value d times
+        q = m2 * g * g;
       }
       if (!(q <= COMMON_SHIFT_MAX_DISTANCE2)) far++;
     }
-    return far ? 0 : 2;
+    if (far) return this.model.kind;
+    return tied ? 2 : 3;
   }
 
   /** The tied pass around s leaves the scatter to this: T is added to the statistics of block 0. */
@@ -151,7 +168,7 @@ export class Workspace {
     const { ptr, d, k } = this;
     const f = this.engine.f64;
     const S2 = (ptr.stats >> 3) + 2 * (2 + k + k * d);
-    const T = (ptr.common >> 3) + d + 2 * k * d;
+    const T = (ptr.common >> 3) + d + 2 * k * d + k;
     for (let i = 0; i < 2 * tri(d); i++) f[S2 + i] += f[T + i];
   }
 
@@ -197,7 +214,7 @@ export class Workspace {
 
   private passArgs(kind: number, p0: number, p1: number, thread: number): PassArgs {
     const { ptr, d, k } = this;
-    const means = kind === 2 ? ptr.common + d * 8 : ptr.means; // the tied pass around s reads B
+    const means = kind >= 2 ? ptr.common + d * 8 : ptr.means; // the passes around s read B or M
     return [kind, ptr.X, ptr.W, p0, p1, d, k, means, ptr.factors, this.factorStride, ptr.logConst,
       ptr.stats + thread * this.statsSize * 8, this.s2Stride, ptr.scratch + thread * this.scratchSize, ptr.common];
   }
@@ -257,7 +274,7 @@ export class Workspace {
   mstep(regCovar: number): void {
     const { ptr, d, k } = this;
     // After the tied pass around s, every component's statistics are around s (stored repeated k times).
-    const shift = this.statsKind === 2 ? ptr.common + (d + k * d) * 8 : ptr.means;
+    const shift = this.statsKind === 2 ? ptr.common + (d + k * d + k) * 8 : ptr.means;
     const status = this.engine.k.mstep(this.model.mstepType, d, k, ptr.stats, regCovar, shift, ptr.means,
       ptr.weights, ptr.cov, ptr.factors, ptr.logConst, ptr.work);
     if (status >= 0) throw illDefined(this.type, status, k, regCovar);
