@@ -580,25 +580,38 @@ function densitiesTied(
 }
 
 /**
- * Spherical densities from D = x - s: ||x - mu_c||^2 = ||D||^2 - 2 D.M_c + ||M_c||^2 with M_c = mu_c - s
+ * Spherical densities from D = x - s (written here for the accumulation): ||x - mu_c||^2 = ||D||^2 - 2 D.M_c + ||M_c||^2 with M_c = mu_c - s
  * (mus: k*d f64, then ||M_c||^2 for each c), one multiply-add per feature; 4x2 tiles (four pairs, two
  * components). The caller keeps ||M_c||^2 g_c^2 small (passKind), which bounds the cancellation. dist[p][c]
  * is kept for the scatter. xx: BLOCK entries of scratch.
  */
 function densitiesSpherical(
-  b: i32, e: i32, d: i32, k: i32, mus: usize, factors: usize, factorStride: usize,
+  X: usize, b: i32, e: i32, d: i32, k: i32, shift: usize, mus: usize, factors: usize, factorStride: usize,
   logConst: usize, lp: usize, dist: usize, D: usize, xx: usize,
 ): void {
   const nb = e - b;
   const dp = padded(d);
   const zero = f64x2.splat(0);
+  // D = x - s and ||D||^2 per pair (the padding feature zeroed).
   for (let p = 0; p < nb; p++) {
+    const xb = X + (<usize>((b + p) * d) << 4);
     const dr = D + (<usize>(p * dp) << 4);
     let q0 = zero;
     let q1 = zero;
-    for (let j = 0; j < dp; j += 2) {
-      q0 = madd(q0, ld(dr, j), ld(dr, j));
-      q1 = madd(q1, ld(dr, j + 1), ld(dr, j + 1));
+    let j = 0;
+    for (; j + 1 < d; j += 2) {
+      const y0 = f64x2.sub(ld(xb, j), splat(shift, j));
+      const y1 = f64x2.sub(ld(xb, j + 1), splat(shift, j + 1));
+      st(dr, j, y0);
+      st(dr, j + 1, y1);
+      q0 = madd(q0, y0, y0);
+      q1 = madd(q1, y1, y1);
+    }
+    if (j < d) {
+      const y0 = f64x2.sub(ld(xb, j), splat(shift, j));
+      st(dr, j, y0);
+      st(dr, j + 1, zero);
+      q0 = madd(q0, y0, y0);
     }
     st(xx, p, f64x2.add(q0, q1));
   }
@@ -759,8 +772,7 @@ export function pass(
       shifted(X, b, e, d, shift, rest);
       densitiesTied(b, e, d, k, means, factors, logConst, lp, rest, rest + (<usize>(BLOCK * padded(d)) << 4));
     } else if (kind == 3) {
-      shifted(X, b, e, d, shift, rest);
-      densitiesSpherical(b, e, d, k, means, factors, factorStride, logConst, lp, dist, rest,
+      densitiesSpherical(X, b, e, d, k, shift, means, factors, factorStride, logConst, lp, dist, rest,
         rest + (<usize>(BLOCK * padded(d)) << 4));
     } else {
       densities(isTri, X, b, e, d, k, means, factors, factorStride, logConst, lp, rest);

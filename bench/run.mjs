@@ -58,23 +58,20 @@ function median(xs) {
   return s[s.length >> 1];
 }
 
-/** Data files and initial parameters: written by sklearn_timing.py (which also times scikit-learn). */
-function prepare() {
+/**
+ * Data files and initial parameters of one problem: written by sklearn_timing.py, which also times scikit-learn
+ * on them. Called just before gaussmix is timed on the same problem, so that both run under the same machine load
+ * (the shared 2-vCPU machines drift by tens of percent over minutes).
+ */
+function prepare([name, n, d, k, ct]) {
   mkdirSync(dataDir, { recursive: true });
-  const sk = {};
-  if (hasSklearn) {
-    const specs = problems.map(([name, n, d, k, ct]) => `${name}:${n}:${d}:${k}:${ct}`);
-    console.error(`timing scikit-learn on ${specs.length} problems (one thread)…`);
-    const out = execFileSync(PY, [join(here, "sklearn_timing.py"), dataDir, String(ITERS), ...specs], { env: sklearnEnv(), encoding: "utf8", stdio: ["ignore", "pipe", "inherit"] });
-    for (const line of out.trim().split("\n")) {
-      const [name, ms, lb] = line.split(" ");
-      sk[name] = { ms: Number(ms), lb: Number(lb) };
-    }
-  } else {
-    console.error("scikit-learn not found (apt-get install python3-sklearn): timing gaussmix and the JS package only, on data made here");
-    for (const [name, n, d, k, ct] of problems) writeProblem(name, n, d, k, ct);
+  if (!hasSklearn) {
+    writeProblem(name, n, d, k, ct);
+    return undefined;
   }
-  return sk;
+  const out = execFileSync(PY, [join(here, "sklearn_timing.py"), dataDir, String(ITERS), `${name}:${n}:${d}:${k}:${ct}`], { env: sklearnEnv(), encoding: "utf8", stdio: ["ignore", "pipe", "inherit"] });
+  const [, ms, lb] = out.trim().split(" ");
+  return { ms: Number(ms), lb: Number(lb) };
 }
 
 /** The same kind of problem as sklearn_timing.py, made in JS (seeded) when Python is not available. */
@@ -122,7 +119,7 @@ async function timeGaussmix(meta, X, extra = {}) {
     return { ms: performance.now() - t, m };
   };
   await once(1); // warm-up: engine compiled, code optimised
-  const runs = meta.n * meta.d <= 20000 ? 25 : 3;
+  const runs = meta.n * meta.d <= 20000 ? 25 : 5;
   const t1 = [];
   const tn = [];
   let model;
@@ -243,14 +240,15 @@ async function parallelCapacity() {
 
 const fmt = (v, digits = 2) => (v === undefined || Number.isNaN(v) ? "n/a" : v.toFixed(digits));
 
-const sk = prepare();
+if (!hasSklearn) console.error("scikit-learn not found (apt-get install python3-sklearn): timing gaussmix and the JS package only, on data made here");
 const results = [];
-for (const [name, n, d, k, ct] of problems) {
+for (const problem of problems) {
+  const [name, n, d, k, ct] = problem;
+  const s = prepare(problem);
   const { meta, X } = load(name);
   const g = await timeGaussmix(meta, X);
   const t = threads > 1 ? await timeGaussmix(meta, X, { threads }).catch(() => undefined) : undefined;
   const js = !flag("--no-js") && ct === "full" ? timeJsPackage(meta, X) : undefined;
-  const s = sk[name];
   const competitor = Math.min(s?.ms ?? Infinity, js ?? Infinity);
   const row = {
     name, n, d, k, ct, ms: g.ms, threadsMs: t?.ms, sk: s?.ms, js, ratio: Number.isFinite(competitor) ? competitor / g.ms : undefined,
@@ -272,7 +270,8 @@ const lines = [
   "",
   "Made by `npm run bench` (`node bench/run.mjs`); this file is its output. Per-iteration figures are the marginal",
   `cost of one EM iteration: (fit with ${ITERS} iterations − fit with 1) / ${ITERS - 1}, tol 0, the same explicit initial parameters`,
-  "and the same data for every library, median of several runs (scikit-learn: `bench/sklearn_timing.py`, one BLAS thread).",
+  "and the same data for every library, median of several runs (scikit-learn: `bench/sklearn_timing.py`, one BLAS thread,",
+  "run just before gaussmix on each problem so that both see the same machine load).",
   "Ratio: the faster of scikit-learn and the JS package divided by gaussmix (higher is better for gaussmix).",
   "GFLOP/s counts the pass's arithmetic: full/tied 2·d(d+1) + 3d flops per sample and component (triangular",
   "product and scatter), diag/spherical 7d.",
