@@ -11,6 +11,8 @@ export interface Data {
   readonly n: number;
   readonly d: number;
   readonly at: (i: number, j: number) => number;
+  /** The row-major values, for { data, shape } input (read directly: the copy's hot path). */
+  readonly flat?: ArrayLike<number>;
 }
 
 function invalid(name: string, message: string): GaussMixError {
@@ -34,7 +36,7 @@ export function describe(X: DataInput, name = "X"): Data {
       throw invalid(name, `data has ${data.length} values but shape [${n}, ${d}] needs ${n * d}`);
     }
     checkNonEmpty(name, n, d);
-    return { n, d, at: (i, j) => data[i * d + j] };
+    return { n, d, at: (i, j) => data[i * d + j], flat: data };
   }
   if (!isArrayLike(X)) throw invalid(name, `expected an array of samples, got ${typeName(X)}`);
   const n = X.length;
@@ -71,15 +73,28 @@ function typeName(x: unknown): string {
  * weighted by `weight` (for the initial shift).
  */
 export function writePairs(data: Data, f64: Float64Array, off: number, name = "X"): void {
-  const { n, d, at } = data;
-  for (let i = 0; i < n; i++) {
-    const base = off + (i >> 1) * d * 2 + (i & 1);
-    for (let j = 0; j < d; j++) {
-      const v = at(i, j);
-      if (typeof v !== "number" || !Number.isFinite(v)) {
-        throw invalid(name, `value at row ${i}, column ${j} is ${typeof v === "number" ? v : JSON.stringify(v) ?? typeof v}; expected a finite number`);
+  const { n, d, at, flat } = data;
+  if (flat instanceof Float64Array) {
+    // Typed input: every value is a number; v − v is 0 exactly for the finite ones.
+    for (let i = 0; i < n; i++) {
+      const base = off + (i >> 1) * d * 2 + (i & 1);
+      const row = i * d;
+      for (let j = 0; j < d; j++) {
+        const v = flat[row + j];
+        if (v - v !== 0) throw invalid(name, `value at row ${i}, column ${j} is ${v}; expected a finite number`);
+        f64[base + j * 2] = v;
       }
-      f64[base + j * 2] = v;
+    }
+  } else {
+    for (let i = 0; i < n; i++) {
+      const base = off + (i >> 1) * d * 2 + (i & 1);
+      for (let j = 0; j < d; j++) {
+        const v = at(i, j);
+        if (typeof v !== "number" || !Number.isFinite(v)) {
+          throw invalid(name, `value at row ${i}, column ${j} is ${typeof v === "number" ? v : JSON.stringify(v) ?? typeof v}; expected a finite number`);
+        }
+        f64[base + j * 2] = v;
+      }
     }
   }
   if (n & 1) {

@@ -93,7 +93,7 @@ export class GaussianMixture {
       let best: { params: Params; lowerBound: number; lowerBounds: number[]; converged: boolean; nIter: number } | undefined;
       for (let init = 0; init < nInit; init++) {
         if (warm) ws.writeParams(warm.params);
-        else initialize(ws, o, rng, weights, meansInit, precisions);
+        else initialize(ws, o, rng, meansInit, precisions);
         const run = await this.em(ws, init, warm ? warm.lowerBound : -Infinity);
         if (!best || run.lowerBound > best.lowerBound) best = { ...run, params: ws.readParams() };
       }
@@ -175,7 +175,6 @@ function initialize(
   ws: Workspace,
   o: ResolvedOptions,
   rng: Random,
-  weights: Float64Array,
   meansInit: Float64Array | undefined,
   precisions: Float64Array[] | undefined,
 ): void {
@@ -190,11 +189,11 @@ function initialize(
     for (let r = 0; r < candidates; r++) {
       const fill = initialResponsibilities(ws, o, rng);
       if (candidates === 1) {
-        paramsFromResponsibilities(ws, fill, o.regCovar, weights);
+        paramsFromResponsibilities(ws, fill, o.regCovar);
         break;
       }
       try {
-        paramsFromResponsibilities(ws, fill, o.regCovar, weights);
+        paramsFromResponsibilities(ws, fill, o.regCovar);
       } catch (e) {
         firstError ??= e;
         continue;
@@ -204,7 +203,7 @@ function initialize(
     }
     if (candidates > 1) {
       if (!best) throw firstError;
-      paramsFromResponsibilities(ws, best.fill, o.regCovar, weights);
+      paramsFromResponsibilities(ws, best.fill, o.regCovar);
     }
   }
   if (o.weightsInit) f().set(o.weightsInit, ws.ptr.weights >> 3);
@@ -214,22 +213,13 @@ function initialize(
 }
 
 /** Weights, means, covariances and factors from responsibilities by one M-step (scikit-learn's `_initialize`). */
-function paramsFromResponsibilities(ws: Workspace, fill: Fill, regCovar: number, weights: Float64Array): void {
+function paramsFromResponsibilities(ws: Workspace, fill: Fill, regCovar: number): void {
   const { d, k } = ws;
   const f = ws.engine.f64; // no memory growth below: the view stays valid
   // Statistics are taken around a shift: first the weighted data mean, then the means this gives, so that
   // clusters far from the overall mean lose no precision.
-  const mean = new Float64Array(d);
-  let v = 0;
-  const X = ws.ptr.X >> 3;
-  for (let i = 0; i < ws.n; i++) {
-    const w = weights[i];
-    v += w;
-    if (w === 0) continue;
-    const at = X + (i >> 1) * d * 2 + (i & 1);
-    for (let j = 0; j < d; j++) mean[j] += w * f[at + 2 * j];
-  }
-  for (let c = 0; c < k; c++) for (let j = 0; j < d; j++) f[(ws.ptr.means >> 3) + c * d + j] = mean[j] / v;
+  const { mean } = ws.featureMoments();
+  for (let c = 0; c < k; c++) f.set(mean, (ws.ptr.means >> 3) + c * d);
   for (let round = 0; round < 2; round++) {
     ws.statsFromResp(fill);
     ws.mstep(regCovar);

@@ -13,7 +13,13 @@ export type Fill = (p0: number, p1: number, rv: Float64Array, at: number) => voi
 /** Bytes of the workspace's aux region that k-means needs. */
 export function kmeansAuxBytes(n: number, d: number, k: number): number {
   const pairs = (n + 1) >> 1;
-  return pairs * 8 + 16 + pairs * 16 + 3 * k * d * 8 + k * 8 + 64;
+  const t = trialsFor(k);
+  return pairs * 8 + pairs * 16 + 2 * k * d * 8 + (k + 1) * 8 + t * d * 8 + t * 8 + 6 * 16;
+}
+
+/** scikit-learn's number of k-means++ trials per seed. */
+function trialsFor(k: number): number {
+  return 2 + Math.floor(Math.log(k));
 }
 
 interface KmeansRegions {
@@ -22,7 +28,8 @@ interface KmeansRegions {
   centers: number; // k·d
   sums: number; // k·d
   counts: number; // k
-  candidate: number; // d: a scratch center for k-means++
+  candidate: number; // trials·d: the k-means++ candidate centers
+  pots: number; // trials: their potentials
 }
 
 function regions(ws: Workspace): KmeansRegions {
@@ -37,16 +44,18 @@ function regions(ws: Workspace): KmeansRegions {
   const dist = take(pairs * 16);
   const centers = take(k * d * 8);
   const sums = take(k * d * 8);
-  const candidate = take(d * 8);
   const counts = take(k * 8 + 8); // + the inertia
-  return { labels, dist, centers, sums, counts, candidate };
+  const t = trialsFor(k);
+  const candidate = take(t * d * 8);
+  const pots = take(t * 8);
+  return { labels, dist, centers, sums, counts, candidate, pots };
 }
 
 /** Chooses k seeds by k-means++ (scikit-learn's greedy variant, 2 + ⌊ln k⌋ trials per seed); returns indices. */
 function kmeansPlusPlus(ws: Workspace, r: KmeansRegions, rng: Random): number[] {
   const { n, d, k, pairs, ptr, engine } = ws;
   const kern = engine.k;
-  const trials = 2 + Math.floor(Math.log(k));
+  const trials = trialsFor(k);
   const f = engine.f64;
   const W = ptr.W >> 3;
   const cumsum = new Float64Array(n);
@@ -80,15 +89,20 @@ function kmeansPlusPlus(ws: Workspace, r: KmeansRegions, rng: Random): number[] 
   let pot = kern.kmeansClosest(ptr.X, ptr.W, pairs, d, r.candidate, r.dist, 1);
   for (let c = 1; c < k; c++) {
     cumulate(r.dist >> 3);
+    // All trials are scored in one sweep over the data; the first lowest potential wins.
+    const tried: number[] = [];
+    for (let t = 0; t < trials; t++) {
+      tried.push(pick(rng.random() * pot));
+      setCenter(r.candidate + t * d * 8, tried[t]);
+    }
+    kern.kmeansTrials(ptr.X, ptr.W, pairs, d, r.candidate, trials, r.dist, r.pots);
     let best = -1;
     let bestPot = Infinity;
     for (let t = 0; t < trials; t++) {
-      const i = pick(rng.random() * pot);
-      setCenter(r.candidate, i);
-      const p = kern.kmeansClosest(ptr.X, ptr.W, pairs, d, r.candidate, r.dist, 0);
+      const p = f[(r.pots >> 3) + t];
       if (p < bestPot) {
         bestPot = p;
-        best = i;
+        best = tried[t];
       }
     }
     indices.push(best);
@@ -111,16 +125,8 @@ function kmeans(ws: Workspace, rng: Random, maxIter = 300, relTol = 1e-4): { lab
     for (let j = 0; j < d; j++) f[(r.centers >> 3) + c * d + j] = x(i, j);
   });
   // Tolerance relative to the data's mean per-feature variance, as scikit-learn's.
-  let varSum = 0;
-  let wSum = 0;
-  const mean = new Float64Array(d);
-  for (let i = 0; i < n; i++) {
-    wSum += f[W + i];
-    for (let j = 0; j < d; j++) mean[j] += f[W + i] * x(i, j);
-  }
-  for (let j = 0; j < d; j++) mean[j] /= wSum;
-  for (let i = 0; i < n; i++) for (let j = 0; j < d; j++) varSum += f[W + i] * (x(i, j) - mean[j]) ** 2;
-  const tol = (varSum / wSum / d) * relTol;
+  const { variance } = ws.featureMoments();
+  const tol = (variance.reduce((a, v) => a + v, 0) / d) * relTol;
 
   const labels = () => engine.i32.subarray(r.labels >> 2, (r.labels >> 2) + n);
   labels().fill(-1);

@@ -119,6 +119,33 @@ export class Workspace {
     this.commonReady = true;
   }
 
+  /** The weighted mean of every feature and their weighted variances (two sweeps of the engine). */
+  featureMoments(): { mean: Float64Array; variance: Float64Array } {
+    const { ptr, d } = this;
+    const f = this.engine.f64;
+    const M = ptr.moments >> 3;
+    const size = 2 * (3 + d + tri(d));
+    const s = ptr.common >> 3; // borrowed for the shift; prepareCommon rewrites it
+    this.commonReady = false;
+    const sweep = () => {
+      f.fill(0, M, M + size);
+      this.engine.k.dataMoments(0, ptr.X, ptr.W, 0, this.pairs, d, ptr.common, ptr.moments, ptr.scratch);
+      return f[M + 4] + f[M + 5];
+    };
+    f.fill(0, s, s + d);
+    const N = sweep();
+    const mean = new Float64Array(d);
+    for (let j = 0; j < d; j++) mean[j] = f[s + j] = (f[M + 6 + 2 * j] + f[M + 7 + 2 * j]) / N;
+    sweep();
+    const variance = new Float64Array(d);
+    for (let j = 0; j < d; j++) {
+      const S1 = f[M + 6 + 2 * j] + f[M + 7 + 2 * j];
+      const S2 = f[M + 6 + 2 * (d + j)] + f[M + 7 + 2 * (d + j)];
+      variance[j] = (S2 - (S1 * S1) / N) / N;
+    }
+    return { mean, variance };
+  }
+
   /**
    * Chooses the kernel of the next pass. Tied: writes B_c = F (μ_c − s) for the pass around s; spherical: writes
    * M_c = μ_c − s and ‖M_c‖². Either is used while every mean is within COMMON_SHIFT_MAX_DISTANCE2 of s in its

@@ -40,6 +40,8 @@ export interface Kernels {
     sums: number, counts: number): number;
   /** Vector exp (op 0) / log (op 1) in place over n f64 (accuracy tests). */
   vectorMath(op: number, ptr: number, n: number): void;
+  kmeansTrials(X: number, W: number, nPairs: number, d: number, cands: number, t: number, dist: number,
+    pots: number): void;
   kmeansClosest(X: number, W: number, nPairs: number, d: number, center: number, dist: number,
     update: number): number;
 }
