@@ -164,7 +164,29 @@ function densities(
     const mu = means + (<usize>(c * d) << 3);
     const f = factors + <usize>c * factorStride;
     const lc = splat(logConst, c);
-    if (isTri) {
+    if (isTri && d <= 2) {
+      // d = 1, 2: y = F (x - mu) in registers (F packed: f00, then f10 f11).
+      const m0 = splat(mu, 0);
+      const f00 = splat(f, 0);
+      if (d == 1) {
+        for (let p = 0; p < nb; p++) {
+          const y0 = f64x2.mul(f64x2.sub(ld(X, b + p), m0), f00);
+          st(lp, p * k + c, f64x2.sub(lc, f64x2.mul(half, f64x2.mul(y0, y0))));
+        }
+      } else {
+        const m1 = splat(mu, 1);
+        const f10 = splat(f, 1);
+        const f11 = splat(f, 2);
+        for (let p = 0; p < nb; p++) {
+          const xb = X + (<usize>((b + p) * 2) << 4);
+          const t0 = f64x2.sub(ld(xb, 0), m0);
+          const t1 = f64x2.sub(ld(xb, 1), m1);
+          const y0 = f64x2.mul(t0, f00);
+          const y1 = madd(f64x2.mul(t0, f10), t1, f11);
+          st(lp, p * k + c, f64x2.sub(lc, f64x2.mul(half, madd(f64x2.mul(y0, y0), y1, y1))));
+        }
+      }
+    } else if (isTri) {
       for (let p = 0; p < nb; p++) {
         const xb = X + (<usize>((b + p) * d) << 4);
         const dr = D + (<usize>(p * dp) << 4);
@@ -327,6 +349,10 @@ function accumulate(
   const S1 = N + (<usize>k << 4);
   const S2 = S1 + (<usize>(k * d) << 4);
   const zero = f64x2.splat(0);
+  if (isTri && d <= 2 && s2Stride != 0) {
+    accumulateSmall(X, b, e, d, k, shift, rv, S);
+    return;
+  }
   for (let c = 0; c < k; c++) {
     const s = shift + (<usize>(c * d) << 3);
     const s1c = S1 + (<usize>(c * d) << 4);
@@ -745,6 +771,61 @@ export function dataMoments(tri: i32, X: usize, W: usize, p0: i32, p1: i32, d: i
     accumulate(tri != 0, X, W, b, min(b + BLOCK, p1), d, 1, shift, W + (<usize>b << 4), S, <usize>t << 4, scratch);
   }
   st(S, 1, f64x2.add(ld(S, 1), V));
+}
+
+/**
+ * Full covariance at d = 1, 2: the statistics of a block summed in registers, every pair included (at this size
+ * a branch on r = 0 costs more than the arithmetic it saves).
+ */
+function accumulateSmall(X: usize, b: i32, e: i32, d: i32, k: i32, shift: usize, rv: usize, S: usize): void {
+  const nb = e - b;
+  const N = S + 32;
+  const S1 = N + (<usize>k << 4);
+  const S2 = S1 + (<usize>(k * d) << 4);
+  const zero = f64x2.splat(0);
+  for (let c = 0; c < k; c++) {
+    const s0 = splat(shift, c * d);
+    const s1c = S1 + (<usize>(c * d) << 4);
+    const s2c = S2 + (<usize>(c * tri(d)) << 4);
+    let an = zero;
+    let a0 = zero;
+    let q00 = zero;
+    if (d == 1) {
+      for (let p = 0; p < nb; p++) {
+        const r = ld(rv, p * k + c);
+        const t0 = f64x2.sub(ld(X, b + p), s0);
+        const u0 = f64x2.mul(r, t0);
+        an = f64x2.add(an, r);
+        a0 = f64x2.add(a0, u0);
+        q00 = madd(q00, u0, t0);
+      }
+    } else {
+      const s1 = splat(shift, c * d + 1);
+      let a1 = zero;
+      let q01 = zero;
+      let q11 = zero;
+      for (let p = 0; p < nb; p++) {
+        const r = ld(rv, p * k + c);
+        const xb = X + (<usize>((b + p) * 2) << 4);
+        const t0 = f64x2.sub(ld(xb, 0), s0);
+        const t1 = f64x2.sub(ld(xb, 1), s1);
+        const u0 = f64x2.mul(r, t0);
+        const u1 = f64x2.mul(r, t1);
+        an = f64x2.add(an, r);
+        a0 = f64x2.add(a0, u0);
+        a1 = f64x2.add(a1, u1);
+        q00 = madd(q00, u0, t0);
+        q01 = madd(q01, u0, t1);
+        q11 = madd(q11, u1, t1);
+      }
+      st(s1c, 1, f64x2.add(ld(s1c, 1), a1));
+      st(s2c, 1, f64x2.add(ld(s2c, 1), q01));
+      st(s2c, 2, f64x2.add(ld(s2c, 2), q11));
+    }
+    st(N, c, f64x2.add(ld(N, c), an));
+    st(s1c, 0, f64x2.add(ld(s1c, 0), a0));
+    st(s2c, 0, f64x2.add(ld(s2c, 0), q00));
+  }
 }
 
 /**
