@@ -108,13 +108,16 @@ const EXP2_TABLE: StaticArray<f64> = [
   p = madd(f64x2.splat(0.5), p, r);
   p = madd(f64x2.splat(1.0), p, r);
   p = madd(f64x2.splat(1.0), p, r);
+  // n = 32m + j: 2^(j/32) from the table (loaded straight into the lanes), and 2^m, m >= -1022, added to the
+  // exponent field of p·t (in [0.98, 2.1]) as (n - j) << 47 = m << 52: the result is normal.
+  const j = v128.and(ni, i64x2.splat(31));
   const tbl = changetype<usize>(EXP2_TABLE);
-  const t = f64x2(
-    load<f64>(tbl + (<usize>(<i32>i64x2.extract_lane(ni, 0) & 31) << 3)),
-    load<f64>(tbl + (<usize>(<i32>i64x2.extract_lane(ni, 1) & 31) << 3)),
+  const t = v128.load64_lane(
+    tbl + (<usize>i64x2.extract_lane(j, 1) << 3),
+    v128.load64_zero(tbl + (<usize>i64x2.extract_lane(j, 0) << 3)),
+    1,
   );
-  // 2^m with m = n >> 5 >= -1022 is added to the exponent field of p·t (in [0.98, 2.1]): the result is normal.
-  const y = i64x2.add(f64x2.mul(p, t), i64x2.shl(i64x2.shr_s(ni, 5), 52));
+  const y = i64x2.add(f64x2.mul(p, t), i64x2.shl(i64x2.sub(ni, j), 47));
   // Below the threshold 0; NaN lanes (all bits set) stay NaN.
   return v128.or(v128.andnot(y, f64x2.lt(x, f64x2.splat(-708.0))), f64x2.ne(x, x));
 }
