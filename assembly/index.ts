@@ -72,6 +72,24 @@ export function scratchBytes(d: i32, k: i32): i32 {
   return f64x2.add(acc, f64x2.mul(a, b));
 }
 
+/** ||x - m||^2 for one pair (x: d f64x2, m: d f64 splatted), summed in two chains (even and odd features). */
+@inline function sqDist(x: usize, m: usize, d: i32): v128 {
+  let a = f64x2.splat(0);
+  let b = f64x2.splat(0);
+  let j = 0;
+  for (; j + 1 < d; j += 2) {
+    const t = f64x2.sub(ld(x, j), splat(m, j));
+    const u = f64x2.sub(ld(x, j + 1), splat(m, j + 1));
+    a = madd(a, t, t);
+    b = madd(b, u, u);
+  }
+  if (j < d) {
+    const t = f64x2.sub(ld(x, j), splat(m, j));
+    a = madd(a, t, t);
+  }
+  return f64x2.add(a, b);
+}
+
 /** 2^(j/32), j = 0..31, for the table-driven exp below. */
 const EXP2_TABLE: StaticArray<f64> = [
   1.0, 1.0218971486541166, 1.0442737824274138, 1.0671404006768237,
@@ -573,37 +591,8 @@ function densitiesTied(
   for (let c = 0; c < k; c++) {
     const bc = B + (<usize>(c * d) << 3);
     const lc = splat(logConst, c);
-    let p = 0;
-    for (; p < nb; p += 2) {
-      // Two pairs, each summed in two chains (even and odd features).
-      const z0 = Z + (<usize>(p * dp) << 4);
-      const z1 = z0 + (<usize>dp << 4);
-      let s00 = f64x2.splat(0);
-      let s01 = f64x2.splat(0);
-      let s10 = f64x2.splat(0);
-      let s11 = f64x2.splat(0);
-      let j = 0;
-      for (; j + 1 < d; j += 2) {
-        const b0 = splat(bc, j);
-        const b1 = splat(bc, j + 1);
-        const t00 = f64x2.sub(ld(z0, j), b0);
-        const t01 = f64x2.sub(ld(z0, j + 1), b1);
-        const t10 = f64x2.sub(ld(z1, j), b0);
-        const t11 = f64x2.sub(ld(z1, j + 1), b1);
-        s00 = madd(s00, t00, t00);
-        s01 = madd(s01, t01, t01);
-        s10 = madd(s10, t10, t10);
-        s11 = madd(s11, t11, t11);
-      }
-      if (j < d) {
-        const b0 = splat(bc, j);
-        const t00 = f64x2.sub(ld(z0, j), b0);
-        const t10 = f64x2.sub(ld(z1, j), b0);
-        s00 = madd(s00, t00, t00);
-        s10 = madd(s10, t10, t10);
-      }
-      st(lp, p * k + c, f64x2.sub(lc, f64x2.mul(half, f64x2.add(s00, s01))));
-      if (p + 1 < nb) st(lp, (p + 1) * k + c, f64x2.sub(lc, f64x2.mul(half, f64x2.add(s10, s11))));
+    for (let p = 0; p < nb; p++) {
+      st(lp, p * k + c, f64x2.sub(lc, f64x2.mul(half, sqDist(Z + (<usize>(p * dp) << 4), bc, d))));
     }
   }
 }
@@ -1274,35 +1263,10 @@ export function kmeansTrials(X: usize, W: usize, nPairs: i32, d: i32, cands: usi
   let pot1 = f64x2.splat(0);
   let p = p0;
   for (; p + 1 < p1; p += 2) {
-    // Two pairs, two chains each (even and odd features).
+    // Two pairs: two independent sums (each in two chains) in flight.
     const x0 = X + (<usize>(p * d) << 4);
-    const x1 = x0 + (<usize>d << 4);
-    let a0 = f64x2.splat(0);
-    let b0 = f64x2.splat(0);
-    let a1 = f64x2.splat(0);
-    let b1 = f64x2.splat(0);
-    let j = 0;
-    for (; j + 1 < d; j += 2) {
-      const m0 = splat(center, j);
-      const m1 = splat(center, j + 1);
-      const t0 = f64x2.sub(ld(x0, j), m0);
-      const u0 = f64x2.sub(ld(x0, j + 1), m1);
-      const t1 = f64x2.sub(ld(x1, j), m0);
-      const u1 = f64x2.sub(ld(x1, j + 1), m1);
-      a0 = madd(a0, t0, t0);
-      b0 = madd(b0, u0, u0);
-      a1 = madd(a1, t1, t1);
-      b1 = madd(b1, u1, u1);
-    }
-    if (j < d) {
-      const m0 = splat(center, j);
-      const t0 = f64x2.sub(ld(x0, j), m0);
-      const t1 = f64x2.sub(ld(x1, j), m0);
-      a0 = madd(a0, t0, t0);
-      a1 = madd(a1, t1, t1);
-    }
-    const q0 = f64x2.min(f64x2.add(a0, b0), ld(dist, p));
-    const q1 = f64x2.min(f64x2.add(a1, b1), ld(dist, p + 1));
+    const q0 = f64x2.min(sqDist(x0, center, d), ld(dist, p));
+    const q1 = f64x2.min(sqDist(x0 + (<usize>d << 4), center, d), ld(dist, p + 1));
     if (update) {
       st(dist, p, q0);
       st(dist, p + 1, q1);
@@ -1311,13 +1275,7 @@ export function kmeansTrials(X: usize, W: usize, nPairs: i32, d: i32, cands: usi
     pot1 = madd(pot1, q1, ld(W, p + 1));
   }
   if (p < p1) {
-    const xb = X + (<usize>(p * d) << 4);
-    let sq = f64x2.splat(0);
-    for (let j = 0; j < d; j++) {
-      const df = f64x2.sub(ld(xb, j), splat(center, j));
-      sq = madd(sq, df, df);
-    }
-    const m = f64x2.min(sq, ld(dist, p));
+    const m = f64x2.min(sqDist(X + (<usize>(p * d) << 4), center, d), ld(dist, p));
     if (update) st(dist, p, m);
     pot0 = madd(pot0, m, ld(W, p));
   }
