@@ -169,18 +169,24 @@ function problem(seed: number, n: number, d: number, k: number, type: Type) {
   return { X, options: { nComponents: k, covarianceType: type, weightsInit, meansInit, precisionsInit: precisionsInit as any, tol: 0, regCovar: 1e-6 }, ref };
 }
 
+/** Three (or `iters`) EM iterations of the plain-TS reference: the lower bounds and the final parameters. */
+function referenceSteps(X: number[][], ref: RefParams, type: Type, iters: number) {
+  let p = ref;
+  const lbs: number[] = [];
+  for (let it = 0; it < iters; it++) {
+    const step = emStep(X, p, 1e-6, type);
+    lbs.push(step.lowerBound);
+    p = step.next;
+  }
+  return { p, lbs };
+}
+
 describe("one and several EM iterations against the plain-TS reference", () => {
   const shapes: [number, number, number][] = [[2, 1, 1], [3, 2, 2], [7, 3, 2], [129, 2, 3], [257, 5, 4], [300, 8, 3], [64, 4, 1]];
   const cases = (["full", "tied", "diag", "spherical"] as Type[]).flatMap((type) => shapes.map(([n, d, k]) => [type, n, d, k] as const));
   it.each(cases)("%s n=%i d=%i k=%i", async (type, n, d, k) => {
     const { X, options, ref } = problem(n * 31 + d * 7 + k, n, d, k, type);
-    let p = ref;
-    const lbs: number[] = [];
-    for (let it = 0; it < 3; it++) {
-      const step = emStep(X, p, 1e-6, type);
-      lbs.push(step.lowerBound);
-      p = step.next;
-    }
+    const { p, lbs } = referenceSteps(X, ref, type, 3);
     const model = await new GaussianMixture({ ...options, maxIter: 3 }).fit(X);
     expect(maxRelError(model.lowerBounds, lbs)).toBeLessThan(1e-10);
     expect(maxRelError(model.weights, p.weights)).toBeLessThan(1e-9);
@@ -220,13 +226,7 @@ describe("passes around the common shift, far components and flushed responsibil
     ["full", 7], ["diag", 7],
   ] as [Type, number][])("%s, clusters ±%d apart", async (type, gap) => {
     const { X, options, ref } = separated(gap, type);
-    let p = ref;
-    const lbs: number[] = [];
-    for (let it = 0; it < 3; it++) {
-      const step = emStep(X, p, 1e-6, type);
-      lbs.push(step.lowerBound);
-      p = step.next;
-    }
+    const { p, lbs } = referenceSteps(X, ref, type, 3);
     for (const threads of [1, 2]) {
       const model = await new GaussianMixture({ ...options, maxIter: 3, threads }).fit(X);
       expect(maxRelError(model.lowerBounds, lbs)).toBeLessThan(1e-10);
