@@ -160,9 +160,17 @@ function timeJsPackage(meta, X) {
   return (median(b) - median(a)) / (hi - lo);
 }
 
+/**
+ * The arithmetic of one pass as the engine does it (nothing skipped): full 2·d(d+1) + 3d per sample and component
+ * (triangular product, scatter, differences); tied d(d+1) per sample (z = F(x − s)) + 5d per sample and component
+ * (distance, S1); diag 9d per sample and component; spherical 3d per sample (x − s and its norm) + 4d per sample
+ * and component (dot product, S1).
+ */
 function flopsPerIteration(n, d, k, ct) {
-  const perPair = ct === "full" || ct === "tied" ? 2 * d * (d + 1) + 3 * d : 7 * d;
-  return n * k * perPair;
+  if (ct === "full") return n * k * (2 * d * (d + 1) + 3 * d);
+  if (ct === "tied") return n * (d * (d + 1) + 5 * d * k);
+  if (ct === "diag") return n * k * 9 * d;
+  return n * (3 * d + 4 * d * k);
 }
 
 async function defaultFits() {
@@ -273,8 +281,9 @@ const lines = [
   "and the same data for every library, median of several runs (scikit-learn: `bench/sklearn_timing.py`, one BLAS thread,",
   "run just before gaussmix on each problem so that both see the same machine load).",
   "Ratio: the faster of scikit-learn and the JS package divided by gaussmix (higher is better for gaussmix).",
-  "GFLOP/s counts the pass's arithmetic: full/tied 2·d(d+1) + 3d flops per sample and component (triangular",
-  "product and scatter), diag/spherical 7d.",
+  "GFLOP/s counts the pass's arithmetic as the engine does it, skipping nothing: full 2·d(d+1) + 3d flops per sample",
+  "and component (triangular product and scatter); tied d(d+1) per sample (one triangular product) + 5d per sample",
+  "and component; diag 9d per sample and component; spherical 3d per sample + 4d per sample and component.",
   "",
   `Machine: ${cpu}, ${cpus().length} cores, ${(totalmem() / 2 ** 30).toFixed(0)} GiB. Node ${v.node}, gaussmix ${v.gaussmix}` +
     (v.sklearn ? `, scikit-learn ${v.sklearn}, NumPy ${v.numpy}${v.blas ? ` (${v.blas})` : ""}` : ", scikit-learn not installed") +
