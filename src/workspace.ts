@@ -95,53 +95,65 @@ export class Workspace {
   }
 
   /**
+   * Moments of the data around the shift now at ptr.common (one engine sweep; full: the whole scatter, else its
+   * diagonal); returns Σv.
+   */
+  private sweepMoments(full: 0 | 1): number {
+    const { ptr, d } = this;
+    const f = this.engine.f64;
+    const M = ptr.moments >> 3;
+    f.fill(0, M, M + 2 * (3 + d + tri(d)));
+    this.engine.k.dataMoments(full, ptr.X, ptr.W, 0, this.pairs, d, ptr.common, ptr.moments, ptr.scratch);
+    return f[M + 4] + f[M + 5];
+  }
+
+  /** Lanes-summed S1_j (j < d) or S2 entry j (j ≥ d) of the last sweep. */
+  private moment(j: number): number {
+    const f = this.engine.f64;
+    const at = (this.ptr.moments >> 3) + 6 + 2 * j;
+    return f[at] + f[at + 1];
+  }
+
+  /** The weighted data mean, also left at ptr.common as the shift s of later sweeps and passes. */
+  private dataMean(): Float64Array {
+    const { ptr, d } = this;
+    const s = ptr.common >> 3;
+    this.engine.f64.fill(0, s, s + d);
+    const N = this.sweepMoments(0);
+    const mean = new Float64Array(d);
+    for (let j = 0; j < d; j++) mean[j] = this.engine.f64[s + j] = this.moment(j) / N;
+    return mean;
+  }
+
+  /**
    * The weighted data mean s (the common shift of the tied and spherical passes), s repeated k times (the
    * tied M-step's shifts) and, for tied, T = Σ v (x − s)(x − s)ᵀ: once per loaded data.
    */
   private prepareCommon(): void {
     const { ptr, d, k } = this;
     const f = this.engine.f64;
-    const M = ptr.moments >> 3;
-    const size = 2 * (3 + d + tri(d));
     const s = ptr.common >> 3;
-    f.fill(0, M, M + size);
-    f.fill(0, s, s + d);
-    this.engine.k.dataMoments(0, ptr.X, ptr.W, 0, this.pairs, d, ptr.common, ptr.moments, ptr.scratch);
-    const N = f[M + 4] + f[M + 5];
-    for (let j = 0; j < d; j++) f[s + j] = (f[M + 6 + 2 * j] + f[M + 7 + 2 * j]) / N;
+    this.dataMean();
     const rep = s + d + k * d + k;
     for (let c = 0; c < k; c++) f.copyWithin(rep + c * d, s, s + d);
     if (this.type === "tied") {
-      f.fill(0, M, M + size);
-      this.engine.k.dataMoments(1, ptr.X, ptr.W, 0, this.pairs, d, ptr.common, ptr.moments, ptr.scratch);
-      f.copyWithin(rep + k * d, M + 2 * (3 + d), M + size);
+      this.sweepMoments(1);
+      const S2 = (ptr.moments >> 3) + 2 * (3 + d);
+      f.copyWithin(rep + k * d, S2, S2 + 2 * tri(d));
     }
     this.commonReady = true;
   }
 
   /** The weighted mean of every feature and their weighted variances (two sweeps of the engine). */
   featureMoments(): { mean: Float64Array; variance: Float64Array } {
-    const { ptr, d } = this;
-    const f = this.engine.f64;
-    const M = ptr.moments >> 3;
-    const size = 2 * (3 + d + tri(d));
-    const s = ptr.common >> 3; // borrowed for the shift; prepareCommon rewrites it
-    this.commonReady = false;
-    const sweep = () => {
-      f.fill(0, M, M + size);
-      this.engine.k.dataMoments(0, ptr.X, ptr.W, 0, this.pairs, d, ptr.common, ptr.moments, ptr.scratch);
-      return f[M + 4] + f[M + 5];
-    };
-    f.fill(0, s, s + d);
-    const N = sweep();
-    const mean = new Float64Array(d);
-    for (let j = 0; j < d; j++) mean[j] = f[s + j] = (f[M + 6 + 2 * j] + f[M + 7 + 2 * j]) / N;
-    sweep();
+    const d = this.d;
+    this.commonReady = false; // the shift region is reused; prepareCommon completes it when a pass needs it
+    const mean = this.dataMean();
+    const N = this.sweepMoments(0);
     const variance = new Float64Array(d);
     for (let j = 0; j < d; j++) {
-      const S1 = f[M + 6 + 2 * j] + f[M + 7 + 2 * j];
-      const S2 = f[M + 6 + 2 * (d + j)] + f[M + 7 + 2 * (d + j)];
-      variance[j] = (S2 - (S1 * S1) / N) / N;
+      const S1 = this.moment(j);
+      variance[j] = (this.moment(d + j) - (S1 * S1) / N) / N;
     }
     return { mean, variance };
   }
