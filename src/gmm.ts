@@ -218,7 +218,7 @@ function paramsFromResponsibilities(ws: Workspace, fill: Fill, regCovar: number)
   const f = ws.engine.f64; // no memory growth below: the view stays valid
   // Statistics are taken around a shift: first the weighted data mean, then the means this gives, so that
   // clusters far from the overall mean lose no precision.
-  const { mean } = ws.featureMoments();
+  const mean = ws.dataMean();
   for (let c = 0; c < k; c++) f.set(mean, (ws.ptr.means >> 3) + c * d);
   for (let round = 0; round < 2; round++) {
     ws.statsFromResp(fill);

@@ -115,8 +115,9 @@ export class Workspace {
   }
 
   /** The weighted data mean, also left at ptr.common as the shift s of later sweeps and passes. */
-  private dataMean(): Float64Array {
+  dataMean(): Float64Array {
     const { ptr, d } = this;
+    this.commonReady = false; // prepareCommon completes the region when a pass needs it
     const s = ptr.common >> 3;
     this.engine.f64.fill(0, s, s + d);
     const N = this.sweepMoments(0);
@@ -147,7 +148,6 @@ export class Workspace {
   /** The weighted mean of every feature and their weighted variances (two sweeps of the engine). */
   featureMoments(): { mean: Float64Array; variance: Float64Array } {
     const d = this.d;
-    this.commonReady = false; // the shift region is reused; prepareCommon completes it when a pass needs it
     const mean = this.dataMean();
     const N = this.sweepMoments(0);
     const variance = new Float64Array(d);
