@@ -16,3 +16,5 @@ export type {
   Matrix,
 } from "./types.js";
 export { selectModel, type Criterion, type Selection, type SelectionRow, type SelectModelOptions } from "./select.js";
+export { readSklearnJSON, writeSklearnJSON, type SklearnGaussianMixtureJSON } from "./interop/sklearn.js";
+export type { ModelParameters } from "./interop/parameters.js";

@@ -9,6 +9,7 @@ import { Random } from "./rng.js";
 import type { CovarianceType, Covariances, DataInput, Matrix } from "./types.js";
 import { acquireEngineSync, releaseEngine } from "./wasm/engine.js";
 import type { Params } from "./workspace.js";
+import { buildModel, type ModelParameters } from "./interop/parameters.js";
 
 /** What the fit found, besides the parameters. */
 export interface FitSummary {
@@ -330,6 +331,18 @@ export class FittedGaussianMixture {
       lowerBound: o.lowerBound,
       lowerBounds: lowerBounds as number[],
     });
+  }
+
+  /**
+   * A fitted model from parameters in scikit-learn's shapes: `{ covarianceType, weights, means, covariances }`
+   * and/or `precisionsCholesky` (both: predictions use `precisionsCholesky` exactly). Validated: weights ≥ 0
+   * summing to 1 within rounding, finite means, positive-definite covariances; a bad field throws a GaussMixError
+   * of code INVALID_OPTION naming it. `converged`, `nIter`, `lowerBound` and `lowerBounds` may be given (defaults:
+   * true, 0, −Infinity, []).
+   */
+  static fromParameters(parameters: ModelParameters): FittedGaussianMixture {
+    const m = buildModel(parameters);
+    return new FittedGaussianMixture(m.covarianceType, m.nComponents, m.nFeatures, m.params, m.summary);
   }
 }
 

@@ -1,0 +1,379 @@
+/**
+ * Models shared with Spark MLlib: its saved `GaussianMixtureModel` (a directory of a JSON metadata line and
+ * Parquet data) read into a full-covariance model, and any model written in the `ml` layout. Works on file
+ * contents (bytes), so it runs in browsers and Workers too; `gaussmix/spark/node` reads and writes directories.
+ * The layouts are described in docs/interchange.md.
+ */
+import { parquetMetadata, parquetReadObjects } from "hyparquet";
+import { parquetWriteBuffer } from "hyparquet-writer";
+import { FittedGaussianMixture, GaussMixError } from "../api.js";
+
+/** The files of a saved Spark model: the metadata line (`metadata/part-00000`) and the Parquet files of `data/`. */
+export interface SparkModelFiles {
+  /** Contents of `metadata/part-00000` (text or bytes). */
+  metadata: string | Uint8Array | ArrayBuffer;
+  /** Contents of each Parquet file of `data/` (one for the `ml` layout; the `mllib` layout may have several). */
+  data: readonly (Uint8Array | ArrayBuffer)[];
+}
+
+/** Options of `readSparkModel`. */
+export interface ReadSparkOptions {
+  /**
+   * Decompressors for codecs other than Snappy and uncompressed (Spark's default is Snappy), in hyparquet's
+   * format, e.g. `compressors` from the `hyparquet-compressors` package for gzip, zstd, brotli or lz4.
+   */
+  compressors?: Record<string, (input: Uint8Array, outputLength: number) => Uint8Array>;
+}
+
+/** Options of `writeSparkModel`. */
+export interface WriteSparkOptions {
+  /** The model's uid in Spark. Default "GaussianMixture_" + 12 hex digits derived from the parameters. */
+  uid?: string;
+  /** `sparkVersion` written in the metadata. Default "3.5.0". */
+  sparkVersion?: string;
+  /** `timestamp` (ms) written in the metadata. Default `Date.now()`. */
+  timestamp?: number;
+}
+
+export const ML_CLASS = "org.apache.spark.ml.clustering.GaussianMixtureModel";
+export const MLLIB_CLASS = "org.apache.spark.mllib.clustering.GaussianMixtureModel";
+/** File names of a written model, relative to its directory. */
+export const SPARK_FILES = {
+  metadata: "metadata/part-00000",
+  metadataSuccess: "metadata/_SUCCESS",
+  data: "data/part-00000-gaussmix-c000.snappy.parquet",
+  dataSuccess: "data/_SUCCESS",
+} as const;
+
+const fail = (m: string) => new GaussMixError("INVALID_MODEL_JSON", `readSparkModel: ${m}`);
+
+/** A Spark vector or matrix as stored (the struct of its user-defined type). */
+interface VectorRow { type: number; size: number | null; indices: number[] | null; values: number[] | null }
+interface MatrixRow {
+  type: number; numRows: number; numCols: number; colPtrs: number[] | null; rowIndices: number[] | null;
+  values: number[] | null; isTransposed: boolean;
+}
+
+/**
+ * Reads a saved Spark `GaussianMixtureModel` (the `ml` layout of `org.apache.spark.ml.clustering`, or the older
+ * `mllib` layout) into a fitted full-covariance model. Dense and sparse vectors and matrices are accepted.
+ * A malformed or unsupported model throws INVALID_MODEL_JSON saying what was found.
+ */
+export async function readSparkModel(files: SparkModelFiles, options: ReadSparkOptions = {}): Promise<FittedGaussianMixture> {
+  if (typeof files !== "object" || files === null) throw fail("expected { metadata, data }");
+  const meta = parseMetadata(files.metadata);
+  if (!Array.isArray(files.data) || files.data.length === 0) {
+    throw fail("data must be a non-empty array of the Parquet files' contents (the files of the model's data/ directory)");
+  }
+  const rows: Record<string, unknown>[] = [];
+  for (let f = 0; f < files.data.length; f++) rows.push(...(await readParquet(files.data[f], f, options)));
+
+  let weights: unknown[];
+  let mus: unknown[];
+  let sigmas: unknown[];
+  if (meta.layout === "ml") {
+    if (rows.length !== 1) throw fail(`the ml layout has one data row; found ${rows.length}`);
+    const r = rows[0];
+    for (const key of ["weights", "mus", "sigmas"]) {
+      if (!Array.isArray(r[key])) throw fail(`data column ${key} is ${show(r[key])}; expected an array (is this a GaussianMixtureModel?)`);
+    }
+    weights = r.weights as unknown[];
+    mus = r.mus as unknown[];
+    sigmas = r.sigmas as unknown[];
+  } else {
+    for (const [i, r] of rows.entries()) {
+      for (const key of ["weight", "mu", "sigma"]) if (!(key in r)) throw fail(`data row ${i} has no column ${key} (mllib layout: weight, mu, sigma)`);
+    }
+    weights = rows.map((r) => r.weight);
+    mus = rows.map((r) => r.mu);
+    sigmas = rows.map((r) => r.sigma);
+  }
+  const k = weights.length;
+  if (mus.length !== k || sigmas.length !== k) {
+    throw fail(`${k} weights but ${mus.length} means and ${sigmas.length} covariances; they must match`);
+  }
+  if (meta.k !== undefined && meta.k !== k) throw fail(`the metadata says k = ${meta.k} but the data has ${k} components`);
+  if (k === 0) throw fail("the model has no components");
+  const means = mus.map((v, c) => vectorToDense(v, `mus[${c}]`));
+  const d = means[0].length;
+  means.forEach((m, c) => {
+    if (m.length !== d) throw fail(`mus[${c}] has ${m.length} values but mus[0] has ${d}`);
+  });
+  const covariances = sigmas.map((s, c) => matrixToDense(s, d, `sigmas[${c}]`));
+  try {
+    return FittedGaussianMixture.fromParameters({
+      covarianceType: "full",
+      weights: weights as number[],
+      means,
+      covariances,
+    });
+  } catch (e) {
+    if (e instanceof GaussMixError) throw fail(e.message.replace(/^fromParameters: /, "").replace(/\bcovariances\b/g, "sigmas").replace(/\bmeans\b/g, "mus"));
+    throw e;
+  }
+}
+
+function show(v: unknown): string {
+  const s = JSON.stringify(v);
+  return s === undefined ? String(v) : s.length > 60 ? `${s.slice(0, 57)}...` : s;
+}
+
+function text(x: string | Uint8Array | ArrayBuffer): string {
+  if (typeof x === "string") return x;
+  if (x instanceof Uint8Array || x instanceof ArrayBuffer) return new TextDecoder().decode(x);
+  throw fail(`metadata must be the text or bytes of metadata/part-00000, got ${show(x)}`);
+}
+
+function parseMetadata(x: string | Uint8Array | ArrayBuffer): { layout: "ml" | "mllib"; k?: number } {
+  const line = text(x).split("\n").find((l) => l.trim() !== "");
+  let doc: Record<string, unknown>;
+  try {
+    doc = JSON.parse(line ?? "");
+  } catch {
+    throw fail(`metadata is not a JSON line (got ${show((line ?? "").slice(0, 60))}); pass the contents of metadata/part-00000`);
+  }
+  if (typeof doc !== "object" || doc === null) throw fail("metadata is not a JSON object");
+  if (doc.class === ML_CLASS) {
+    const k = (doc.paramMap as Record<string, unknown> | undefined)?.k;
+    return { layout: "ml", k: Number.isInteger(k) ? (k as number) : undefined };
+  }
+  if (doc.class === MLLIB_CLASS) {
+    if (doc.version !== "1.0") throw fail(`mllib GaussianMixtureModel format version ${show(doc.version)} is not supported (only "1.0")`);
+    if (!Number.isInteger(doc.k)) throw fail(`mllib metadata has k = ${show(doc.k)}; expected an integer`);
+    return { layout: "mllib", k: doc.k as number };
+  }
+  throw fail(`metadata class is ${show(doc.class)}; expected ${ML_CLASS} or ${MLLIB_CLASS}`);
+}
+
+async function readParquet(bytes: Uint8Array | ArrayBuffer, f: number, options: ReadSparkOptions): Promise<Record<string, unknown>[]> {
+  let buffer: ArrayBuffer;
+  if (bytes instanceof ArrayBuffer) buffer = bytes;
+  else if (bytes instanceof Uint8Array) buffer = bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
+  else throw fail(`data[${f}] must be the bytes of a Parquet file (Uint8Array or ArrayBuffer), got ${show(bytes)}`);
+  try {
+    parquetMetadata(buffer);
+  } catch (e) {
+    throw fail(`data[${f}] is not a Parquet file (${(e as Error).message})`);
+  }
+  try {
+    return (await parquetReadObjects({ file: buffer, compressors: options.compressors, utf8: true })) as Record<string, unknown>[];
+  } catch (e) {
+    const m = (e as Error).message;
+    const codec = /compression|codec|decompress/i.test(m)
+      ? "; pass `compressors` (e.g. from hyparquet-compressors), or save the model with spark.sql.parquet.compression.codec=snappy"
+      : "";
+    throw fail(`data[${f}] could not be read (${m})${codec}`);
+  }
+}
+
+const isInts = (a: unknown): a is number[] => Array.isArray(a) && a.every((v) => Number.isInteger(v));
+const isNums = (a: unknown): a is number[] => Array.isArray(a) && a.every((v) => typeof v === "number");
+
+/** A Spark vector struct → its dense values. */
+function vectorToDense(v: unknown, name: string): number[] {
+  if (typeof v !== "object" || v === null) throw fail(`${name} is ${show(v)}; expected a vector`);
+  const r = v as VectorRow;
+  if (!isNums(r.values)) throw fail(`${name}.values is ${show(r.values)}; expected an array of numbers`);
+  if (r.type === 1) return r.values.slice();
+  if (r.type !== 0) throw fail(`${name}.type is ${show(r.type)}; expected 0 (sparse) or 1 (dense)`);
+  const size = r.size;
+  if (!Number.isInteger(size) || (size as number) < 0 || !isInts(r.indices) || r.indices.length !== r.values.length) {
+    throw fail(`${name} is a sparse vector without a valid size, indices and values`);
+  }
+  const out = new Array<number>(size as number).fill(0);
+  r.indices.forEach((i, p) => {
+    if (i < 0 || i >= (size as number)) throw fail(`${name}.indices[${p}] = ${i} is outside 0…${(size as number) - 1}`);
+    out[i] = r.values![p];
+  });
+  return out;
+}
+
+/**
+ * A Spark matrix struct → d×d nested arrays. Dense values are column-major (row-major when transposed); sparse
+ * matrices are compressed columns (compressed rows when transposed).
+ */
+function matrixToDense(m: unknown, d: number, name: string): number[][] {
+  if (typeof m !== "object" || m === null) throw fail(`${name} is ${show(m)}; expected a matrix`);
+  const r = m as MatrixRow;
+  if (r.numRows !== d || r.numCols !== d) throw fail(`${name} is ${show(r.numRows)}×${show(r.numCols)}; expected ${d}×${d} (the means have ${d} features)`);
+  if (!isNums(r.values)) throw fail(`${name}.values is ${show(r.values)}; expected an array of numbers`);
+  const t = r.isTransposed === true;
+  const out = Array.from({ length: d }, () => new Array<number>(d).fill(0));
+  const values = r.values;
+  if (r.type === 1) {
+    if (values.length !== d * d) throw fail(`${name} is dense ${d}×${d} but has ${values.length} values`);
+    for (let i = 0; i < d; i++) for (let j = 0; j < d; j++) out[i][j] = t ? values[i * d + j] : values[i + j * d];
+    return out;
+  }
+  if (r.type !== 0) throw fail(`${name}.type is ${show(r.type)}; expected 0 (sparse) or 1 (dense)`);
+  const ptrs = r.colPtrs;
+  const idx = r.rowIndices;
+  if (!isInts(ptrs) || ptrs.length !== d + 1 || !isInts(idx) || idx.length !== values.length || ptrs[0] !== 0 || ptrs[d] !== values.length) {
+    throw fail(`${name} is a sparse matrix without valid colPtrs (${d + 1} offsets from 0 to the number of values), rowIndices and values`);
+  }
+  for (let outer = 0; outer < d; outer++) {
+    if (ptrs[outer + 1] < ptrs[outer]) throw fail(`${name}.colPtrs decrease at ${outer + 1}`);
+    for (let p = ptrs[outer]; p < ptrs[outer + 1]; p++) {
+      const inner = idx[p];
+      if (inner < 0 || inner >= d) throw fail(`${name}.rowIndices[${p}] = ${inner} is outside 0…${d - 1}`);
+      if (t) out[outer][inner] = values[p];
+      else out[inner][outer] = values[p];
+    }
+  }
+  return out;
+}
+
+// ----------------------------------------------------------------------------------------------------------
+// Writing (the ml layout). Spark restores its vector and matrix types from the schema JSON it keeps in the
+// Parquet footer, so that is written too, exactly as Spark writes it.
+
+const field = (name: string, type: unknown, nullable: boolean) => ({ name, type, nullable, metadata: {} });
+const arrayOf = (elementType: unknown, containsNull: boolean) => ({ type: "array", elementType, containsNull });
+const VECTOR_UDT = {
+  type: "udt",
+  class: "org.apache.spark.mllib.linalg.VectorUDT",
+  pyClass: "pyspark.mllib.linalg.VectorUDT",
+  sqlType: {
+    type: "struct",
+    fields: [
+      field("type", "byte", false),
+      field("size", "integer", true),
+      field("indices", arrayOf("integer", false), true),
+      field("values", arrayOf("double", false), true),
+    ],
+  },
+};
+const MATRIX_UDT = {
+  type: "udt",
+  class: "org.apache.spark.mllib.linalg.MatrixUDT",
+  pyClass: "pyspark.mllib.linalg.MatrixUDT",
+  sqlType: {
+    type: "struct",
+    fields: [
+      field("type", "byte", false),
+      field("numRows", "integer", false),
+      field("numCols", "integer", false),
+      field("colPtrs", arrayOf("integer", false), true),
+      field("rowIndices", arrayOf("integer", false), true),
+      field("values", arrayOf("double", false), true),
+      field("isTransposed", "boolean", false),
+    ],
+  },
+};
+/** Spark's schema of the ml layout's data row, as JSON. */
+const ML_ROW_SCHEMA = {
+  type: "struct",
+  fields: [
+    field("weights", arrayOf("double", false), true),
+    field("mus", arrayOf(VECTOR_UDT, true), true),
+    field("sigmas", arrayOf(MATRIX_UDT, true), true),
+  ],
+};
+
+type Element = Record<string, unknown>;
+const INT8 = { type: "INT32", converted_type: "INT_8", logical_type: { type: "INTEGER", bitWidth: 8, isSigned: true } };
+/** A Parquet list of `element` (the three-level layout Spark writes): the group, `list`, then the element(s). */
+function list(name: string, repetition: string, element: Element[]): Element[] {
+  return [
+    { name, repetition_type: repetition, converted_type: "LIST", logical_type: { type: "LIST" }, num_children: 1 },
+    { name: "list", repetition_type: "REPEATED", num_children: 1 },
+    ...element,
+  ];
+}
+const primitiveList = (name: string, type: string) => list(name, "OPTIONAL", [{ name: "element", type, repetition_type: "REQUIRED" }]);
+const VECTOR_STRUCT: Element[] = [
+  { name: "type", ...INT8, repetition_type: "REQUIRED" },
+  { name: "size", type: "INT32", repetition_type: "OPTIONAL" },
+  ...primitiveList("indices", "INT32"),
+  ...primitiveList("values", "DOUBLE"),
+];
+const MATRIX_STRUCT: Element[] = [
+  { name: "type", ...INT8, repetition_type: "REQUIRED" },
+  { name: "numRows", type: "INT32", repetition_type: "REQUIRED" },
+  { name: "numCols", type: "INT32", repetition_type: "REQUIRED" },
+  ...primitiveList("colPtrs", "INT32"),
+  ...primitiveList("rowIndices", "INT32"),
+  ...primitiveList("values", "DOUBLE"),
+  { name: "isTransposed", type: "BOOLEAN", repetition_type: "REQUIRED" },
+];
+/** The Parquet schema of the ml layout's data (flattened depth-first, as Parquet footers list it). */
+const ML_PARQUET_SCHEMA: Element[] = [
+  { name: "spark_schema", num_children: 3 },
+  ...primitiveList("weights", "DOUBLE"),
+  ...list("mus", "OPTIONAL", [{ name: "element", repetition_type: "OPTIONAL", num_children: 4 }, ...VECTOR_STRUCT]),
+  ...list("sigmas", "OPTIONAL", [{ name: "element", repetition_type: "OPTIONAL", num_children: 7 }, ...MATRIX_STRUCT]),
+];
+
+/** Java's String.hashCode, for a uid that is stable for equal parameters. */
+function hash(s: string): number {
+  let h = 0;
+  for (let i = 0; i < s.length; i++) h = (Math.imul(31, h) + s.charCodeAt(i)) | 0;
+  return h >>> 0;
+}
+
+/**
+ * Writes a model in Spark's `ml` layout: returns the files of the model's directory (paths relative to it →
+ * contents), which `GaussianMixtureModel.load` reads. Spark's model is full-covariance only: tied, diag and
+ * spherical models are written as the full matrices they stand for (predictions are unchanged).
+ */
+export function writeSparkModel(model: FittedGaussianMixture, options: WriteSparkOptions = {}): Record<string, Uint8Array> {
+  if (!(model instanceof FittedGaussianMixture)) {
+    throw new GaussMixError("INVALID_OPTION", "writeSparkModel: model must be a FittedGaussianMixture");
+  }
+  const { nComponents: k, nFeatures: d } = model;
+  const cov = model.covariances;
+  const full = (c: number): number[][] => {
+    switch (model.covarianceType) {
+      case "full": return (cov as number[][][])[c];
+      case "tied": return cov as number[][];
+      case "diag": return Array.from({ length: d }, (_, i) => Array.from({ length: d }, (_, j) => (i === j ? (cov as number[][])[c][i] : 0)));
+      case "spherical": return Array.from({ length: d }, (_, i) => Array.from({ length: d }, (_, j) => (i === j ? (cov as number[])[c] : 0)));
+    }
+  };
+  const weights = [...model.weights];
+  const mus = model.means.map((m) => ({ type: 1, size: null, indices: null, values: [...m] }));
+  const sigmas = Array.from({ length: k }, (_, c) => {
+    const a = full(c);
+    const values = new Array<number>(d * d);
+    for (let j = 0; j < d; j++) for (let i = 0; i < d; i++) values[i + j * d] = a[i][j]; // column-major
+    return { type: 1, numRows: d, numCols: d, colPtrs: null, rowIndices: null, values, isTransposed: false };
+  });
+  const sparkVersion = options.sparkVersion ?? "3.5.0";
+  const data = parquetWriteBuffer({
+    columnData: [
+      { name: "weights", data: [weights] },
+      { name: "mus", data: [mus] },
+      { name: "sigmas", data: [sigmas] },
+    ],
+    schema: ML_PARQUET_SCHEMA as never,
+    kvMetadata: [
+      { key: "org.apache.spark.version", value: sparkVersion },
+      { key: "org.apache.spark.sql.parquet.row.metadata", value: JSON.stringify(ML_ROW_SCHEMA) },
+    ],
+    createdBy: "gaussmix",
+  });
+  const uid = options.uid ?? `GaussianMixture_${hash(JSON.stringify([weights, model.means, cov])).toString(16).padStart(12, "0")}`;
+  const metadata = {
+    class: ML_CLASS,
+    timestamp: options.timestamp ?? Date.now(),
+    sparkVersion,
+    uid,
+    paramMap: { k },
+    defaultParamMap: {
+      featuresCol: "features",
+      predictionCol: "prediction",
+      probabilityCol: "probability",
+      k: 2,
+      maxIter: 100,
+      tol: 0.01,
+      aggregationDepth: 2,
+    },
+  };
+  const utf8 = (s: string) => new TextEncoder().encode(s);
+  return {
+    [SPARK_FILES.metadata]: utf8(`${JSON.stringify(metadata)}\n`),
+    [SPARK_FILES.metadataSuccess]: new Uint8Array(0),
+    [SPARK_FILES.data]: new Uint8Array(data),
+    [SPARK_FILES.dataSuccess]: new Uint8Array(0),
+  };
+}
