@@ -41,7 +41,7 @@ export async function loadSparkModel(dir: string, options: ReadSparkOptions = {}
 export async function saveSparkModel(
   model: FittedGaussianMixture, dir: string, options: WriteSparkOptions & { overwrite?: boolean } = {},
 ): Promise<void> {
-  const files = writeSparkModel(model, options);
+  const files = await writeSparkModel(model, options);
   let existing: string[] = [];
   try {
     existing = await readdir(dir);

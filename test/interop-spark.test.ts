@@ -98,8 +98,8 @@ describe("writing Spark models", () => {
   const types = ["full", "tied", "diag", "spherical"] as const;
   const model = (t: string) => readSklearnJSON(JSON.parse(readFileSync(join(fixtures, "sklearn", `${t}-d3-k3.json`), "utf8")).model);
 
-  it("writes Spark's schema, footer metadata and a metadata line Spark's loader accepts", () => {
-    const out = writeSparkModel(model("full"), { uid: "GaussianMixture_abc", timestamp: 1, sparkVersion: "3.5.1" });
+  it("writes Spark's schema, footer metadata and a metadata line Spark's loader accepts", async () => {
+    const out = await writeSparkModel(model("full"), { uid: "GaussianMixture_abc", timestamp: 1, sparkVersion: "3.5.1" });
     expect(Object.keys(out).sort()).toEqual(["data/_SUCCESS", "data/part-00000-gaussmix-c000.snappy.parquet", "metadata/_SUCCESS", "metadata/part-00000"]);
     const data = out["data/part-00000-gaussmix-c000.snappy.parquet"];
     const ours = parquetFooter(data);
@@ -119,7 +119,8 @@ describe("writing Spark models", () => {
 
   it.each(types)("%s: read back as a full model with the same predictions", async (t) => {
     const m = model(t);
-    const back = await readSparkModel({ metadata: writeSparkModel(m)["metadata/part-00000"], data: [writeSparkModel(m)["data/part-00000-gaussmix-c000.snappy.parquet"]] });
+    const out = await writeSparkModel(m);
+    const back = await readSparkModel({ metadata: out["metadata/part-00000"], data: [out["data/part-00000-gaussmix-c000.snappy.parquet"]] });
     expect(back.covarianceType).toBe("full");
     expect(back.weights).toEqual(m.weights);
     expect(back.means).toEqual(m.means);

@@ -4,9 +4,12 @@
  * contents (bytes), so it runs in browsers and Workers too; `gaussmix/spark/node` reads and writes directories.
  * The layouts are described in docs/interchange.md.
  */
-import { parquetMetadata, parquetReadObjects } from "hyparquet";
-import { parquetWriteBuffer } from "hyparquet-writer";
 import { FittedGaussianMixture, GaussMixError } from "../api.js";
+
+// The Parquet reader and writer are loaded when first used, so an application that only reads (or only writes)
+// downloads only that half (bundlers split dynamic imports into chunks of their own).
+const reader = () => import("hyparquet");
+const writer = () => import("hyparquet-writer");
 
 /** The files of a saved Spark model: the metadata line (`metadata/part-00000`) and the Parquet files of `data/`. */
 export interface SparkModelFiles {
@@ -150,6 +153,7 @@ async function readParquet(bytes: Uint8Array | ArrayBuffer, f: number, options: 
   if (bytes instanceof ArrayBuffer) buffer = bytes;
   else if (bytes instanceof Uint8Array) buffer = bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
   else throw fail(`data[${f}] must be the bytes of a Parquet file (Uint8Array or ArrayBuffer), got ${show(bytes)}`);
+  const { parquetMetadata, parquetReadObjects } = await reader();
   try {
     parquetMetadata(buffer);
   } catch (e) {
@@ -316,7 +320,7 @@ function hash(s: string): number {
  * contents), which `GaussianMixtureModel.load` reads. Spark's model is full-covariance only: tied, diag and
  * spherical models are written as the full matrices they stand for (predictions are unchanged).
  */
-export function writeSparkModel(model: FittedGaussianMixture, options: WriteSparkOptions = {}): Record<string, Uint8Array> {
+export async function writeSparkModel(model: FittedGaussianMixture, options: WriteSparkOptions = {}): Promise<Record<string, Uint8Array>> {
   if (!(model instanceof FittedGaussianMixture)) {
     throw new GaussMixError("INVALID_OPTION", "writeSparkModel: model must be a FittedGaussianMixture");
   }
@@ -339,6 +343,7 @@ export function writeSparkModel(model: FittedGaussianMixture, options: WriteSpar
     return { type: 1, numRows: d, numCols: d, colPtrs: null, rowIndices: null, values, isTransposed: false };
   });
   const sparkVersion = options.sparkVersion ?? "3.5.0";
+  const { parquetWriteBuffer } = await writer();
   const data = parquetWriteBuffer({
     columnData: [
       { name: "weights", data: [weights] },
