@@ -31,6 +31,14 @@ function codeOf(f: () => unknown): { code: string; message: string } {
   throw new Error("expected a GaussMixError");
 }
 
+it("documents the Python functions the fixtures were made with", () => {
+  // docs/interchange.md shows gmm_to_json / gmm_from_json; make_sklearn.py runs the same text.
+  const docs = readFileSync(join(import.meta.dirname, "..", "docs", "interchange.md"), "utf8");
+  const snippet = /```python\n[\s\S]*?(ATTRIBUTES = [\s\S]*?)```/.exec(docs)![1].trim();
+  const script = readFileSync(join(dir, "..", "make_sklearn.py"), "utf8");
+  expect(script).toContain(snippet);
+});
+
 it("has every fixture (four covariance types, both directions)", () => {
   expect(cases).toEqual(["diag-d3-k3", "full-d1-k2", "full-d3-k3", "spherical-d3-k3", "spherical-d4-k2", "tied-d3-k3"]);
 });
