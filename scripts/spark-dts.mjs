@@ -12,8 +12,8 @@ const FILES = {
   "src/spark-node.ts": "dist/spark-node.d.ts",
 };
 const IMPORTS = {
-  "../api.js": "gaussmix",
-  "./api.js": "gaussmix",
+  "../index.js": "gaussmix",
+  "./index.js": "gaussmix",
   "./spark.js": "gaussmix/spark",
   "./interop/spark.js": "./spark-model.js",
 };

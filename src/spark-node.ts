@@ -4,7 +4,7 @@
  */
 import { mkdir, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
-import { FittedGaussianMixture, GaussMixError } from "./api.js";
+import { FittedGaussianMixture, GaussMixError } from "./index.js";
 import { readSparkModel, type ReadSparkOptions, writeSparkModel, type WriteSparkOptions } from "./spark.js";
 
 export * from "./spark.js";

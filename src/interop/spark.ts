@@ -4,7 +4,7 @@
  * contents (bytes), so it runs in browsers and Workers too; `gaussmix/spark/node` reads and writes directories.
  * The layouts are described in docs/interchange.md.
  */
-import { FittedGaussianMixture, GaussMixError } from "../api.js";
+import { FittedGaussianMixture, GaussMixError } from "../index.js";
 
 // The Parquet reader and writer are loaded when first used, so an application that only reads (or only writes)
 // downloads only that half (bundlers split dynamic imports into chunks of their own).
