@@ -129,6 +129,15 @@ describe("FittedGaussianMixture.fromParameters", () => {
     expect(maxRelError(m4.covariances, [3])).toBeLessThan(1e-15);
   });
 
+  it("accepts covariances and factors of one ill-conditioned model (condition number ~1e10)", () => {
+    const covariances = [[[1, 1 - 1e-10], [1 - 1e-10, 1]]];
+    const a = FittedGaussianMixture.fromParameters({ covarianceType: "full", weights: [1], means: [[0, 0]], covariances });
+    const b = FittedGaussianMixture.fromParameters({
+      covarianceType: "full", weights: [1], means: [[0, 0]], covariances, precisionsCholesky: a.precisionsCholesky as number[][][],
+    });
+    expect(b.scoreSamples([[0.1, 0.1], [1, 1]])).toEqual(a.scoreSamples([[0.1, 0.1], [1, 1]]));
+  });
+
   it("keeps what the caller says about the fit", () => {
     const m = FittedGaussianMixture.fromParameters({
       covarianceType: "diag", weights: [1], means: [[0]], covariances: [[1]], converged: false, nIter: 7, lowerBound: -1.5, lowerBounds: [-3, -1.5],

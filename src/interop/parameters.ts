@@ -63,8 +63,9 @@ export interface BuiltModel {
 /** Tolerance of |Σ wᵢ − 1|: weights written by another system sum to 1 only to rounding. */
 const WEIGHT_SUM_TOLERANCE = 1e-8;
 /**
- * Agreement asked of covariances and precisionsCholesky given together: max |Uᵀ·Σ·U − I| ≤ this + the rounding
- * that product can have (d·eps·‖Σ‖·‖UUᵀ‖, which grows with the condition number).
+ * Agreement asked of covariances and precisionsCholesky given together: max |Uᵀ·Σ·U − I| ≤ this, plus a bound
+ * on the rounding of that product (1e3·d²·eps·max|Σ|·max|UUᵀ|, which grows with the condition number), so
+ * ill-conditioned models of one fit pass and factors of another model do not.
  */
 const AGREEMENT_TOLERANCE = 1e-6;
 const EPS = 2.220446049250313e-16;
@@ -290,7 +291,7 @@ function checkAgreement(S: Float64Array, u: Float64Array, d: number, fail: () =>
       pMax = Math.max(pMax, Math.abs(s));
     }
   }
-  const tol = AGREEMENT_TOLERANCE + 1e3 * d * EPS * sMax * pMax * d;
+  const tol = AGREEMENT_TOLERANCE + 1e3 * d * d * EPS * sMax * pMax;
   const SU = new Float64Array(d * d);
   for (let i = 0; i < d; i++) {
     for (let j = 0; j < d; j++) {
