@@ -6,7 +6,7 @@ import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 
 const root = new URL("..", import.meta.url).pathname;
-const cli = join(root, "dist", "cli.js");
+const cli = join(root, "cli", "dist", "cli.js");
 const example = join(root, "examples", "three-gaussians.csv");
 let dir: string;
 
@@ -16,7 +16,7 @@ function run(args: string[], input?: string) {
 }
 
 beforeAll(() => {
-  if (!existsSync(cli)) execFileSync("npx", ["tsup"], { cwd: root, stdio: "ignore" });
+  if (!existsSync(cli)) execFileSync("npm", ["run", "build:cli"], { cwd: root, stdio: "ignore" });
   dir = mkdtempSync(join(tmpdir(), "gaussmix-cli-"));
 });
 

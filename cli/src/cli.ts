@@ -6,7 +6,7 @@ import { readFileSync, renameSync, writeFileSync } from "node:fs";
 import { Command, CommanderError, InvalidArgumentError, Option } from "commander";
 import { parse } from "csv-parse/sync";
 import cliProgress from "cli-progress";
-import { type CovarianceType, type Criterion, FittedGaussianMixture, GaussMixError, selectModel, type SelectionRow } from "./index.js";
+import { type CovarianceType, type Criterion, FittedGaussianMixture, GaussMixError, selectModel, type SelectionRow } from "gaussmix";
 
 /** An input problem: reported on stderr with exit code 2. */
 class InputError extends Error {}
