@@ -2,9 +2,9 @@
  * Validation of data at the edge, and its copy into the engine's pair layout (see assembly/index.ts):
  * sample i, feature j lives at f64 index ((i >> 1) * d + j) * 2 + (i & 1) from the region start.
  */
-import { GaussMixError } from "./errors.js";
-import { isArrayLike } from "./covariance.js";
+import { GaussMixError, invalidData as invalid } from "./errors.js";
 import type { DataInput, FlatMatrix } from "./types.js";
+import { isArrayLike } from "./util.js";
 
 /** Validated data: its shape and a reader of element (i, j). */
 export interface Data {
@@ -13,10 +13,6 @@ export interface Data {
   readonly at: (i: number, j: number) => number;
   /** The row-major values, for { data, shape } input (read directly: the copy's hot path). */
   readonly flat?: ArrayLike<number>;
-}
-
-function invalid(name: string, message: string): GaussMixError {
-  return new GaussMixError("INVALID_DATA", `${name}: ${message}`);
 }
 
 function isFlat(x: unknown): x is FlatMatrix {
