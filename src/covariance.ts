@@ -123,7 +123,8 @@ const diag: CovarianceModel = {
   covarianceParameters: (d, k) => k * d,
   covariances: (cov, d, k) => Array.from({ length: k }, (_, c) => Array.from(cov.subarray(c * d, (c + 1) * d))),
   precisionsCholesky: (f, d, k) => Array.from({ length: k }, (_, c) => Array.from(f.subarray(c * d, (c + 1) * d))),
-  precisions: (f, d, k) => Array.from({ length: k }, (_, c) => Array.from(f.subarray(c * d, (c + 1) * d), (u) => u * u)),
+  precisions: (f, d, k) =>
+    Array.from({ length: k }, (_, c) => Array.from(f.subarray(c * d, (c + 1) * d), (u) => u * u)),
   splitPrecisions(p, d, k) {
     if (!isArrayLike(p) || p.length !== k || !Array.from(p).every((v) => isVector(v, d))) {
       return `an array of ${k} vectors of ${d} values (nComponents × nFeatures)`;

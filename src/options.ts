@@ -38,12 +38,15 @@ function optional<T>(doc: string, check: Check<T>): OptionSpec<T, false> {
   return { doc, hasDefault: false, default: undefined, check };
 }
 
-// biome-ignore lint/suspicious/noExplicitAny: a table holds specs of every value type.
 type OptionTable = Readonly<Record<string, OptionSpec<any>>>;
 
 /** The options after resolution: an option with a default is always present, the others may be undefined. */
 export type Resolved<S extends OptionTable> = {
-  readonly [K in keyof S]: S[K] extends OptionSpec<infer T, true> ? T : S[K] extends OptionSpec<infer T, false> ? T | undefined : never;
+  readonly [K in keyof S]: S[K] extends OptionSpec<infer T, true>
+    ? T
+    : S[K] extends OptionSpec<infer T, false>
+      ? T | undefined
+      : never;
 };
 
 // ---- checks ------------------------------------------------------------------------------------------------
@@ -82,7 +85,10 @@ function listOf<T>(what: string, ok: (x: unknown) => boolean): Check<readonly T[
     if (!isArrayLike(v) || v.length === 0) throw invalidOption(name, `a non-empty array of ${what}`, v);
     const i = Array.from(v).findIndex((x) => !ok(x));
     if (i >= 0) {
-      throw new GaussMixError("INVALID_OPTION", `${name} must be a non-empty array of ${what}; index ${i} is ${show(v[i])}`);
+      throw new GaussMixError(
+        "INVALID_OPTION",
+        `${name} must be a non-empty array of ${what}; index ${i} is ${show(v[i])}`,
+      );
     }
     return Array.from(v) as T[];
   };
@@ -119,13 +125,16 @@ export const ESTIMATOR_OPTIONS = {
   regCovar: withDefault("Added to the diagonal of every covariance.", 1e-6, nonNegative),
   maxIter: withDefault("Maximum number of EM iterations per initialisation.", 100, positiveInt),
   nInit: withDefault("Number of initialisations", 1, positiveInt),
-  initParams: withDefault("How the first parameters are made.", "kmeans" as InitParams, oneOf(INIT_PARAMS)),
+  initParams: withDefault("How the first parameters are made", "kmeans" as InitParams, oneOf(INIT_PARAMS)),
   weightsInit: optional("Initial weights (k), summing to 1.", checkedLater<ArrayLike<number>>()),
   meansInit: optional("Initial means (k × d).", checkedLater<ArrayLike<ArrayLike<number>>>()),
   precisionsInit: optional("Initial precisions (inverse covariances)", checkedLater<Covariances>()),
-  randomState: withDefault("Seed of the one random generator used for initialisation.", 0, integerSeed),
+  randomState: withDefault("Seed of the one random generator used for initialisation", 0, integerSeed),
   warmStart: withDefault("Start the next `fit` from the previous fit's parameters", false, boolean),
-  onIteration: optional("Called after each M-step;", fn<(info: IterationInfo) => boolean | void | Promise<boolean | void>>()),
+  onIteration: optional(
+    "Called after each M-step;",
+    fn<(info: IterationInfo) => boolean | void | Promise<boolean | void>>(),
+  ),
   signal: optional("Aborts the fit", abortSignal),
   threads: withDefault("Threads for each EM pass", 1, positiveInt),
 } as const;
@@ -137,11 +146,16 @@ export const FIT_OPTIONS = {
 
 /** Options of `selectModel(X, options)`: the fitting options it passes on, and its own. */
 export const SELECT_OPTIONS = {
-  nComponents: optional("Candidate numbers of components.", listOf<number>("positive integers", (k) => Number.isInteger(k) && (k as number) >= 1)),
+  nComponents: optional(
+    "Candidate numbers of components.",
+    listOf<number>("positive integers", (k) => Number.isInteger(k) && (k as number) >= 1),
+  ),
   covarianceTypes: withDefault(
     "Candidate covariance types.",
     ["spherical", "diag", "tied", "full"] as readonly CovarianceType[],
-    listOf<CovarianceType>(quoted(["spherical", "diag", "tied", "full"]), (t) => COVARIANCE_TYPES.includes(t as CovarianceType)),
+    listOf<CovarianceType>(quoted(["spherical", "diag", "tied", "full"]), (t) =>
+      COVARIANCE_TYPES.includes(t as CovarianceType),
+    ),
   ),
   criterion: withDefault("What picks the best cell", "bic" as Criterion, oneOf(CRITERIA)),
   nInit: ESTIMATOR_OPTIONS.nInit,
@@ -182,7 +196,8 @@ function editDistance(a: string, b: string): number {
  */
 export function resolve<S extends OptionTable>(table: S, options: unknown, what: string): Resolved<S> {
   if (options === undefined) options = {};
-  if (typeof options !== "object" || options === null || isArrayLike(options)) throw invalidOption(what, "an object", options);
+  if (typeof options !== "object" || options === null || isArrayLike(options))
+    throw invalidOption(what, "an object", options);
   const known = Object.keys(table);
   for (const key of Object.keys(options)) {
     if (!Object.prototype.hasOwnProperty.call(table, key)) {
@@ -200,14 +215,19 @@ export function resolve<S extends OptionTable>(table: S, options: unknown, what:
 }
 
 /** Validated estimator options; weightsInit is checked against nComponents and copied. */
-export type ResolvedOptions = Omit<Resolved<typeof ESTIMATOR_OPTIONS>, "weightsInit"> & { readonly weightsInit?: Float64Array };
+export type ResolvedOptions = Omit<Resolved<typeof ESTIMATOR_OPTIONS>, "weightsInit"> & {
+  readonly weightsInit?: Float64Array;
+};
 
 /** Validates the constructor options (shapes that depend on the data are checked at fit time). */
 export function resolveOptions(options?: GaussianMixtureOptions): ResolvedOptions {
   const o = resolve(ESTIMATOR_OPTIONS, options, "options");
   const weightsInit = o.weightsInit === undefined ? undefined : checkWeightsInit(o.weightsInit, o.nComponents);
   if (o.meansInit !== undefined && (!isArrayLike(o.meansInit) || o.meansInit.length !== o.nComponents)) {
-    throw new GaussMixError("INVALID_INIT", `meansInit must have ${o.nComponents} rows (nComponents), got ${show(o.meansInit)}`);
+    throw new GaussMixError(
+      "INVALID_INIT",
+      `meansInit must have ${o.nComponents} rows (nComponents), got ${show(o.meansInit)}`,
+    );
   }
   return { ...o, weightsInit };
 }
@@ -247,12 +267,18 @@ export function checkMeansInit(m: ArrayLike<ArrayLike<number>>, k: number, d: nu
   for (let c = 0; c < k; c++) {
     const row = m[c];
     if (!isArrayLike(row) || row.length !== d) {
-      throw new GaussMixError("INVALID_INIT", `meansInit must be ${k}×${d} (nComponents × nFeatures); row ${c} is ${show(row)}`);
+      throw new GaussMixError(
+        "INVALID_INIT",
+        `meansInit must be ${k}×${d} (nComponents × nFeatures); row ${c} is ${show(row)}`,
+      );
     }
     for (let j = 0; j < d; j++) {
       const v = row[j];
       if (typeof v !== "number" || !Number.isFinite(v)) {
-        throw new GaussMixError("INVALID_INIT", `meansInit value at [${c}][${j}] is ${show(v)}; expected a finite number`);
+        throw new GaussMixError(
+          "INVALID_INIT",
+          `meansInit value at [${c}][${j}] is ${show(v)}; expected a finite number`,
+        );
       }
       out[c * d + j] = v;
     }

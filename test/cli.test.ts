@@ -60,7 +60,13 @@ describe("predict, score and sample with a model file", () => {
     expect(lines).toHaveLength(3001);
     const proba = run(["predict", "m.json", example, "--proba"]).out.trim().split("\n");
     expect(proba[0]).toBe("p0,p1,p2");
-    for (const l of proba.slice(1, 50)) expect(l.split(",").map(Number).reduce((a, b) => a + b, 0)).toBeCloseTo(1, 12);
+    for (const l of proba.slice(1, 50))
+      expect(
+        l
+          .split(",")
+          .map(Number)
+          .reduce((a, b) => a + b, 0),
+      ).toBeCloseTo(1, 12);
   });
   it("score prints the mean log-likelihood, --per-sample one per row", () => {
     const r = run(["score", "m.json", example]);
@@ -111,7 +117,18 @@ describe("bad input: line and column, exit code 2, nothing written", () => {
   });
   it("--out is untouched when the fit fails", () => {
     writeFileSync(join(dir, "keep.json"), "previous");
-    const r = run(["fit", file("same.csv", "x\n1\n1\n1\n1\n"), "--components", "2", "--covariance", "full", "--reg-covar", "0", "--out", "keep.json"]);
+    const r = run([
+      "fit",
+      file("same.csv", "x\n1\n1\n1\n1\n"),
+      "--components",
+      "2",
+      "--covariance",
+      "full",
+      "--reg-covar",
+      "0",
+      "--out",
+      "keep.json",
+    ]);
     expect(r.code).toBe(2);
     expect(r.err).toMatch(/ILL_DEFINED_COVARIANCE/);
     expect(readFileSync(join(dir, "keep.json"), "utf8")).toBe("previous");

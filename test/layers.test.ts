@@ -24,14 +24,20 @@ function layerOf(file: string): number {
 
 function sources(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
-    e.isDirectory() ? sources(join(dir, e.name)) : e.name.endsWith(".ts") && !e.name.includes(".generated.") ? [join(dir, e.name)] : [],
+    e.isDirectory()
+      ? sources(join(dir, e.name))
+      : e.name.endsWith(".ts") && !e.name.includes(".generated.")
+        ? [join(dir, e.name)]
+        : [],
   );
 }
 
 /** Relative specifiers of `import … from`, `export … from` and `import("…")` in a file. */
-export function importsOf(text: string): string[] {
+function importsOf(text: string): string[] {
   const out: string[] = [];
-  for (const m of text.matchAll(/(?:^|\n)\s*(?:import|export)\s[^;]*?\sfrom\s*["']([^"']+)["']|import\(\s*["']([^"']+)["']\s*\)/g)) {
+  for (const m of text.matchAll(
+    /(?:^|\n)\s*(?:import|export)\s[^;]*?\sfrom\s*["']([^"']+)["']|import\(\s*["']([^"']+)["']\s*\)/g,
+  )) {
     const spec = m[1] ?? m[2];
     if (spec.startsWith(".")) out.push(spec);
   }
@@ -46,7 +52,8 @@ describe("import direction", () => {
   });
 
   it("the import parser sees every form", () => {
-    const text = 'import { a } from "./a.js";\nimport type {\n  B,\n} from "../b.js";\nexport * from "./c.js";\nconst d = await import("./d.js");\nimport x from "node:fs";';
+    const text =
+      'import { a } from "./a.js";\nimport type {\n  B,\n} from "../b.js";\nexport * from "./c.js";\nconst d = await import("./d.js");\nimport x from "node:fs";';
     expect(importsOf(text)).toEqual(["./a.js", "../b.js", "./c.js", "./d.js"]);
   });
 
