@@ -193,6 +193,10 @@ describe("the published package", () => {
     expect(js).not.toMatch(/^\s*import[^;]*from\s*["'](node:|fs|path|worker_threads)/m);
     expect(js).not.toMatch(/import\(\s*["'](node:|fs|path|worker_threads)/);
     const pkg = JSON.parse(readFileSync(join(root, "package.json"), "utf8"));
+    // Installing the library downloads nothing else: the command line and its dependencies are gaussmix-cli's.
+    expect(pkg.dependencies ?? {}).toEqual({});
+    expect(pkg.bin).toBeUndefined();
+    expect(packed.files.map((f) => f.path).filter((p) => /cli/i.test(p))).toEqual([]);
     // Only the entries have side effects (registering the module source); everything else can be dropped.
     expect(pkg.sideEffects).toEqual([
       "./src/index.ts",
