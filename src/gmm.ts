@@ -113,7 +113,7 @@ export class GaussianMixture {
     }
   }
 
-  /** The EM loop of one initialisation (scikit-learn's semantics: see docs/design.md). */
+  // The EM loop of one initialisation, with scikit-learn's semantics (the repository's design notes describe it).
   private async em(ws: Workspace, init: number, start: number) {
     const o = this.options;
     let lb = start;

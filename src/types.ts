@@ -81,7 +81,7 @@ export interface GaussianMixtureOptions {
    * worker_threads, or Web Workers on cross-origin-isolated pages; elsewhere (Cloudflare Workers, pages without
    * isolation) and for small problems (below about 4·10⁶ samples × components × d² per pass; d for diag and
    * spherical) the fit runs on one thread; `model.threads` tells which. Results equal the one-thread fit up to
-   * the order of summation (~1e-12). See docs/threads.md.
+   * the order of summation (~1e-12). The README (section "Threads") says more.
    */
   threads?: number;
 }

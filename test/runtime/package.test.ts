@@ -193,6 +193,10 @@ describe("the published package", () => {
     expect(js).not.toMatch(/^\s*import[^;]*from\s*["'](node:|fs|path|worker_threads)/m);
     expect(js).not.toMatch(/import\(\s*["'](node:|fs|path|worker_threads)/);
     const pkg = JSON.parse(readFileSync(join(root, "package.json"), "utf8"));
+    // Comments users see name no file that is not in the package (docs/ and assembly/ are not shipped).
+    for (const f of ["dist/index.d.ts", "dist/index.d.cts", "dist/index.js", "dist/index.workerd.js"]) {
+      expect(readFileSync(join(root, f), "utf8"), f).not.toMatch(/DESIGN\.md|docs\/|assembly\//);
+    }
     // Installing the library downloads nothing else: the command line and its dependencies are gaussmix-cli's.
     expect(pkg.dependencies ?? {}).toEqual({});
     expect(pkg.bin).toBeUndefined();
