@@ -1,6 +1,6 @@
 // The built command line, end to end on files in a temporary folder.
 import { execFileSync, spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
@@ -16,7 +16,11 @@ function run(args: string[], input?: string) {
 }
 
 beforeAll(() => {
-  if (!existsSync(cli)) execFileSync("npm", ["run", "build:cli"], { cwd: root, stdio: "ignore" });
+  // Built when missing or older than its source (`npm test` builds it first).
+  const source = join(root, "cli", "src", "cli.ts");
+  if (!existsSync(cli) || statSync(cli).mtimeMs < statSync(source).mtimeMs) {
+    execFileSync("npm", ["run", "build:cli"], { cwd: root, stdio: "ignore" });
+  }
   dir = mkdtempSync(join(tmpdir(), "gaussmix-cli-"));
 });
 
