@@ -144,6 +144,16 @@ export const FIT_OPTIONS = {
   sampleWeight: optional("Non-negative weight per sample (length n).", checkedLater<ArrayLike<number>>()),
 } as const;
 
+/** Options of a fitted model's `score(X, options)`. */
+export const SCORE_OPTIONS = {
+  sampleWeight: FIT_OPTIONS.sampleWeight,
+} as const;
+
+/** Options of a fitted model's `sample(n, options)`. */
+export const SAMPLE_OPTIONS = {
+  randomState: withDefault("Seed of the generator of the draws.", 0, integerSeed),
+} as const;
+
 /** Options of `selectModel(X, options)`: the fitting options it passes on, and its own. */
 export const SELECT_OPTIONS = {
   nComponents: optional(
@@ -240,6 +250,16 @@ export function resolveFitOptions(options?: FitOptions): Resolved<typeof FIT_OPT
 /** Validates the options of `selectModel`. */
 export function resolveSelectOptions(options?: SelectModelOptions): Resolved<typeof SELECT_OPTIONS> {
   return resolve(SELECT_OPTIONS, options, "selectModel options");
+}
+
+/** Validates the options of `FittedGaussianMixture.score` (the weights' values are checked against X). */
+export function resolveScoreOptions(options?: { sampleWeight?: ArrayLike<number> }): Resolved<typeof SCORE_OPTIONS> {
+  return resolve(SCORE_OPTIONS, options, "score options");
+}
+
+/** Validates the options of `FittedGaussianMixture.sample`. */
+export function resolveSampleOptions(options?: { randomState?: number }): Resolved<typeof SAMPLE_OPTIONS> {
+  return resolve(SAMPLE_OPTIONS, options, "sample options");
 }
 
 /** scikit-learn's `_check_weights`: k values in [0, 1] summing to 1. */

@@ -5,6 +5,8 @@ import { describe, expect, it } from "vitest";
 import { GaussianMixture, GaussMixError, selectModel } from "../src/index.js";
 import {
   closestOption,
+  resolveSampleOptions,
+  resolveScoreOptions,
   ESTIMATOR_OPTIONS,
   FIT_OPTIONS,
   type OptionSpec,
@@ -138,6 +140,25 @@ describe("the closest option name", () => {
     ["maxIters", "maxIter"],
     ["seed", undefined],
   ])("%s → %s", (key, hit) => expect(closestOption(key, known)).toBe(hit));
+});
+
+describe("the fitted model's options (tables ready for score and sample)", () => {
+  it("score: an unknown option", () =>
+    expectInvalidOption(
+      () => resolveScoreOptions({ weights: [1] } as never),
+      /unknown option "weights"; known options of score options: sampleWeight/,
+    ));
+  it("sample: a typo", () =>
+    expectInvalidOption(
+      () => resolveSampleOptions({ random_state: 1 } as never),
+      /unknown option "random_state"; did you mean randomState\?/,
+    ));
+  it("sample: a non-integer seed", () =>
+    expectInvalidOption(
+      () => resolveSampleOptions({ randomState: 0.5 }),
+      /randomState must be an integer seed, got 0.5/,
+    ));
+  it("sample: the default seed is 0", () => expect(resolveSampleOptions().randomState).toBe(0));
 });
 
 describe("the tables", () => {
