@@ -12,7 +12,11 @@ export default module;
  * The Spark entries import the library by its package name, so they share the default entry's classes and engine
  * (and follow its export conditions) instead of bundling a second copy.
  */
-const SELF_IMPORTS: Record<string, string> = { "src/api.ts": "gaussmix", "src/index.ts": "gaussmix", "src/spark.ts": "gaussmix/spark" };
+const SELF_IMPORTS: Record<string, string> = {
+  "src/api.ts": "gaussmix",
+  "src/index.ts": "gaussmix",
+  "src/spark.ts": "gaussmix/spark",
+};
 const selfImports = {
   name: "gaussmix-self-imports",
   setup(build: { onResolve: (o: { filter: RegExp }, f: (a: { path: string; importer: string }) => unknown) => void }) {
@@ -48,15 +52,6 @@ export default defineConfig([
       copyFileSync("build/gaussmix.wasm", "dist/gaussmix.wasm");
       writeFileSync("dist/gaussmix.wasm.d.ts", WASM_TYPES);
     },
-  },
-  // The command line (Node only), importing the library build beside it.
-  {
-    entry: { cli: "src/cli.ts" },
-    format: ["esm"],
-    target: "node18",
-    platform: "node",
-    banner: { js: "#!/usr/bin/env node" },
-    external: ["./index.js"],
   },
   // Models shared with Spark (gaussmix/spark: file contents, any runtime; gaussmix/spark/node: directories).
   // ESM only, as the Parquet library is.

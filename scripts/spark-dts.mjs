@@ -27,7 +27,7 @@ for (const [src, out] of Object.entries(FILES)) {
     for (const d of diagnostics) console.error(`${src}: ${ts.flattenDiagnosticMessageText(d.messageText, "\n")}`);
     process.exit(1);
   }
-  const text = outputText.replace(/from "(\.\.?\/[^"]+)"/g, (m, p) => {
+  const text = outputText.replace(/from "(\.\.?\/[^"]+)"/g, (_m, p) => {
     if (!(p in IMPORTS)) throw new Error(`${src}: no declaration mapping for import "${p}"`);
     return `from "${IMPORTS[p]}"`;
   });

@@ -7,6 +7,7 @@ export { dispose } from "./wasm/engine.js";
 export type {
   CovarianceType,
   Covariances,
+  Criterion,
   DataInput,
   FitOptions,
   FlatMatrix,
@@ -14,7 +15,9 @@ export type {
   InitParams,
   IterationInfo,
   Matrix,
+  SelectionRow,
+  SelectModelOptions,
 } from "./types.js";
-export { selectModel, type Criterion, type Selection, type SelectionRow, type SelectModelOptions } from "./select.js";
+export { selectModel, type Selection } from "./select.js";
 export { readSklearnJSON, writeSklearnJSON, type SklearnGaussianMixtureJSON } from "./interop/sklearn.js";
 export type { ModelParameters } from "./interop/parameters.js";

@@ -13,7 +13,10 @@ async function list(dir: string, what: string): Promise<string[]> {
   try {
     return (await readdir(dir)).sort();
   } catch (e) {
-    throw new GaussMixError("INVALID_MODEL_JSON", `loadSparkModel: cannot read ${what} ${dir} (${(e as Error).message}); pass the directory a Spark model was saved to`);
+    throw new GaussMixError(
+      "INVALID_MODEL_JSON",
+      `loadSparkModel: cannot read ${what} ${dir} (${(e as Error).message}); pass the directory a Spark model was saved to`,
+    );
   }
 }
 
@@ -26,8 +29,11 @@ export async function loadSparkModel(dir: string, options: ReadSparkOptions = {}
   const part = (await list(metaDir, "the metadata directory")).find((f) => f.startsWith("part-"));
   if (!part) throw new GaussMixError("INVALID_MODEL_JSON", `loadSparkModel: ${metaDir} has no part-* file`);
   const dataDir = join(dir, "data");
-  const parquet = (await list(dataDir, "the data directory")).filter((f) => !f.startsWith("_") && !f.startsWith(".") && f.endsWith(".parquet"));
-  if (parquet.length === 0) throw new GaussMixError("INVALID_MODEL_JSON", `loadSparkModel: ${dataDir} has no .parquet file`);
+  const parquet = (await list(dataDir, "the data directory")).filter(
+    (f) => !f.startsWith("_") && !f.startsWith(".") && f.endsWith(".parquet"),
+  );
+  if (parquet.length === 0)
+    throw new GaussMixError("INVALID_MODEL_JSON", `loadSparkModel: ${dataDir} has no .parquet file`);
   const metadata = await readFile(join(metaDir, part));
   const data = await Promise.all(parquet.map((f) => readFile(join(dataDir, f))));
   return readSparkModel({ metadata, data }, options);
@@ -39,7 +45,9 @@ export async function loadSparkModel(dir: string, options: ReadSparkOptions = {}
  * the directory).
  */
 export async function saveSparkModel(
-  model: FittedGaussianMixture, dir: string, options: WriteSparkOptions & { overwrite?: boolean } = {},
+  model: FittedGaussianMixture,
+  dir: string,
+  options: WriteSparkOptions & { overwrite?: boolean } = {},
 ): Promise<void> {
   const files = await writeSparkModel(model, options);
   let existing: string[] = [];
@@ -50,7 +58,10 @@ export async function saveSparkModel(
   }
   if (existing.length > 0) {
     if (!options.overwrite) {
-      throw new GaussMixError("INVALID_OPTION", `saveSparkModel: ${dir} exists and is not empty; choose another directory or pass { overwrite: true }`);
+      throw new GaussMixError(
+        "INVALID_OPTION",
+        `saveSparkModel: ${dir} exists and is not empty; choose another directory or pass { overwrite: true }`,
+      );
     }
     // As Spark's overwrite: the old model's files go, so no stale Parquet file is read with the new ones.
     await rm(dir, { recursive: true, force: true });

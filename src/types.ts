@@ -1,4 +1,5 @@
 /** Public types of gaussmix. Shapes follow scikit-learn: k = nComponents, d = nFeatures, n = nSamples. */
+import type { GaussMixErrorCode } from "./errors.js";
 
 /** The four covariance models of scikit-learn's `GaussianMixture`. */
 export type CovarianceType = "full" | "tied" | "diag" | "spherical";
@@ -45,10 +46,11 @@ export interface IterationInfo {
 /** Covariances / precisions in scikit-learn's shapes: full k×d×d, tied d×d, diag k×d, spherical k. */
 export type Covariances = number[][][] | number[][] | number[];
 
+/** Options of `new GaussianMixture(options)`; each is checked when the estimator is made. */
 export interface GaussianMixtureOptions {
   /** Number of mixture components, k. Default 1. */
   nComponents?: number;
-  /** Default "full". */
+  /** The covariance model. Default "full". */
   covarianceType?: CovarianceType;
   /** Convergence threshold on the change of the mean per-sample log-likelihood. Default 1e-3. */
   tol?: number;
@@ -58,13 +60,13 @@ export interface GaussianMixtureOptions {
   maxIter?: number;
   /** Number of initialisations; the one with the highest final lower bound is kept. Default 1. */
   nInit?: number;
-  /** Default "kmeans". */
+  /** How the first parameters are made. Default "kmeans". */
   initParams?: InitParams;
   /** Initial weights (k), summing to 1. */
   weightsInit?: ArrayLike<number>;
   /** Initial means (k × d). */
   meansInit?: ArrayLike<ArrayLike<number>>;
-  /** Initial precisions (inverse covariances), scikit-learn's shapes. */
+  /** Initial precisions (inverse covariances), in scikit-learn's shapes. */
   precisionsInit?: Covariances;
   /** Seed of the one random generator used for initialisation. Default 0 (fits are deterministic). */
   randomState?: number;
@@ -79,12 +81,64 @@ export interface GaussianMixtureOptions {
    * worker_threads, or Web Workers on cross-origin-isolated pages; elsewhere (Cloudflare Workers, pages without
    * isolation) and for small problems (below about 4·10⁶ samples × components × d² per pass; d for diag and
    * spherical) the fit runs on one thread; `model.threads` tells which. Results equal the one-thread fit up to
-   * the order of summation (~1e-12). See docs/threads.md.
+   * the order of summation (~1e-12). The README (section "Threads") says more.
    */
   threads?: number;
 }
 
+/** Options of `fit(X, options)` and `fitPredict(X, options)`. */
 export interface FitOptions {
   /** Non-negative weight per sample (length n). Default: all 1. */
   sampleWeight?: ArrayLike<number>;
+}
+
+/** What ranks the cells of `selectModel` (lower is better for all three). */
+export type Criterion = "bic" | "aic" | "icl";
+
+/** One cell of the selection table. Criteria are NaN for a cell whose fit failed (see `error`). */
+export interface SelectionRow {
+  nComponents: number;
+  covarianceType: CovarianceType;
+  /** Total log-likelihood of X: Σ vᵢ log p(xᵢ). */
+  logLikelihood: number;
+  nParameters: number;
+  /** −2·logLikelihood + p·ln(n) (n = Σ vᵢ with sample weights). */
+  bic: number;
+  /** −2·logLikelihood + 2p. */
+  aic: number;
+  /** BIC + 2·entropy of the responsibilities (integrated completed likelihood). */
+  icl: number;
+  converged: boolean;
+  nIter: number;
+  error?: { code: GaussMixErrorCode | "UNKNOWN"; message: string };
+}
+
+/** Options of `selectModel(X, options)`: the grid, the criterion, and the options of every fit. */
+export interface SelectModelOptions {
+  /** Candidate numbers of components. Default 1…10 (those ≤ nSamples). */
+  nComponents?: readonly number[];
+  /** Candidate covariance types. Default ["spherical", "diag", "tied", "full"]. */
+  covarianceTypes?: readonly CovarianceType[];
+  /** What picks the best cell (lower is better for all three). Default "bic". */
+  criterion?: Criterion;
+  /** Number of initialisations of each fit; the best is kept. Default 1. */
+  nInit?: number;
+  /** How the first parameters are made, in each fit. Default "kmeans". */
+  initParams?: InitParams;
+  /** Seed of the one random generator used for initialisation, in each fit. Default 0. */
+  randomState?: number;
+  /** Added to the diagonal of every covariance. Default 1e-6. */
+  regCovar?: number;
+  /** Convergence threshold on the change of the mean per-sample log-likelihood. Default 1e-3. */
+  tol?: number;
+  /** Maximum number of EM iterations per initialisation. Default 100. */
+  maxIter?: number;
+  /** Threads for each EM pass of each fit (see `GaussianMixtureOptions.threads`). Default 1. */
+  threads?: number;
+  /** Aborts the selection with a `GaussMixError` of code "ABORTED" (checked between and during fits). */
+  signal?: AbortSignal;
+  /** Non-negative weight per sample (length n). Default: all 1. */
+  sampleWeight?: ArrayLike<number>;
+  /** Called after each cell with how many are done of how many, and the cell's row. */
+  onProgress?: (done: number, total: number, row: SelectionRow) => void;
 }

@@ -3,11 +3,12 @@
  * `FittedGaussianMixture.fromParameters` and the importers (scikit-learn JSON, Spark) all come through here, so a
  * model is checked the same way whatever it was read from.
  */
-import { COVARIANCE_MODELS, isArrayLike, tri } from "../covariance.js";
+import { COVARIANCE_MODELS } from "../covariance.js";
 import { GaussMixError, type GaussMixErrorCode } from "../errors.js";
 import type { CovarianceType, Covariances } from "../types.js";
 import { acquireEngineSync, releaseEngine } from "../wasm/engine.js";
 import type { Params } from "../workspace.js";
+import { isArrayLike, tri } from "../util.js";
 
 /** A mixture's parameters in scikit-learn's shapes (k = nComponents, d = nFeatures). */
 export interface ModelParameters {
@@ -92,7 +93,8 @@ export function buildModel(p: ModelParameters, naming: ParameterNaming = FROM_PA
 
   // weights (k)
   const w = p.weights;
-  if (!isArrayLike(w) || w.length < 1) throw fail(`${names.weights} must be a non-empty array of numbers, got ${show(w)}`);
+  if (!isArrayLike(w) || w.length < 1)
+    throw fail(`${names.weights} must be a non-empty array of numbers, got ${show(w)}`);
   const k = w.length;
   const weights = new Float64Array(k);
   let sum = 0;
@@ -109,15 +111,19 @@ export function buildModel(p: ModelParameters, naming: ParameterNaming = FROM_PA
   // means (k × d)
   const m = p.means;
   if (!isArrayLike(m) || m.length !== k) {
-    throw fail(`${names.means} must have ${k} rows (one per weight), got ${isArrayLike(m) ? `${m.length} rows` : show(m)}`);
+    throw fail(
+      `${names.means} must have ${k} rows (one per weight), got ${isArrayLike(m) ? `${m.length} rows` : show(m)}`,
+    );
   }
   const row0 = m[0];
-  if (!isArrayLike(row0) || row0.length < 1) throw fail(`${names.means}[0] must be a non-empty array of numbers, got ${show(row0)}`);
+  if (!isArrayLike(row0) || row0.length < 1)
+    throw fail(`${names.means}[0] must be a non-empty array of numbers, got ${show(row0)}`);
   const d = row0.length;
   const means = new Float64Array(k * d);
   for (let c = 0; c < k; c++) {
     const r = m[c];
-    if (!isArrayLike(r) || r.length !== d) throw fail(`${names.means}[${c}] must have ${d} values (nFeatures), got ${show(r)}`);
+    if (!isArrayLike(r) || r.length !== d)
+      throw fail(`${names.means}[${c}] must have ${d} values (nFeatures), got ${show(r)}`);
     for (let j = 0; j < d; j++) means[c * d + j] = num(r[j], `${names.means}[${c}][${j}]`);
   }
 
@@ -126,10 +132,14 @@ export function buildModel(p: ModelParameters, naming: ParameterNaming = FROM_PA
   }
   const blocks = cm.shared ? 1 : k;
   const shape = describeShape(type, k, d);
-  const cov = p.covariances === undefined ? undefined : readBlocks(p.covariances, type, k, d, names.covariances, shape, fail, num);
-  const chol = p.precisionsCholesky === undefined
-    ? undefined
-    : readBlocks(p.precisionsCholesky, type, k, d, names.precisionsCholesky, shape, fail, num);
+  const cov =
+    p.covariances === undefined
+      ? undefined
+      : readBlocks(p.covariances, type, k, d, names.covariances, shape, fail, num);
+  const chol =
+    p.precisionsCholesky === undefined
+      ? undefined
+      : readBlocks(p.precisionsCholesky, type, k, d, names.precisionsCholesky, shape, fail, num);
   const label = (name: string, c: number) => (cm.shared ? name : `${name}[${c}]`);
 
   const covStore = new Float64Array(blocks * cm.covSize(d));
@@ -146,7 +156,9 @@ export function buildModel(p: ModelParameters, naming: ParameterNaming = FROM_PA
         const variance = cov ? cov[c][j] : 1 / (chol![c][j] * chol![c][j]);
         const u = chol ? chol[c][j] : 1 / Math.sqrt(variance);
         if (cov && chol && !(Math.abs(u * u * variance - 1) <= AGREEMENT_TOLERANCE)) {
-          throw fail(`${cname} is ${u} but 1/√${name} is ${1 / Math.sqrt(variance)}; give values of one model, or only one of them`);
+          throw fail(
+            `${cname} is ${u} but 1/√${name} is ${1 / Math.sqrt(variance)}; give values of one model, or only one of them`,
+          );
         }
         if (!(variance > 0 && Number.isFinite(variance) && u > 0 && Number.isFinite(u))) {
           throw fail(`${cov ? name : cname} gives a variance of ${variance}, outside the range of double precision`);
@@ -168,7 +180,9 @@ export function buildModel(p: ModelParameters, naming: ParameterNaming = FROM_PA
           for (let i = 0; i < d; i++) {
             for (let j = i + 1; j < d; j++) {
               if (!(Math.abs(a[i * d + j] - a[j * d + i]) <= 1e-8 + 1e-5 * Math.abs(a[j * d + i]))) {
-                throw fail(`${label(names.covariances, c)} is not symmetric (entries [${i}][${j}] = ${a[i * d + j]} and [${j}][${i}] = ${a[j * d + i]})`);
+                throw fail(
+                  `${label(names.covariances, c)} is not symmetric (entries [${i}][${j}] = ${a[i * d + j]} and [${j}][${i}] = ${a[j * d + i]})`,
+                );
               }
             }
           }
@@ -187,13 +201,23 @@ export function buildModel(p: ModelParameters, naming: ParameterNaming = FROM_PA
             if (!(u[i * d + i] > 0)) throw fail(`${cname}[${i}][${i}] is ${u[i * d + i]}; the diagonal must be > 0`);
             for (let j = 0; j < i; j++) {
               if (u[i * d + j] !== 0) {
-                throw fail(`${cname} must be upper triangular (scikit-learn's precisions_cholesky_), but [${i}][${j}] is ${u[i * d + j]}`);
+                throw fail(
+                  `${cname} must be upper triangular (scikit-learn's precisions_cholesky_), but [${i}][${j}] is ${u[i * d + j]}`,
+                );
               }
             }
           }
           for (let j = 0; j < d; j++) for (let i = 0; i <= j; i++) F[tri(j) + i] = u[i * d + j];
-          if (cov) checkAgreement(cov[c], u, d, () => fail(`${cname} and ${label(names.covariances, c)} do not belong to one model (Uᵀ·Σ·U is not the identity); give values of one model, or only one of them`));
-          else covarianceFromFactor(u, d, S, () => fail(`${cname} gives a covariance outside the range of double precision`));
+          if (cov)
+            checkAgreement(cov[c], u, d, () =>
+              fail(
+                `${cname} and ${label(names.covariances, c)} do not belong to one model (Uᵀ·Σ·U is not the identity); give values of one model, or only one of them`,
+              ),
+            );
+          else
+            covarianceFromFactor(u, d, S, () =>
+              fail(`${cname} gives a covariance outside the range of double precision`),
+            );
         }
       }
     } finally {
@@ -203,9 +227,11 @@ export function buildModel(p: ModelParameters, naming: ParameterNaming = FROM_PA
 
   const nIter = p.nIter ?? 0;
   if (!Number.isInteger(nIter) || nIter < 0) throw fail(`nIter must be a non-negative integer, got ${show(p.nIter)}`);
-  if (p.converged !== undefined && typeof p.converged !== "boolean") throw fail(`converged must be a boolean, got ${show(p.converged)}`);
+  if (p.converged !== undefined && typeof p.converged !== "boolean")
+    throw fail(`converged must be a boolean, got ${show(p.converged)}`);
   const lowerBound = p.lowerBound ?? -Infinity;
-  if (typeof lowerBound !== "number" || Number.isNaN(lowerBound)) throw fail(`lowerBound must be a number, got ${show(p.lowerBound)}`);
+  if (typeof lowerBound !== "number" || Number.isNaN(lowerBound))
+    throw fail(`lowerBound must be a number, got ${show(p.lowerBound)}`);
   const lowerBounds = p.lowerBounds ?? [];
   if (!isArrayLike(lowerBounds) || !Array.from(lowerBounds).every((v) => typeof v === "number" && Number.isFinite(v))) {
     throw fail(`lowerBounds must be an array of finite numbers, got ${show(p.lowerBounds)}`);
@@ -233,8 +259,14 @@ function describeShape(type: CovarianceType, k: number, d: number): string {
  * block has one entry per feature as the engine stores it).
  */
 function readBlocks(
-  x: unknown, type: CovarianceType, k: number, d: number, name: string, shape: string,
-  fail: (m: string) => GaussMixError, num: (v: unknown, name: string) => number,
+  x: unknown,
+  type: CovarianceType,
+  k: number,
+  d: number,
+  name: string,
+  shape: string,
+  fail: (m: string) => GaussMixError,
+  num: (v: unknown, name: string) => number,
 ): Float64Array[] {
   const wrong = () => fail(`${name} must be ${shape} for covarianceType "${type}", got ${show(x)}`);
   const matrix = (m: unknown, label: string): Float64Array => {

@@ -75,12 +75,16 @@ export function readSklearnJSON(json: unknown): FittedGaussianMixture {
     }
   }
   if (typeof doc !== "object" || doc === null || Array.isArray(doc)) {
-    throw new GaussMixError("INVALID_MODEL_JSON", "readSklearnJSON: expected an object of scikit-learn attributes (weights_, means_, covariances_, …)");
+    throw new GaussMixError(
+      "INVALID_MODEL_JSON",
+      "readSklearnJSON: expected an object of scikit-learn attributes (weights_, means_, covariances_, …)",
+    );
   }
   const o = doc as Record<string, unknown>;
   const bad = (m: string) => new GaussMixError("INVALID_MODEL_JSON", `readSklearnJSON: ${m}`);
   for (const key of ["weights_", "means_", "covariance_type"]) if (o[key] === undefined) throw bad(`${key} is missing`);
-  if (o.converged_ !== undefined && typeof o.converged_ !== "boolean") throw bad(`converged_ must be true or false, got ${JSON.stringify(o.converged_)}`);
+  if (o.converged_ !== undefined && typeof o.converged_ !== "boolean")
+    throw bad(`converged_ must be true or false, got ${JSON.stringify(o.converged_)}`);
   if (o.n_iter_ !== undefined && !(Number.isInteger(o.n_iter_) && (o.n_iter_ as number) >= 0)) {
     throw bad(`n_iter_ must be a non-negative integer, got ${JSON.stringify(o.n_iter_)}`);
   }

@@ -6,10 +6,18 @@
  */
 import { FittedGaussianMixture, GaussMixError } from "../index.js";
 
-// The Parquet reader and writer are loaded when first used, so an application that only reads (or only writes)
-// downloads only that half (bundlers split dynamic imports into chunks of their own).
-const reader = () => import("hyparquet");
-const writer = () => import("hyparquet-writer");
+// The Parquet reader and writer are optional peer dependencies (installing gaussmix installs nothing else), loaded
+// when first used, so an application that only reads (or only writes) downloads only that half (bundlers split
+// dynamic imports into chunks of their own).
+const missing = (pkg: string, what: string) => (e: unknown) => {
+  throw new GaussMixError(
+    "MISSING_DEPENDENCY",
+    `${what} needs the package ${pkg}, which is not installed: npm install ${pkg} (gaussmix/spark uses hyparquet to read and hyparquet-writer to write)`,
+    { cause: e },
+  );
+};
+const reader = () => import("hyparquet").catch(missing("hyparquet", "readSparkModel"));
+const writer = () => import("hyparquet-writer").catch(missing("hyparquet-writer", "writeSparkModel"));
 
 /** The files of a saved Spark model: the metadata line (`metadata/part-00000`) and the Parquet files of `data/`. */
 export interface SparkModelFiles {
@@ -51,10 +59,20 @@ export const SPARK_FILES = {
 const fail = (m: string) => new GaussMixError("INVALID_MODEL_JSON", `readSparkModel: ${m}`);
 
 /** A Spark vector or matrix as stored (the struct of its user-defined type). */
-interface VectorRow { type: number; size: number | null; indices: number[] | null; values: number[] | null }
+interface VectorRow {
+  type: number;
+  size: number | null;
+  indices: number[] | null;
+  values: number[] | null;
+}
 interface MatrixRow {
-  type: number; numRows: number; numCols: number; colPtrs: number[] | null; rowIndices: number[] | null;
-  values: number[] | null; isTransposed: boolean;
+  type: number;
+  numRows: number;
+  numCols: number;
+  colPtrs: number[] | null;
+  rowIndices: number[] | null;
+  values: number[] | null;
+  isTransposed: boolean;
 }
 
 /**
@@ -62,11 +80,16 @@ interface MatrixRow {
  * `mllib` layout) into a fitted full-covariance model. Dense and sparse vectors and matrices are accepted.
  * A malformed or unsupported model throws INVALID_MODEL_JSON saying what was found.
  */
-export async function readSparkModel(files: SparkModelFiles, options: ReadSparkOptions = {}): Promise<FittedGaussianMixture> {
+export async function readSparkModel(
+  files: SparkModelFiles,
+  options: ReadSparkOptions = {},
+): Promise<FittedGaussianMixture> {
   if (typeof files !== "object" || files === null) throw fail("expected { metadata, data }");
   const meta = parseMetadata(files.metadata);
   if (!Array.isArray(files.data) || files.data.length === 0) {
-    throw fail("data must be a non-empty array of the Parquet files' contents (the files of the model's data/ directory)");
+    throw fail(
+      "data must be a non-empty array of the Parquet files' contents (the files of the model's data/ directory)",
+    );
   }
   const rows: Record<string, unknown>[] = [];
   for (let f = 0; f < files.data.length; f++) rows.push(...(await readParquet(files.data[f], f, options)));
@@ -78,14 +101,16 @@ export async function readSparkModel(files: SparkModelFiles, options: ReadSparkO
     if (rows.length !== 1) throw fail(`the ml layout has one data row; found ${rows.length}`);
     const r = rows[0];
     for (const key of ["weights", "mus", "sigmas"]) {
-      if (!Array.isArray(r[key])) throw fail(`data column ${key} is ${show(r[key])}; expected an array (is this a GaussianMixtureModel?)`);
+      if (!Array.isArray(r[key]))
+        throw fail(`data column ${key} is ${show(r[key])}; expected an array (is this a GaussianMixtureModel?)`);
     }
     weights = r.weights as unknown[];
     mus = r.mus as unknown[];
     sigmas = r.sigmas as unknown[];
   } else {
     for (const [i, r] of rows.entries()) {
-      for (const key of ["weight", "mu", "sigma"]) if (!(key in r)) throw fail(`data row ${i} has no column ${key} (mllib layout: weight, mu, sigma)`);
+      for (const key of ["weight", "mu", "sigma"])
+        if (!(key in r)) throw fail(`data row ${i} has no column ${key} (mllib layout: weight, mu, sigma)`);
     }
     weights = rows.map((r) => r.weight);
     mus = rows.map((r) => r.mu);
@@ -95,7 +120,8 @@ export async function readSparkModel(files: SparkModelFiles, options: ReadSparkO
   if (mus.length !== k || sigmas.length !== k) {
     throw fail(`${k} weights but ${mus.length} means and ${sigmas.length} covariances; they must match`);
   }
-  if (meta.k !== undefined && meta.k !== k) throw fail(`the metadata says k = ${meta.k} but the data has ${k} components`);
+  if (meta.k !== undefined && meta.k !== k)
+    throw fail(`the metadata says k = ${meta.k} but the data has ${k} components`);
   if (k === 0) throw fail("the model has no components");
   const means = mus.map((v, c) => vectorToDense(v, `mus[${c}]`));
   const d = means[0].length;
@@ -111,7 +137,13 @@ export async function readSparkModel(files: SparkModelFiles, options: ReadSparkO
       covariances,
     });
   } catch (e) {
-    if (e instanceof GaussMixError) throw fail(e.message.replace(/^fromParameters: /, "").replace(/\bcovariances\b/g, "sigmas").replace(/\bmeans\b/g, "mus"));
+    if (e instanceof GaussMixError)
+      throw fail(
+        e.message
+          .replace(/^fromParameters: /, "")
+          .replace(/\bcovariances\b/g, "sigmas")
+          .replace(/\bmeans\b/g, "mus"),
+      );
     throw e;
   }
 }
@@ -128,12 +160,16 @@ function text(x: string | Uint8Array | ArrayBuffer): string {
 }
 
 function parseMetadata(x: string | Uint8Array | ArrayBuffer): { layout: "ml" | "mllib"; k?: number } {
-  const line = text(x).split("\n").find((l) => l.trim() !== "");
+  const line = text(x)
+    .split("\n")
+    .find((l) => l.trim() !== "");
   let doc: Record<string, unknown>;
   try {
     doc = JSON.parse(line ?? "");
   } catch {
-    throw fail(`metadata is not a JSON line (got ${show((line ?? "").slice(0, 60))}); pass the contents of metadata/part-00000`);
+    throw fail(
+      `metadata is not a JSON line (got ${show((line ?? "").slice(0, 60))}); pass the contents of metadata/part-00000`,
+    );
   }
   if (typeof doc !== "object" || doc === null) throw fail("metadata is not a JSON object");
   if (doc.class === ML_CLASS) {
@@ -141,17 +177,23 @@ function parseMetadata(x: string | Uint8Array | ArrayBuffer): { layout: "ml" | "
     return { layout: "ml", k: Number.isInteger(k) ? (k as number) : undefined };
   }
   if (doc.class === MLLIB_CLASS) {
-    if (doc.version !== "1.0") throw fail(`mllib GaussianMixtureModel format version ${show(doc.version)} is not supported (only "1.0")`);
+    if (doc.version !== "1.0")
+      throw fail(`mllib GaussianMixtureModel format version ${show(doc.version)} is not supported (only "1.0")`);
     if (!Number.isInteger(doc.k)) throw fail(`mllib metadata has k = ${show(doc.k)}; expected an integer`);
     return { layout: "mllib", k: doc.k as number };
   }
   throw fail(`metadata class is ${show(doc.class)}; expected ${ML_CLASS} or ${MLLIB_CLASS}`);
 }
 
-async function readParquet(bytes: Uint8Array | ArrayBuffer, f: number, options: ReadSparkOptions): Promise<Record<string, unknown>[]> {
+async function readParquet(
+  bytes: Uint8Array | ArrayBuffer,
+  f: number,
+  options: ReadSparkOptions,
+): Promise<Record<string, unknown>[]> {
   let buffer: ArrayBuffer;
   if (bytes instanceof ArrayBuffer) buffer = bytes;
-  else if (bytes instanceof Uint8Array) buffer = bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
+  else if (bytes instanceof Uint8Array)
+    buffer = bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
   else throw fail(`data[${f}] must be the bytes of a Parquet file (Uint8Array or ArrayBuffer), got ${show(bytes)}`);
   const { parquetMetadata, parquetReadObjects } = await reader();
   try {
@@ -160,7 +202,10 @@ async function readParquet(bytes: Uint8Array | ArrayBuffer, f: number, options: 
     throw fail(`data[${f}] is not a Parquet file (${(e as Error).message})`);
   }
   try {
-    return (await parquetReadObjects({ file: buffer, compressors: options.compressors, utf8: true })) as Record<string, unknown>[];
+    return (await parquetReadObjects({ file: buffer, compressors: options.compressors, utf8: true })) as Record<
+      string,
+      unknown
+    >[];
   } catch (e) {
     const m = (e as Error).message;
     const codec = /compression|codec|decompress/i.test(m)
@@ -199,7 +244,8 @@ function vectorToDense(v: unknown, name: string): number[] {
 function matrixToDense(m: unknown, d: number, name: string): number[][] {
   if (typeof m !== "object" || m === null) throw fail(`${name} is ${show(m)}; expected a matrix`);
   const r = m as MatrixRow;
-  if (r.numRows !== d || r.numCols !== d) throw fail(`${name} is ${show(r.numRows)}×${show(r.numCols)}; expected ${d}×${d} (the means have ${d} features)`);
+  if (r.numRows !== d || r.numCols !== d)
+    throw fail(`${name} is ${show(r.numRows)}×${show(r.numCols)}; expected ${d}×${d} (the means have ${d} features)`);
   if (!isNums(r.values)) throw fail(`${name}.values is ${show(r.values)}; expected an array of numbers`);
   const t = r.isTransposed === true;
   const out = Array.from({ length: d }, () => new Array<number>(d).fill(0));
@@ -212,8 +258,17 @@ function matrixToDense(m: unknown, d: number, name: string): number[][] {
   if (r.type !== 0) throw fail(`${name}.type is ${show(r.type)}; expected 0 (sparse) or 1 (dense)`);
   const ptrs = r.colPtrs;
   const idx = r.rowIndices;
-  if (!isInts(ptrs) || ptrs.length !== d + 1 || !isInts(idx) || idx.length !== values.length || ptrs[0] !== 0 || ptrs[d] !== values.length) {
-    throw fail(`${name} is a sparse matrix without valid colPtrs (${d + 1} offsets from 0 to the number of values), rowIndices and values`);
+  if (
+    !isInts(ptrs) ||
+    ptrs.length !== d + 1 ||
+    !isInts(idx) ||
+    idx.length !== values.length ||
+    ptrs[0] !== 0 ||
+    ptrs[d] !== values.length
+  ) {
+    throw fail(
+      `${name} is a sparse matrix without valid colPtrs (${d + 1} offsets from 0 to the number of values), rowIndices and values`,
+    );
   }
   for (let outer = 0; outer < d; outer++) {
     if (ptrs[outer + 1] < ptrs[outer]) throw fail(`${name}.colPtrs decrease at ${outer + 1}`);
@@ -284,7 +339,8 @@ function list(name: string, repetition: string, element: Element[]): Element[] {
     ...element,
   ];
 }
-const primitiveList = (name: string, type: string) => list(name, "OPTIONAL", [{ name: "element", type, repetition_type: "REQUIRED" }]);
+const primitiveList = (name: string, type: string) =>
+  list(name, "OPTIONAL", [{ name: "element", type, repetition_type: "REQUIRED" }]);
 const VECTOR_STRUCT: Element[] = [
   { name: "type", ...INT8, repetition_type: "REQUIRED" },
   { name: "size", type: "INT32", repetition_type: "OPTIONAL" },
@@ -320,7 +376,10 @@ function hash(s: string): number {
  * contents), which `GaussianMixtureModel.load` reads. Spark's model is full-covariance only: tied, diag and
  * spherical models are written as the full matrices they stand for (predictions are unchanged).
  */
-export async function writeSparkModel(model: FittedGaussianMixture, options: WriteSparkOptions = {}): Promise<Record<string, Uint8Array>> {
+export async function writeSparkModel(
+  model: FittedGaussianMixture,
+  options: WriteSparkOptions = {},
+): Promise<Record<string, Uint8Array>> {
   if (!(model instanceof FittedGaussianMixture)) {
     throw new GaussMixError("INVALID_OPTION", "writeSparkModel: model must be a FittedGaussianMixture");
   }
@@ -328,10 +387,18 @@ export async function writeSparkModel(model: FittedGaussianMixture, options: Wri
   const cov = model.covariances;
   const full = (c: number): number[][] => {
     switch (model.covarianceType) {
-      case "full": return (cov as number[][][])[c];
-      case "tied": return cov as number[][];
-      case "diag": return Array.from({ length: d }, (_, i) => Array.from({ length: d }, (_, j) => (i === j ? (cov as number[][])[c][i] : 0)));
-      case "spherical": return Array.from({ length: d }, (_, i) => Array.from({ length: d }, (_, j) => (i === j ? (cov as number[])[c] : 0)));
+      case "full":
+        return (cov as number[][][])[c];
+      case "tied":
+        return cov as number[][];
+      case "diag":
+        return Array.from({ length: d }, (_, i) =>
+          Array.from({ length: d }, (_, j) => (i === j ? (cov as number[][])[c][i] : 0)),
+        );
+      case "spherical":
+        return Array.from({ length: d }, (_, i) =>
+          Array.from({ length: d }, (_, j) => (i === j ? (cov as number[])[c] : 0)),
+        );
     }
   };
   const weights = [...model.weights];
@@ -357,7 +424,11 @@ export async function writeSparkModel(model: FittedGaussianMixture, options: Wri
     ],
     createdBy: "gaussmix",
   });
-  const uid = options.uid ?? `GaussianMixture_${hash(JSON.stringify([weights, model.means, cov])).toString(16).padStart(12, "0")}`;
+  const uid =
+    options.uid ??
+    `GaussianMixture_${hash(JSON.stringify([weights, model.means, cov]))
+      .toString(16)
+      .padStart(12, "0")}`;
   const metadata = {
     class: ML_CLASS,
     timestamp: options.timestamp ?? Date.now(),
