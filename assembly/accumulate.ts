@@ -3,7 +3,7 @@
 // Accumulation of the sufficient statistics of one block from weighted responsibilities rv[p][c] = v_p r_pc.
 // Block sums are added to the totals: the two-level sum keeps rounding error small for large n.
 
-import { BLOCK, padded, tri, upper } from "./layout";
+import { BLOCK, padded, statsNkAt, statsS1At, statsS2At, tri, upper } from "./layout";
 import { ld, madd, splat, st } from "./simd";
 
 export function accumulate(
@@ -14,9 +14,9 @@ export function accumulate(
   const dp = padded(d);
   const D = scratch;
   const RD = D + (<usize>(BLOCK * dp) << 4);
-  const N = S + 32;
-  const S1 = N + (<usize>k << 4);
-  const S2 = S1 + (<usize>(k * d) << 4);
+  const N = statsNkAt(S);
+  const S1 = statsS1At(S, k);
+  const S2 = statsS2At(S, d, k);
   const zero = f64x2.splat(0);
   if (isTri && d <= 2 && s2Stride != 0) {
     accumulateSmall(X, b, e, d, k, shift, rv, S);
@@ -168,9 +168,9 @@ export function accumulate(
  */
 export function accumulateSmall(X: usize, b: i32, e: i32, d: i32, k: i32, shift: usize, rv: usize, S: usize): void {
   const nb = e - b;
-  const N = S + 32;
-  const S1 = N + (<usize>k << 4);
-  const S2 = S1 + (<usize>(k * d) << 4);
+  const N = statsNkAt(S);
+  const S1 = statsS1At(S, k);
+  const S2 = statsS2At(S, d, k);
   const zero = f64x2.splat(0);
   for (let c = 0; c < k; c++) {
     const s0 = splat(shift, c * d);

@@ -10,7 +10,7 @@
 // distance the density already computed; S1 is summed from x - s (one multiply-add per feature and
 // component) and moved to the shift mu_c per block, S1_c(mu_c) = S1_c(s) - N_c (mu_c - s).
 
-import { padded } from "./layout";
+import { padded, statsNkAt, statsS1At, statsS2At } from "./layout";
 import { ld, ldf, madd, splat, sqDist, st } from "./simd";
 
 /** D[p] = x_p - s for the pairs of a block (the padding feature zeroed). */
@@ -189,9 +189,9 @@ export function accumulateShifted(
 ): void {
   const nb = e - b;
   const dp = padded(d);
-  const N = S + 32;
-  const S1 = N + (<usize>k << 4);
-  const S2 = S1 + (<usize>(k * d) << 4);
+  const N = statsNkAt(S);
+  const S1 = statsS1At(S, k);
+  const S2 = statsS2At(S, d, k);
   const zero = f64x2.splat(0);
   for (let c = 0; c < k; c++) {
     const s1c = S1 + (<usize>(c * d) << 4);

@@ -11,3 +11,10 @@ export { accumulateResp, dataMoments, estimate, pass } from "./passes";
 export { cholesky, factorFromCovariance, factorFromPrecision } from "./linalg";
 export { logConstants, mstep } from "./mstep";
 export { kmeansAssign, kmeansClosest, kmeansTrials } from "./kmeans";
+
+// The shared memory layout and codes, for the test that checks src/wasm/abi.ts against them.
+export {
+  COVARIANCE_DIAG, COVARIANCE_FULL, COVARIANCE_SPHERICAL, COVARIANCE_TIED, FAMILY_DIAGONAL, FAMILY_TRIANGULAR,
+  PASS_DIAGONAL, PASS_SPHERICAL_SHIFTED, PASS_TIED_SHIFTED, PASS_TRIANGULAR, STATS_LOGLIK, STATS_NK, STATS_WEIGHT, TEN_EPS,
+  familyOf, scatterEntries, statsEntries, statsS1, statsS2,
+} from "./layout";

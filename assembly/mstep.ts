@@ -1,14 +1,16 @@
 // The M-step: merged statistics -> weights, means, covariances, precision factors, log-constants.
 
-import { tri } from "./layout";
+import {
+  COVARIANCE_FULL, COVARIANCE_SPHERICAL, COVARIANCE_TIED, FAMILY_TRIANGULAR, familyOf, scatterEntries, statsNkAt,
+  statsS1At, statsS2At, TEN_EPS, tri,
+} from "./layout";
 import { factorFromCovariance } from "./linalg";
 import { ld, ldf, stf, sumLanes } from "./simd";
 
-export const LOG_2PI: f64 = 1.8378770664093453;
-export const TEN_EPS: f64 = 10.0 * 2.220446049250313e-16;
+const LOG_2PI: f64 = 1.8378770664093453;
 
 /**
- * log w_c - d/2 log(2 pi) + sum_j log U_c[j][j] for every component (kind as in `pass`) at logConst[c], and the
+ * log w_c - d/2 log(2 pi) + sum_j log U_c[j][j] for every component (kind: FAMILY_*) at logConst[c], and the
  * pass's flush thresholds at logConst[k + c]: max(log w_c - 50, -708). A responsibility below w_c e^-50
  * (relative to the sample's most likely component) is taken as 0: summed over all samples such terms add less
  * than e^-50 N_c ~ 2e-22 N_c to a component's statistics (N_c as of the previous M-step), far below rounding.
@@ -19,7 +21,7 @@ export function logConstants(
   for (let c = 0; c < k; c++) {
     const f = factors + <usize>c * factorStride;
     let logDet: f64 = 0;
-    for (let j = 0; j < d; j++) logDet += Math.log(kind == 0 ? ldf(f, tri(j) + j) : ldf(f, j));
+    for (let j = 0; j < d; j++) logDet += Math.log(kind == FAMILY_TRIANGULAR ? ldf(f, tri(j) + j) : ldf(f, j));
     const lw = Math.log(ldf(weights, c));
     stf(logConst, c, lw - 0.5 * <f64>d * LOG_2PI + logDet);
     stf(logConst, k + c, lw - 50.0 > -708.0 ? lw - 50.0 : -708.0);
@@ -64,24 +66,23 @@ export function finishCovariance(C: usize, d: i32, n: f64, reg: f64): void {
 /**
  * The M-step: statistics around `shift` -> weights, means (written over `shift`, which may be `means`),
  * covariances, precision factors and log-constants. cov: full k*d*d, tied d*d (row-major symmetric),
- * diag/spherical k*d (spherical: the one variance repeated d times). type: 0 full, 1 tied, 2 diag,
- * 3 spherical. work: 3*d*d f64. Returns -1 on success, else the index of the component whose covariance
+ * diag/spherical k*d (spherical: the one variance repeated d times). type: COVARIANCE_* (layout.ts). work: 3*d*d f64. Returns -1 on success, else the index of the component whose covariance
  * is not positive definite (k for the tied covariance).
  */
 export function mstep(
   type: i32, d: i32, k: i32, S: usize, regCovar: f64, shift: usize, means: usize, weights: usize,
   cov: usize, factors: usize, logConst: usize, work: usize,
 ): i32 {
-  const t = type <= 1 ? tri(d) : d;
-  const N = S + 32;
-  const S1 = N + (<usize>k << 4);
-  const S2 = S1 + (<usize>(k * d) << 4);
+  const t = scatterEntries(type, d);
+  const N = statsNkAt(S);
+  const S1 = statsS1At(S, k);
+  const S2 = statsS2At(S, d, k);
   let total: f64 = 0;
   for (let c = 0; c < k; c++) total += sumLanes(ld(N, c)) + TEN_EPS;
   const delta = work; // d
   const fwork = work + (<usize>d << 3); // d*d for the Cholesky factor
   // Tied: one scatter summed over components, re-centred per component below.
-  if (type == 1) unpackScatter(cov, d, S2);
+  if (type == COVARIANCE_TIED) unpackScatter(cov, d, S2);
   for (let c = 0; c < k; c++) {
     const nc = sumLanes(ld(N, c));
     const np = nc + TEN_EPS;
@@ -94,13 +95,13 @@ export function mstep(
       stf(delta, i, dl);
       stf(mu, i, ldf(sh, i) + dl);
     }
-    if (type == 0) {
+    if (type == COVARIANCE_FULL) {
       const cc = cov + (<usize>(c * d * d) << 3);
       unpackScatter(cc, d, S2 + (<usize>(c * t) << 4));
       recentre(cc, d, s1c, delta, nc);
       finishCovariance(cc, d, np, regCovar);
       if (!factorFromCovariance(cc, d, factors + (<usize>(c * t) << 3), fwork)) return c;
-    } else if (type == 1) {
+    } else if (type == COVARIANCE_TIED) {
       recentre(cov, d, s1c, delta, nc);
     } else {
       const s2c = S2 + (<usize>(c * d) << 4);
@@ -112,7 +113,7 @@ export function mstep(
         stf(cc, i, v);
         mean += v;
       }
-      if (type == 3) {
+      if (type == COVARIANCE_SPHERICAL) {
         mean /= <f64>d;
         for (let i = 0; i < d; i++) stf(cc, i, mean);
       }
@@ -124,10 +125,10 @@ export function mstep(
       }
     }
   }
-  if (type == 1) {
+  if (type == COVARIANCE_TIED) {
     finishCovariance(cov, d, total, regCovar);
     if (!factorFromCovariance(cov, d, factors, fwork)) return k;
   }
-  logConstants(type <= 1 ? 0 : 1, d, k, weights, factors, type == 1 ? 0 : <usize>(t << 3), logConst);
+  logConstants(familyOf(type), d, k, weights, factors, type == COVARIANCE_TIED ? 0 : <usize>(t << 3), logConst);
   return -1;
 }

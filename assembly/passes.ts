@@ -3,7 +3,10 @@
 import { accumulate } from "./accumulate";
 import { accumulateShifted, densitiesSpherical, densitiesTied, shifted } from "./common-shift";
 import { densities } from "./densities";
-import { BLOCK, padded } from "./layout";
+import {
+  BLOCK, entry, FAMILY_TRIANGULAR, padded, PASS_SPHERICAL_SHIFTED, PASS_TIED_SHIFTED, PASS_TRIANGULAR, scratchDist,
+  scratchIndex, scratchRows, scratchRowTmp, STATS_LOGLIK, STATS_WEIGHT,
+} from "./layout";
 import { ld, splat, st, stf } from "./simd";
 import { expv, logv } from "./vmath";
 
@@ -56,14 +59,14 @@ export function dataMoments(tri: i32, X: usize, W: usize, p0: i32, p1: i32, d: i
   for (let b = p0; b < p1; b += BLOCK) {
     accumulate(tri != 0, X, W, b, min(b + BLOCK, p1), d, 1, shift, W + (<usize>b << 4), S, <usize>t << 4, scratch);
   }
-  st(S, 1, f64x2.add(ld(S, 1), V));
+  st(S, STATS_WEIGHT, f64x2.add(ld(S, STATS_WEIGHT), V));
 }
 
 /**
  * One EM pass (the map) over the pairs [p0, p1): adds L, V, N, S1, S2 into the statistics at S.
- * kind: 0 = full/tied (triangular factors), 1 = diag/spherical, 2 = tied around the common shift (means =
- * B_c = F (mu_c - s), k*d f64; S2 left to the caller), 3 = spherical around the common shift (means = M_c =
- * mu_c - s, k*d f64, then ||M_c||^2 for each c; S2_c[0] only).
+ * kind: PASS_TRIANGULAR (full/tied), PASS_DIAGONAL (diag/spherical), PASS_TIED_SHIFTED (around the common
+ * shift: means = B_c = F (mu_c - s), k*d f64; S2 left to the caller), PASS_SPHERICAL_SHIFTED (around the common
+ * shift: means = M_c = mu_c - s, k*d f64, then ||M_c||^2 for each c; S2_c[0] only).
  * factorStride and s2Stride are in bytes (0 for tied: one shared factor and one shared scatter). scratch:
  * scratchBytes(d, k) bytes. shift: s (d f64) for kinds 2 and 3.
  */
@@ -71,19 +74,19 @@ export function pass(
   kind: i32, X: usize, W: usize, p0: i32, p1: i32, d: i32, k: i32, means: usize, factors: usize,
   factorStride: usize, logConst: usize, S: usize, s2Stride: usize, scratch: usize, shift: usize,
 ): void {
-  const isTri = kind == 0;
+  const isTri = kind == PASS_TRIANGULAR;
   const lp = scratch;
-  const dist = lp + (<usize>(BLOCK * k) << 4);
-  const rest = dist + (<usize>(BLOCK * k) << 4);
-  const idx = rest + (<usize>(2 * BLOCK * padded(d) + d + 8) << 4); // after D, Z (tied) / RD, A1 (accumulate)
+  const dist = entry(scratch, scratchDist(k));
+  const rest = entry(scratch, scratchRows(k));
+  const idx = entry(scratch, scratchIndex(d, k));
   let L = f64x2.splat(0);
   let V = f64x2.splat(0);
   for (let b = p0; b < p1; b += BLOCK) {
     const e = min(b + BLOCK, p1);
-    if (kind == 2) {
+    if (kind == PASS_TIED_SHIFTED) {
       shifted(X, b, e, d, shift, rest);
       densitiesTied(b, e, d, k, means, factors, logConst, lp, rest, rest + (<usize>(BLOCK * padded(d)) << 4));
-    } else if (kind == 3) {
+    } else if (kind == PASS_SPHERICAL_SHIFTED) {
       densitiesSpherical(X, b, e, d, k, shift, means, factors, factorStride, logConst, lp, dist, rest,
         rest + (<usize>(BLOCK * padded(d)) << 4));
     } else {
@@ -94,23 +97,23 @@ export function pass(
     for (let p = b; p < e; p++) {
       const row = lp + (<usize>((p - b) * k) << 4);
       const w = ld(W, p);
-      const ln = normalizeRow(row, k, w, logConst + (<usize>k << 3), idx + (<usize>(BLOCK >> 2) << 4));
+      const ln = normalizeRow(row, k, w, logConst + (<usize>k << 3), entry(idx, scratchRowTmp(d, k) - scratchIndex(d, k)));
       // A zero weight (the padding lane) contributes nothing, even where its log-density is not finite.
       lb = f64x2.add(lb, v128.and(f64x2.mul(w, ln), f64x2.ne(w, f64x2.splat(0))));
       vb = f64x2.add(vb, w);
     }
     L = f64x2.add(L, lb);
     V = f64x2.add(V, vb);
-    if (kind == 2) {
+    if (kind == PASS_TIED_SHIFTED) {
       accumulateShifted(b, e, d, k, shift, 0, lp, dist, rest, S, s2Stride, idx);
-    } else if (kind == 3) {
+    } else if (kind == PASS_SPHERICAL_SHIFTED) {
       accumulateShifted(b, e, d, k, shift, means, lp, dist, rest, S, s2Stride, idx);
     } else {
       accumulate(isTri, X, W, b, e, d, k, means, lp, S, s2Stride, rest);
     }
   }
-  st(S, 0, f64x2.add(ld(S, 0), L));
-  st(S, 1, f64x2.add(ld(S, 1), V));
+  st(S, STATS_LOGLIK, f64x2.add(ld(S, STATS_LOGLIK), L));
+  st(S, STATS_WEIGHT, f64x2.add(ld(S, STATS_WEIGHT), V));
 }
 
 /**
@@ -121,7 +124,7 @@ export function accumulateResp(
   kind: i32, X: usize, W: usize, p0: i32, p1: i32, d: i32, k: i32, shift: usize, rv: usize,
   S: usize, s2Stride: usize, scratch: usize,
 ): void {
-  const isTri = kind == 0;
+  const isTri = kind == FAMILY_TRIANGULAR;
   let V = f64x2.splat(0);
   for (let p = p0; p < p1; p++) {
     const w = ld(W, p);
@@ -133,7 +136,7 @@ export function accumulateResp(
     const e = min(b + BLOCK, p1);
     accumulate(isTri, X, W, b, e, d, k, shift, rv + (<usize>((b - p0) * k) << 4), S, s2Stride, scratch);
   }
-  st(S, 1, f64x2.add(ld(S, 1), V));
+  st(S, STATS_WEIGHT, f64x2.add(ld(S, STATS_WEIGHT), V));
 }
 
 /**
@@ -145,9 +148,9 @@ export function estimate(
   kind: i32, X: usize, p0: i32, p1: i32, d: i32, k: i32, means: usize, factors: usize,
   factorStride: usize, logConst: usize, logNorm: usize, resp: usize, labels: usize, scratch: usize,
 ): void {
-  const isTri = kind == 0;
+  const isTri = kind == FAMILY_TRIANGULAR;
   const lp = scratch;
-  const rest = lp + (<usize>(BLOCK * k) << 4);
+  const rest = entry(scratch, scratchDist(k));
   for (let b = p0; b < p1; b += BLOCK) {
     const e = min(b + BLOCK, p1);
     densities(isTri, X, b, e, d, k, means, factors, factorStride, logConst, lp, rest);
