@@ -88,8 +88,8 @@ export function densitiesTied(
 /**
  * Spherical densities from D = x - s (written here for the accumulation): ||x - mu_c||^2 = ||D||^2 - 2 D.M_c + ||M_c||^2 with M_c = mu_c - s
  * (mus: k*d f64, then ||M_c||^2 for each c), one multiply-add per feature; 4x2 tiles (four pairs, two
- * components). The caller keeps ||M_c||^2 g_c^2 small (passKind), which bounds the cancellation. dist[p][c]
- * is kept for the scatter. xx: BLOCK entries of scratch.
+ * components). The caller keeps ||M_c||^2 g_c^2 small (CommonShift.preparePass, src/engine/common-shift.ts),
+ * which bounds the cancellation. dist[p][c] is kept for the scatter. xx: BLOCK entries of scratch.
  */
 export function densitiesSpherical(
   X: usize, b: i32, e: i32, d: i32, k: i32, shift: usize, mus: usize, factors: usize, factorStride: usize,

@@ -13,7 +13,7 @@ describe("Cholesky kernels (hand-worked)", () => {
     try {
       const p = e.layout({ A: 72, L: 72 });
       e.f64.set([4, 2, -2, 2, 10, 2, -2, 2, 5], p.A >> 3);
-      expect(e.k.cholesky(p.A, 3, p.L)).toBe(1);
+      expect(e.kernels.cholesky(p.A, 3, p.L)).toBe(1);
       const L = Array.from(e.f64.subarray(p.L >> 3, (p.L >> 3) + 9));
       expect(L).toEqual([2, 0, 0, 1, 3, 0, -1, 1, Math.sqrt(3)]);
     } finally {
@@ -26,11 +26,11 @@ describe("Cholesky kernels (hand-worked)", () => {
     try {
       const p = e.layout({ A: 32, L: 32 });
       e.f64.set([1, 2, 2, 1], p.A >> 3); // eigenvalues 3 and −1
-      expect(e.k.cholesky(p.A, 2, p.L)).toBe(0);
+      expect(e.kernels.cholesky(p.A, 2, p.L)).toBe(0);
       e.f64.set([1, 0, 0, 0], p.A >> 3); // singular
-      expect(e.k.cholesky(p.A, 2, p.L)).toBe(0);
+      expect(e.kernels.cholesky(p.A, 2, p.L)).toBe(0);
       e.f64.set([NaN, 0, 0, 1], p.A >> 3);
-      expect(e.k.cholesky(p.A, 2, p.L)).toBe(0);
+      expect(e.kernels.cholesky(p.A, 2, p.L)).toBe(0);
     } finally {
       releaseEngine(e);
     }
@@ -43,7 +43,7 @@ describe("Cholesky kernels (hand-worked)", () => {
       const p = e.layout({ A: 72, F: 72, work: 144 });
       const cov = [[4, 2, -2], [2, 10, 2], [-2, 2, 5]];
       e.f64.set(cov.flat(), p.A >> 3);
-      expect(e.k.factorFromCovariance(p.A, d, p.F, p.work)).toBe(1);
+      expect(e.kernels.factorFromCovariance(p.A, d, p.F, p.work)).toBe(1);
       // Packed lower triangle of L⁻¹ with L = [[2,0,0],[1,3,0],[-1,1,√3]].
       const F = e.f64.slice(p.F >> 3, (p.F >> 3) + 6);
       const s3 = Math.sqrt(3);
@@ -52,7 +52,7 @@ describe("Cholesky kernels (hand-worked)", () => {
       // Factor of a precision: FᵀF must give P back.
       const P = invert(cov);
       e.f64.set(P.flat(), p.A >> 3);
-      expect(e.k.factorFromPrecision(p.A, d, p.F, p.work)).toBe(1);
+      expect(e.kernels.factorFromPrecision(p.A, d, p.F, p.work)).toBe(1);
       const G = e.f64.slice(p.F >> 3, (p.F >> 3) + 6);
       const at = (j: number, i: number) => (i <= j ? G[(j * (j + 1)) / 2 + i] : 0); // F[j][i], lower
       for (let a = 0; a < d; a++) {
@@ -78,7 +78,7 @@ describe("vector exp and log", () => {
       const p = e.layout({ v: n * 8 });
       e.f64.fill(op === 0 ? 0 : 1, p.v >> 3, (p.v >> 3) + n);
       e.f64.set(xs, p.v >> 3);
-      e.k.vectorMath(op, p.v, n);
+      e.kernels.vectorMath(op, p.v, n);
       return xs.map((x, i) => ({ x, got: e.f64[(p.v >> 3) + i], want: ref(x) }));
     } finally {
       releaseEngine(e);

@@ -14,7 +14,10 @@ export function setThreads(t: typeof threads): void {
   threads = t;
 }
 
-/** The kernels exported by assembly/index.ts (pointers are byte offsets into the engine's memory). */
+/**
+ * The kernels exported by assembly/index.ts (pointers are byte offsets into the engine's memory). `kind` and
+ * `type` arguments take the codes of ./abi.ts (KernelFamily, PassVariant, CovarianceCode).
+ */
 export interface Kernels {
   memory?: WebAssembly.Memory;
   heapBase(): number;
@@ -44,6 +47,14 @@ export interface Kernels {
     pots: number): void;
   kmeansClosest(X: number, W: number, nPairs: number, d: number, center: number, dist: number,
     update: number): number;
+  // The layout and codes of assembly/layout.ts, for test/abi.test.ts (globals hold the constants).
+  familyOf(type: number): number;
+  scatterEntries(type: number, d: number): number;
+  statsEntries(type: number, d: number, k: number): number;
+  statsS1(k: number): number;
+  statsS2(d: number, k: number): number;
+  [constant: `${"COVARIANCE" | "FAMILY" | "PASS" | "STATS"}_${string}`]: WebAssembly.Global;
+  TEN_EPS: WebAssembly.Global;
 }
 
 const PAGE = 65536;
@@ -52,7 +63,7 @@ const POOL_MEMORY_LIMIT = 64 * 1024 * 1024;
 const POOL_SIZE = 2;
 
 export class Engine {
-  readonly k: Kernels;
+  readonly kernels: Kernels;
   readonly memory: WebAssembly.Memory;
   private readonly base: number;
   private f64View: Float64Array;
@@ -60,9 +71,9 @@ export class Engine {
 
   /** `memory`: the imported memory of the shared-memory build; otherwise the instance's own. */
   constructor(instance: WebAssembly.Instance, memory?: WebAssembly.Memory) {
-    this.k = instance.exports as unknown as Kernels;
-    this.memory = memory ?? this.k.memory!;
-    this.base = align(this.k.heapBase());
+    this.kernels = instance.exports as unknown as Kernels;
+    this.memory = memory ?? this.kernels.memory!;
+    this.base = align(this.kernels.heapBase());
     this.f64View = new Float64Array(this.memory.buffer);
     this.i32View = new Int32Array(this.memory.buffer);
   }
