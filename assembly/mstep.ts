@@ -10,18 +10,18 @@ import { ld, ldf, stf, sumLanes } from "./simd";
 const LOG_2PI: f64 = 1.8378770664093453;
 
 /**
- * log w_c - d/2 log(2 pi) + sum_j log U_c[j][j] for every component (kind: FAMILY_*) at logConst[c], and the
+ * log w_c - d/2 log(2 pi) + sum_j log U_c[j][j] for every component (family: FAMILY_*) at logConst[c], and the
  * pass's flush thresholds at logConst[k + c]: max(log w_c - 50, -708). A responsibility below w_c e^-50
  * (relative to the sample's most likely component) is taken as 0: summed over all samples such terms add less
  * than e^-50 N_c ~ 2e-22 N_c to a component's statistics (N_c as of the previous M-step), far below rounding.
  */
 export function logConstants(
-  kind: i32, d: i32, k: i32, weights: usize, factors: usize, factorStride: usize, logConst: usize,
+  family: i32, d: i32, k: i32, weights: usize, factors: usize, factorStride: usize, logConst: usize,
 ): void {
   for (let c = 0; c < k; c++) {
     const f = factors + <usize>c * factorStride;
     let logDet: f64 = 0;
-    for (let j = 0; j < d; j++) logDet += Math.log(kind == FAMILY_TRIANGULAR ? ldf(f, tri(j) + j) : ldf(f, j));
+    for (let j = 0; j < d; j++) logDet += Math.log(family == FAMILY_TRIANGULAR ? ldf(f, tri(j) + j) : ldf(f, j));
     const lw = Math.log(ldf(weights, c));
     stf(logConst, c, lw - 0.5 * <f64>d * LOG_2PI + logDet);
     stf(logConst, k + c, lw - 50.0 > -708.0 ? lw - 50.0 : -708.0);

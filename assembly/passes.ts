@@ -64,17 +64,17 @@ export function dataMoments(tri: i32, X: usize, W: usize, p0: i32, p1: i32, d: i
 
 /**
  * One EM pass (the map) over the pairs [p0, p1): adds L, V, N, S1, S2 into the statistics at S.
- * kind: PASS_TRIANGULAR (full/tied), PASS_DIAGONAL (diag/spherical), PASS_TIED_SHIFTED (around the common
+ * variant: PASS_TRIANGULAR (full/tied), PASS_DIAGONAL (diag/spherical), PASS_TIED_SHIFTED (around the common
  * shift: means = B_c = F (mu_c - s), k*d f64; S2 left to the caller), PASS_SPHERICAL_SHIFTED (around the common
  * shift: means = M_c = mu_c - s, k*d f64, then ||M_c||^2 for each c; S2_c[0] only).
  * factorStride and s2Stride are in bytes (0 for tied: one shared factor and one shared scatter). scratch:
  * scratchBytes(d, k) bytes. shift: s (d f64) for kinds 2 and 3.
  */
 export function pass(
-  kind: i32, X: usize, W: usize, p0: i32, p1: i32, d: i32, k: i32, means: usize, factors: usize,
+  variant: i32, X: usize, W: usize, p0: i32, p1: i32, d: i32, k: i32, means: usize, factors: usize,
   factorStride: usize, logConst: usize, S: usize, s2Stride: usize, scratch: usize, shift: usize,
 ): void {
-  const isTri = kind == PASS_TRIANGULAR;
+  const isTri = variant == PASS_TRIANGULAR;
   const lp = scratch;
   const dist = entry(scratch, scratchDist(k));
   const rest = entry(scratch, scratchRows(k));
@@ -83,10 +83,10 @@ export function pass(
   let V = f64x2.splat(0);
   for (let b = p0; b < p1; b += BLOCK) {
     const e = min(b + BLOCK, p1);
-    if (kind == PASS_TIED_SHIFTED) {
+    if (variant == PASS_TIED_SHIFTED) {
       shifted(X, b, e, d, shift, rest);
       densitiesTied(b, e, d, k, means, factors, logConst, lp, rest, rest + (<usize>(BLOCK * padded(d)) << 4));
-    } else if (kind == PASS_SPHERICAL_SHIFTED) {
+    } else if (variant == PASS_SPHERICAL_SHIFTED) {
       densitiesSpherical(X, b, e, d, k, shift, means, factors, factorStride, logConst, lp, dist, rest,
         rest + (<usize>(BLOCK * padded(d)) << 4));
     } else {
@@ -104,9 +104,9 @@ export function pass(
     }
     L = f64x2.add(L, lb);
     V = f64x2.add(V, vb);
-    if (kind == PASS_TIED_SHIFTED) {
+    if (variant == PASS_TIED_SHIFTED) {
       accumulateShifted(b, e, d, k, shift, 0, lp, dist, rest, S, s2Stride, idx);
-    } else if (kind == PASS_SPHERICAL_SHIFTED) {
+    } else if (variant == PASS_SPHERICAL_SHIFTED) {
       accumulateShifted(b, e, d, k, shift, means, lp, dist, rest, S, s2Stride, idx);
     } else {
       accumulate(isTri, X, W, b, e, d, k, means, lp, S, s2Stride, rest);
@@ -121,10 +121,10 @@ export function pass(
  * pairs [p0, p1), which are multiplied by the sample weights here. Adds N, S1, S2 (around `shift`) and V into S.
  */
 export function accumulateResp(
-  kind: i32, X: usize, W: usize, p0: i32, p1: i32, d: i32, k: i32, shift: usize, rv: usize,
+  family: i32, X: usize, W: usize, p0: i32, p1: i32, d: i32, k: i32, shift: usize, rv: usize,
   S: usize, s2Stride: usize, scratch: usize,
 ): void {
-  const isTri = kind == FAMILY_TRIANGULAR;
+  const isTri = family == FAMILY_TRIANGULAR;
   let V = f64x2.splat(0);
   for (let p = p0; p < p1; p++) {
     const w = ld(W, p);
@@ -145,10 +145,10 @@ export function accumulateResp(
  * weighted log-probabilities, first on ties). Sample index = 2p + lane.
  */
 export function estimate(
-  kind: i32, X: usize, p0: i32, p1: i32, d: i32, k: i32, means: usize, factors: usize,
+  family: i32, X: usize, p0: i32, p1: i32, d: i32, k: i32, means: usize, factors: usize,
   factorStride: usize, logConst: usize, logNorm: usize, resp: usize, labels: usize, scratch: usize,
 ): void {
-  const isTri = kind == FAMILY_TRIANGULAR;
+  const isTri = family == FAMILY_TRIANGULAR;
   const lp = scratch;
   const rest = entry(scratch, scratchDist(k));
   for (let b = p0; b < p1; b += BLOCK) {

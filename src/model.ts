@@ -142,11 +142,12 @@ export class FittedGaussianMixture {
     const pairs = (n + 1) >> 1;
     const engine = acquireEngineSync();
     try {
+      const sizes = paramsSizes(this.covarianceType, d, k);
       const ptr = engine.layout({
         X: pairs * d * 16,
-        weights: k * 8,
-        means: k * d * 8,
-        factors: this.params.factors.length * 8,
+        weights: sizes.weights * 8,
+        means: sizes.means * 8,
+        factors: sizes.factors * 8,
         logConst: 2 * k * 8,
         scratch: engine.kernels.scratchBytes(d, k),
         logNorm: want.logNorm ? pairs * 16 : 0,

@@ -8,7 +8,7 @@
 import { tri } from "../covariance.js";
 import type { CovarianceType } from "../types.js";
 
-/** Covariance kernel family (the `kind` argument of logConstants, accumulateResp and estimate). */
+/** Covariance kernel family (the `family` argument of logConstants, accumulateResp and estimate). */
 export const KernelFamily = {
   /** Packed lower-triangular precision factors (full, tied). */
   triangular: 0,
@@ -17,7 +17,7 @@ export const KernelFamily = {
 } as const;
 export type KernelFamily = (typeof KernelFamily)[keyof typeof KernelFamily];
 
-/** Pass variant (the `kind` argument of pass): the two families, or a pass around the common shift. */
+/** Pass variant (the `variant` argument of pass): the two families, or a pass around the common shift. */
 export const PassVariant = {
   triangular: KernelFamily.triangular,
   diagonal: KernelFamily.diagonal,

@@ -15,26 +15,26 @@ export function setThreads(t: typeof threads): void {
 }
 
 /**
- * The kernels exported by assembly/index.ts (pointers are byte offsets into the engine's memory). `kind` and
- * `type` arguments take the codes of ./abi.ts (KernelFamily, PassVariant, CovarianceCode).
+ * The kernels exported by assembly/index.ts (pointers are byte offsets into the engine's memory). `family`,
+ * `variant` and `type` arguments take the codes of ./abi.ts (KernelFamily, PassVariant, CovarianceCode).
  */
 export interface Kernels {
   memory?: WebAssembly.Memory;
   heapBase(): number;
   scratchBytes(d: number, k: number): number;
-  pass(kind: number, X: number, W: number, p0: number, p1: number, d: number, k: number, means: number,
+  pass(variant: number, X: number, W: number, p0: number, p1: number, d: number, k: number, means: number,
     factors: number, factorStride: number, logConst: number, S: number, s2Stride: number, scratch: number,
     shift: number): void;
   dataMoments(tri: number, X: number, W: number, p0: number, p1: number, d: number, shift: number, S: number,
     scratch: number): void;
-  accumulateResp(kind: number, X: number, W: number, p0: number, p1: number, d: number, k: number, shift: number,
+  accumulateResp(family: number, X: number, W: number, p0: number, p1: number, d: number, k: number, shift: number,
     rv: number, S: number, s2Stride: number, scratch: number): void;
-  estimate(kind: number, X: number, p0: number, p1: number, d: number, k: number, means: number, factors: number,
+  estimate(family: number, X: number, p0: number, p1: number, d: number, k: number, means: number, factors: number,
     factorStride: number, logConst: number, logNorm: number, resp: number, labels: number, scratch: number): void;
   cholesky(A: number, d: number, L: number): number;
   factorFromCovariance(cov: number, d: number, F: number, work: number): number;
   factorFromPrecision(P: number, d: number, F: number, work: number): number;
-  logConstants(kind: number, d: number, k: number, weights: number, factors: number, factorStride: number,
+  logConstants(family: number, d: number, k: number, weights: number, factors: number, factorStride: number,
     logConst: number): void;
   mstep(type: number, d: number, k: number, S: number, regCovar: number, shift: number, means: number,
     weights: number, cov: number, factors: number, logConst: number, work: number): number;

@@ -8,7 +8,7 @@
 import { GaussMixError } from "../errors.js";
 
 /** The arguments of the `pass` kernel. */
-export type PassArgs = [kind: number, X: number, W: number, p0: number, p1: number, d: number, k: number, means: number,
+export type PassArgs = [variant: number, X: number, W: number, p0: number, p1: number, d: number, k: number, means: number,
   factors: number, factorStride: number, logConst: number, S: number, s2Stride: number, scratch: number, shift: number];
 
 export interface ThreadPool {
