@@ -69,8 +69,7 @@ function typeName(x: unknown): string {
 
 /**
  * Copies X into `f64` at index `off` in pair layout, checking every value is a finite number. An odd last
- * sample is repeated in the padding lane (its weight is 0). Returns the per-feature sum of the samples
- * weighted by `weight` (for the initial shift).
+ * sample is repeated in the padding lane (its weight is 0).
  */
 export function writePairs(data: Data, f64: Float64Array, off: number, name = "X"): void {
   const { n, d, at, flat } = data;

@@ -123,6 +123,10 @@ describe("FittedGaussianMixture.fromParameters", () => {
     expect(maxRelError(model.scoreSamples(xs), expected)).toBeLessThan(1e-14);
     expect(model.precisionsCholesky).toEqual([[[1]], [[0.5]]]);
     expect([model.converged, model.nIter, model.lowerBound, model.lowerBounds]).toEqual([true, 0, -Infinity, []]);
+    // Through a JSON string (−Infinity becomes null there) and back.
+    const back = FittedGaussianMixture.fromJSON(JSON.stringify(model.toJSON()));
+    expect(back.lowerBound).toBe(-Infinity);
+    expect(back.scoreSamples(xs)).toEqual(model.scoreSamples(xs));
   });
 
   it("gives the density of a hand-worked 2-D Gaussian, for each covariance type", () => {

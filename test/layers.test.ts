@@ -11,7 +11,7 @@ const LAYERS: [name: string, files: RegExp][] = [
   ["types, errors, util", /^(types|errors|util|wasm\.d)$/],
   ["data, options, covariance, rng", /^(data|options|covariance|rng)$/],
   ["wasm", /^wasm\//],
-  ["engine and EM", /^(workspace|init[\w.-]*|em[\w.-]*|interop\/parameters)$/],
+  ["engine and EM", /^(engine|init|em)(\/[\w.-]+)?$|^interop\/parameters$/],
   ["estimator and model", /^(gmm|model)$/],
   ["selection, scikit-learn JSON", /^(select|interop\/sklearn)$/],
   ["entry points", /^(api|index|index\.workerd)$/],

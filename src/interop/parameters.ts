@@ -3,11 +3,11 @@
  * `FittedGaussianMixture.fromParameters` and the importers (scikit-learn JSON, Spark) all come through here, so a
  * model is checked the same way whatever it was read from.
  */
-import { COVARIANCE_MODELS } from "../covariance.js";
 import { GaussMixError, type GaussMixErrorCode } from "../errors.js";
 import type { CovarianceType, Covariances } from "../types.js";
 import { acquireEngineSync, releaseEngine } from "../wasm/engine.js";
-import type { Params } from "../workspace.js";
+import type { Params } from "../engine/types.js";
+import { blocksOf, CovarianceCode, covarianceEntries, factorEntries, familyOf, KernelFamily } from "../wasm/abi.js";
 import { isArrayLike, tri } from "../util.js";
 
 /** A mixture's parameters in scikit-learn's shapes (k = nComponents, d = nFeatures). */
@@ -82,10 +82,9 @@ export function buildModel(p: ModelParameters, naming: ParameterNaming = FROM_PA
   const fail = (m: string) => new GaussMixError(naming.code, `${where}: ${m}`);
   if (typeof p !== "object" || p === null) throw fail(`expected an object of parameters, got ${show(p)}`);
   const type = p.covarianceType;
-  if (typeof type !== "string" || !Object.prototype.hasOwnProperty.call(COVARIANCE_MODELS, type)) {
+  if (typeof type !== "string" || !Object.hasOwn(CovarianceCode, type)) {
     throw fail(`${names.covarianceType} must be one of "full", "tied", "diag", "spherical", got ${show(type)}`);
   }
-  const cm = COVARIANCE_MODELS[type];
   const num = (v: unknown, name: string): number => {
     if (typeof v !== "number" || !Number.isFinite(v)) throw fail(`${name} is ${show(v)}; expected a finite number`);
     return v;
@@ -130,7 +129,8 @@ export function buildModel(p: ModelParameters, naming: ParameterNaming = FROM_PA
   if (p.covariances === undefined && p.precisionsCholesky === undefined) {
     throw fail(`give ${names.covariances} or ${names.precisionsCholesky} (or both)`);
   }
-  const blocks = cm.shared ? 1 : k;
+  const blocks = blocksOf(type, k);
+  const shared = type === "tied";
   const shape = describeShape(type, k, d);
   const cov =
     p.covariances === undefined
@@ -140,11 +140,11 @@ export function buildModel(p: ModelParameters, naming: ParameterNaming = FROM_PA
     p.precisionsCholesky === undefined
       ? undefined
       : readBlocks(p.precisionsCholesky, type, k, d, names.precisionsCholesky, shape, fail, num);
-  const label = (name: string, c: number) => (cm.shared ? name : `${name}[${c}]`);
+  const label = (name: string, c: number) => (shared ? name : `${name}[${c}]`);
 
-  const covStore = new Float64Array(blocks * cm.covSize(d));
-  const factors = new Float64Array(blocks * cm.factorSize(d));
-  if (cm.kind === 1) {
+  const covStore = new Float64Array(blocks * covarianceEntries(type, d));
+  const factors = new Float64Array(blocks * factorEntries(type, d));
+  if (familyOf(type) === KernelFamily.diagonal) {
     // diag / spherical: one variance per feature (spherical: the same d times), factor 1/√variance.
     for (let c = 0; c < blocks; c++) {
       for (let j = 0; j < d; j++) {
@@ -189,7 +189,7 @@ export function buildModel(p: ModelParameters, naming: ParameterNaming = FROM_PA
           S.set(a);
           // Positive definiteness is the engine's Cholesky succeeding; its inverse factor is the precision factor.
           engine.f64.set(a, ptr.A >> 3);
-          if (!engine.k.factorFromCovariance(ptr.A, d, ptr.F, ptr.work)) {
+          if (!engine.kernels.factorFromCovariance(ptr.A, d, ptr.F, ptr.work)) {
             throw fail(`${label(names.covariances, c)} is not positive definite`);
           }
           if (!chol) F.set(engine.f64.subarray(ptr.F >> 3, (ptr.F >> 3) + t));

@@ -6,7 +6,9 @@ const CODECS = ["UNCOMPRESSED", "SNAPPY", "GZIP", "LZO", "BROTLI", "LZ4", "ZSTD"
 const CONVERTED: Record<number, string> = { 0: "UTF8", 1: "MAP", 3: "LIST", 15: "INT_8" };
 
 type Value = number | bigint | boolean | string | Value[] | Struct;
-interface Struct { [field: number]: Value }
+interface Struct {
+  [field: number]: Value;
+}
 
 class Reader {
   at = 0;
@@ -31,22 +33,40 @@ class Reader {
   }
   value(type: number): Value {
     switch (type) {
-      case 1: return true;
-      case 2: return false;
-      case 3: return (this.byte() << 24) >> 24;
-      case 4: case 5: return Number(this.zigzag());
-      case 6: return this.zigzag();
-      case 7: { const v = new DataView(this.b.buffer, this.b.byteOffset + this.at, 8).getFloat64(0, true); this.at += 8; return v; }
-      case 8: { const n = Number(this.varint()); const s = new TextDecoder().decode(this.b.subarray(this.at, this.at + n)); this.at += n; return s; }
-      case 9: case 10: {
+      case 1:
+        return true;
+      case 2:
+        return false;
+      case 3:
+        return (this.byte() << 24) >> 24;
+      case 4:
+      case 5:
+        return Number(this.zigzag());
+      case 6:
+        return this.zigzag();
+      case 7: {
+        const v = new DataView(this.b.buffer, this.b.byteOffset + this.at, 8).getFloat64(0, true);
+        this.at += 8;
+        return v;
+      }
+      case 8: {
+        const n = Number(this.varint());
+        const s = new TextDecoder().decode(this.b.subarray(this.at, this.at + n));
+        this.at += n;
+        return s;
+      }
+      case 9:
+      case 10: {
         const h = this.byte();
         const n = h >> 4 === 15 ? Number(this.varint()) : h >> 4;
         const et = h & 15;
         // Booleans inside lists are one byte each.
         return Array.from({ length: n }, () => (et === 1 || et === 2 ? this.byte() === 1 : this.value(et)));
       }
-      case 12: return this.struct();
-      default: throw new Error(`parquet footer: unsupported compact type ${type}`);
+      case 12:
+        return this.struct();
+      default:
+        throw new Error(`parquet footer: unsupported compact type ${type}`);
     }
   }
   struct(): Struct {
@@ -63,11 +83,21 @@ class Reader {
 }
 
 export interface FooterSchemaElement {
-  name: string; type?: string; repetition?: string; numChildren?: number; converted?: string; logical?: string;
+  name: string;
+  type?: string;
+  repetition?: string;
+  numChildren?: number;
+  converted?: string;
+  logical?: string;
 }
 
 /** The schema, codecs of every column chunk and the key-value metadata of a Parquet file. */
-export function parquetFooter(bytes: Uint8Array): { schema: FooterSchemaElement[]; codecs: string[]; keyValue: Record<string, string>; numRows: number } {
+export function parquetFooter(bytes: Uint8Array): {
+  schema: FooterSchemaElement[];
+  codecs: string[];
+  keyValue: Record<string, string>;
+  numRows: number;
+} {
   const b = new Uint8Array(bytes);
   const tail = new TextDecoder().decode(b.subarray(b.length - 4));
   if (tail !== "PAR1" || new TextDecoder().decode(b.subarray(0, 4)) !== "PAR1") throw new Error("not a Parquet file");
@@ -86,12 +116,16 @@ export function parquetFooter(bytes: Uint8Array): { schema: FooterSchemaElement[
       type: e[1] === undefined ? undefined : TYPES[e[1] as number],
       repetition: e[3] === undefined ? undefined : REPETITION[e[3] as number],
       numChildren: e[5] as number | undefined,
-      converted: e[6] === undefined ? undefined : CONVERTED[e[6] as number] ?? `converted ${e[6]}`,
+      converted: e[6] === undefined ? undefined : (CONVERTED[e[6] as number] ?? `converted ${e[6]}`),
       logical: lt,
     };
   });
-  const codecs = (meta[4] as Struct[]).flatMap((rg) => (rg[1] as Struct[]).map((cc) => CODECS[(cc[3] as Struct)[4] as number]));
-  const keyValue = Object.fromEntries(((meta[5] as Struct[] | undefined) ?? []).map((kv) => [kv[1] as string, kv[2] as string]));
+  const codecs = (meta[4] as Struct[]).flatMap((rg) =>
+    (rg[1] as Struct[]).map((cc) => CODECS[(cc[3] as Struct)[4] as number]),
+  );
+  const keyValue = Object.fromEntries(
+    ((meta[5] as Struct[] | undefined) ?? []).map((kv) => [kv[1] as string, kv[2] as string]),
+  );
   return { schema, codecs, keyValue, numRows: Number(meta[3]) };
 }
 
