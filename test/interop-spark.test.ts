@@ -4,7 +4,7 @@
 // (Snappy); a sparse model whose absent entries are zeros (uncompressed); and the older mllib layout (one row per
 // component). The first, second and fourth hold scikit-learn's full-d3-k3 fit, so scikit-learn's predictions are
 // the reference.
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parquetMetadata } from "hyparquet";
@@ -114,6 +114,20 @@ describe("reading Spark models", () => {
       return m + Math.log(Math.exp(a - m) + Math.exp(b - m));
     });
     expect(maxRelError(model.scoreSamples(pts), expected)).toBeLessThan(1e-14);
+  });
+
+  it("finds the files whatever Spark named them, skipping checksum and marker files", async () => {
+    // Newer Spark versions name the metadata file part-00000-<uuid>-c000.txt; local file systems add .crc files.
+    const dir = join(tmp, "renamed");
+    const f = files("ml-dense");
+    mkdirSync(join(dir, "metadata"), { recursive: true });
+    mkdirSync(join(dir, "data"), { recursive: true });
+    writeFileSync(join(dir, "metadata", "part-00000-1f2e3d4c-c000.txt"), f.metadata);
+    writeFileSync(join(dir, "metadata", ".part-00000-1f2e3d4c-c000.txt.crc"), "crc");
+    writeFileSync(join(dir, "data", "part-00000-0a1b2c3d-c000.snappy.parquet"), f.data[0]);
+    writeFileSync(join(dir, "data", ".part-00000-0a1b2c3d-c000.snappy.parquet.crc"), "crc");
+    writeFileSync(join(dir, "data", "_SUCCESS"), "");
+    expect((await loadSparkModel(dir)).toJSON()).toEqual((await loadSparkModel(sparkDir("ml-dense"))).toJSON());
   });
 
   it("reads file contents as well as a directory (metadata as text or bytes, data as Uint8Array or ArrayBuffer)", async () => {
