@@ -16,7 +16,7 @@ const LAYERS: [name: string, files: RegExp][] = [
   ["selection, scikit-learn JSON", /^(select|interop\/sklearn)$/],
   ["entry points", /^(api|index|index\.workerd)$/],
   // Spark interchange is a client of the library's public entry (its build imports "gaussmix").
-  ["Spark interchange", /^interop\/spark$/],
+  ["Spark interchange", /^interop\/spark-[\w-]+$/],
   ["Spark entry points", /^(spark|spark-node)$/],
 ];
 

@@ -1,6 +1,7 @@
-// The Spark entries as users get them: the packed tarball installed into a fresh project, first without the
-// optional Parquet packages (a MISSING_DEPENDENCY error), then with them: gaussmix/spark/node from Node, gaussmix/spark through a browser bundler (no Node built-ins), and their types, which must name the
-// default entry's classes (a model from `gaussmix` goes into saveSparkModel, a loaded one is a FittedGaussianMixture).
+// The Spark entries as users get them: the packed tarball installed into a fresh project. First without the
+// optional Parquet packages: a MISSING_DEPENDENCY error, and types that compile and name the default entry's classes
+// (a model from `gaussmix` goes into saveSparkModel, a loaded one is a FittedGaussianMixture). Then with them:
+// gaussmix/spark/node from Node, and gaussmix/spark through a browser bundler (no Node built-ins).
 import { execFileSync } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -21,7 +22,9 @@ beforeAll(() => {
     "dist/spark-node.js",
     "dist/spark.d.ts",
     "dist/spark-node.d.ts",
-    "dist/spark-model.d.ts",
+    "dist/spark-files.d.ts",
+    "dist/spark-read.d.ts",
+    "dist/spark-write.d.ts",
   ].filter((f) => !existsSync(join(root, f)));
   if (missing.length) throw new Error(`run \`npm run build\` first (missing ${missing.join(", ")})`);
   dir = mkdtempSync(join(tmpdir(), "gaussmix-spark-pack-"));
@@ -70,6 +73,50 @@ describe("without the optional Parquet packages", () => {
       code: "MISSING_DEPENDENCY",
       message: expect.stringMatching(/npm install hyparquet-writer/),
     });
+  });
+
+  it("types compile without the optional packages (node16, bundler): a model of gaussmix goes in and comes out of the Spark functions", () => {
+    writeFileSync(
+      join(dir, "use.mts"),
+      `
+      import { GaussianMixture, type FittedGaussianMixture } from "gaussmix";
+      import { readSparkModel, writeSparkModel, type SparkModelFiles } from "gaussmix/spark";
+      import { loadSparkModel, saveSparkModel } from "gaussmix/spark/node";
+      async function f(files: SparkModelFiles): Promise<FittedGaussianMixture> {
+        const m = await new GaussianMixture({ nComponents: 2 }).fit([[1], [2], [3]]);
+        const out: Record<string, Uint8Array> = await writeSparkModel(m, { uid: "x" });
+        await saveSparkModel(m, "dir", { overwrite: true });
+        void out;
+        const a: FittedGaussianMixture = await loadSparkModel("dir");
+        void a;
+        return readSparkModel(files);
+      }
+      void f;`,
+    );
+    const common = {
+      strict: true,
+      noEmit: true,
+      skipLibCheck: false, // our declarations are checked too, and must not need hyparquet
+      types: ["node"],
+      typeRoots: [join(root, "node_modules", "@types")],
+      lib: ["es2022", "dom"],
+    };
+    const configs = {
+      "tsconfig.spark-node16.json": {
+        compilerOptions: { ...common, module: "node16", moduleResolution: "node16" },
+        files: ["use.mts"],
+      },
+      "tsconfig.spark-bundler.json": {
+        compilerOptions: { ...common, module: "esnext", moduleResolution: "bundler" },
+        files: ["use.mts"],
+      },
+    };
+    for (const [name, config] of Object.entries(configs)) {
+      writeFileSync(join(dir, name), JSON.stringify(config));
+      execFileSync(process.execPath, [join(root, "node_modules", "typescript", "bin", "tsc"), "-p", join(dir, name)], {
+        encoding: "utf8",
+      });
+    }
   });
 });
 
@@ -145,49 +192,5 @@ describe("the published Spark entries, with hyparquet and hyparquet-writer insta
       ],
     };
     expect(JSON.parse(JSON.stringify(await run(files, Y)))).toEqual(await inRepo());
-  });
-
-  it("types: a model of gaussmix goes into the Spark functions and comes out as one (node16 and bundler)", () => {
-    writeFileSync(
-      join(dir, "use.mts"),
-      `
-      import { GaussianMixture, type FittedGaussianMixture } from "gaussmix";
-      import { readSparkModel, writeSparkModel, type SparkModelFiles } from "gaussmix/spark";
-      import { loadSparkModel, saveSparkModel } from "gaussmix/spark/node";
-      async function f(files: SparkModelFiles): Promise<FittedGaussianMixture> {
-        const m = await new GaussianMixture({ nComponents: 2 }).fit([[1], [2], [3]]);
-        const out: Record<string, Uint8Array> = await writeSparkModel(m, { uid: "x" });
-        await saveSparkModel(m, "dir", { overwrite: true });
-        void out;
-        const a: FittedGaussianMixture = await loadSparkModel("dir");
-        void a;
-        return readSparkModel(files);
-      }
-      void f;`,
-    );
-    const common = {
-      strict: true,
-      noEmit: true,
-      skipLibCheck: true,
-      types: ["node"],
-      typeRoots: [join(root, "node_modules", "@types")],
-      lib: ["es2022", "dom"],
-    };
-    const configs = {
-      "tsconfig.spark-node16.json": {
-        compilerOptions: { ...common, module: "node16", moduleResolution: "node16" },
-        files: ["use.mts"],
-      },
-      "tsconfig.spark-bundler.json": {
-        compilerOptions: { ...common, module: "esnext", moduleResolution: "bundler" },
-        files: ["use.mts"],
-      },
-    };
-    for (const [name, config] of Object.entries(configs)) {
-      writeFileSync(join(dir, name), JSON.stringify(config));
-      execFileSync(process.execPath, [join(root, "node_modules", "typescript", "bin", "tsc"), "-p", join(dir, name)], {
-        encoding: "utf8",
-      });
-    }
   });
 });
