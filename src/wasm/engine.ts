@@ -15,7 +15,7 @@ export function setThreads(t: typeof threads): void {
 }
 
 /**
- * The kernels exported by assembly/index.ts (pointers are byte offsets into the engine's memory). `family`,
+ * The kernels exported by the engine (assembly/index.ts) (pointers are byte offsets into the engine's memory). `family`,
  * `variant` and `type` arguments take the codes of ./abi.ts (KernelFamily, PassVariant, CovarianceCode).
  */
 export interface Kernels {
