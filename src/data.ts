@@ -1,5 +1,5 @@
 /**
- * Validation of data at the edge, and its copy into the engine's pair layout (see assembly/index.ts):
+ * Validation of data at the edge, and its copy into the engine's pair layout (see assembly/layout.ts):
  * sample i, feature j lives at f64 index ((i >> 1) * d + j) * 2 + (i & 1) from the region start.
  */
 import { GaussMixError, invalidData as invalid } from "./errors.js";
