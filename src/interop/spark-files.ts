@@ -1,4 +1,5 @@
 /** What reading and writing Spark models share: the files of a saved model, the options, the class names. */
+
 /** The files of a saved Spark model: the metadata line (`metadata/part-00000`) and the Parquet files of `data/`. */
 export interface SparkModelFiles {
   /** Contents of `metadata/part-00000` (text or bytes). */

@@ -3,8 +3,8 @@ import { FittedGaussianMixture, GaussMixError } from "../index.js";
 import { ML_CLASS, SPARK_FILES, type WriteSparkOptions } from "./spark-files.js";
 import { writer } from "./spark-parquet.js";
 
-// Writing (the ml layout). Spark restores its vector and matrix types from the schema JSON it keeps in the
-// Parquet footer, so that is written too, exactly as Spark writes it.
+// Spark restores its vector and matrix types from the schema JSON it keeps in the Parquet footer, so that is
+// written too, as Spark writes it.
 
 const field = (name: string, type: unknown, nullable: boolean) => ({ name, type, nullable, metadata: {} });
 const arrayOf = (elementType: unknown, containsNull: boolean) => ({ type: "array", elementType, containsNull });
