@@ -185,12 +185,12 @@ export class CsvParser {
   /** 0: in an unquoted field; 1: in quotes; 2: a quote inside quotes (end or ""); 3: after the closing quote. */
   private state = 0;
   private field = "";
-  private fieldQuoted = false;
   private fieldLine = 1;
   private quoteLine = 1;
   private fields: string[] = [];
   private fieldLines: number[] = [];
-  private fieldWasQuoted: boolean[] = [];
+  /** The record's first field was quoted (so a lone `""` line is a record, not a blank line). */
+  private firstQuoted = false;
 
   // Table state.
   private names: string[] | undefined;
@@ -258,7 +258,7 @@ export class CsvParser {
       this.state = 3; // the text ended right after a closing quote
     }
     // The last record when the text does not end with a line break.
-    if (this.state === 3 || this.field !== "" || this.fields.length > 0) this.endField();
+    if (this.state === 3 || this.field !== "" || this.fields.length > 0) this.endField("", 0, 0);
     this.endRecord();
     if (this.names === undefined) throw fail("the text is empty: expected rows of numbers separated by , ; or tabs");
     if (this.rows === 0) throw fail(`no data rows after the header (line 1: ${this.names.join(this.delimiterChar)})`);
@@ -280,100 +280,102 @@ export class CsvParser {
     this.delimiter = d.charCodeAt(0);
   }
 
-  /** The tokeniser: one pass over the characters, fields cut out as slices of the chunk where possible. */
+  /**
+   * The tokeniser: one pass over the characters with its state in locals, fields cut out as slices of the chunk
+   * (joined with a carried part only when a field spans chunks).
+   */
   private scan(text: string): void {
     const delim = this.delimiter;
     const n = text.length;
-    let start = 0; // start of the current unquoted run of the field inside this chunk
+    let state = this.state;
+    let afterCR = this.afterCR; // the previous character was a CR: a following LF belongs to it
+    let start = 0; // start of the current run of the field inside this chunk
     for (let i = 0; i < n; i++) {
       const c = text.charCodeAt(i);
-      if (this.afterCR) {
-        this.afterCR = false;
-        if (c === LF) {
-          if (this.state !== 1) start = i + 1; // inside quotes the LF stays in the field
-          continue; // the LF of a CRLF: the line was counted at the CR
-        }
-      }
-      switch (this.state) {
-        case 0: // unquoted
-          if (c === delim) {
-            this.field += text.slice(start, i);
-            this.endField();
-            start = i + 1;
-          } else if (c === LF || c === CR) {
-            this.field += text.slice(start, i);
-            this.endField();
-            this.endRecord();
-            this.newLine(c);
-            start = i + 1;
-          } else if (c === QUOTE && isBlank(this.field + text.slice(start, i))) {
-            this.state = 1;
-            this.field = "";
-            this.fieldQuoted = true;
-            this.quoteLine = this.line;
-            start = i + 1;
+      const crlf = afterCR && c === LF;
+      afterCR = c === CR;
+      if (state === 0) {
+        // unquoted
+        if (c === delim) {
+          this.endField(text, start, i);
+          start = i + 1;
+        } else if (c === LF || c === CR) {
+          if (crlf) {
+            start = i + 1; // the LF of a CRLF: the record ended and the line was counted at the CR
+            continue;
           }
-          break;
-        case 1: // inside quotes
-          if (c === QUOTE) {
-            this.field += text.slice(start, i);
-            this.state = 2;
-            start = i + 1;
-          } else if (c === LF || c === CR) this.newLine(c);
-          break;
-        case 2: // after a quote inside quotes: "" is a quote, anything else closes the field
+          this.endField(text, start, i);
+          this.endRecord();
+          this.line++;
+          this.fieldLine = this.line;
+          start = i + 1;
+        } else if (c === QUOTE && isBlank(this.field + text.slice(start, i))) {
+          state = 1;
+          this.field = "";
+          if (this.fields.length === 0) this.firstQuoted = true;
+          this.quoteLine = this.line;
+          start = i + 1;
+        }
+      } else if (state === 1) {
+        // inside quotes: line breaks are data, but still count as lines
+        if (c === QUOTE) {
+          this.field += text.slice(start, i);
+          state = 2;
+          start = i + 1;
+        } else if ((c === LF && !crlf) || c === CR) this.line++;
+      } else {
+        if (state === 2) {
+          // after a quote inside quotes: "" is a quote, anything else closes the field
           if (c === QUOTE) {
             this.field += '"';
-            this.state = 1;
+            state = 1;
             start = i + 1;
-            break;
+            continue;
           }
-          this.state = 3;
-        // falls through: the character after the closing quote
-        case 3:
-          if (c === delim) {
-            this.endField();
-            start = i + 1;
-          } else if (c === LF || c === CR) {
-            this.endField();
-            this.endRecord();
-            this.newLine(c);
-            start = i + 1;
-          } else if (c === SPACE || c === TAB) {
-            start = i + 1;
-          } else {
-            throw fail(`line ${this.line}, column ${this.fields.length + 1}: ${JSON.stringify(text[i])} after a closing quote; a quoted field ends at the next delimiter (write a quote inside quotes as "")`);
-          }
-          break;
+          state = 3;
+        }
+        // after the closing quote: spaces, then a delimiter or a line break
+        if (c === delim) {
+          this.endField(text, i, i);
+          state = 0;
+          start = i + 1;
+        } else if (c === LF || c === CR) {
+          this.endField(text, i, i);
+          this.endRecord();
+          this.line++;
+          this.fieldLine = this.line;
+          state = 0;
+          start = i + 1;
+        } else if (c === SPACE || c === TAB) {
+          start = i + 1;
+        } else {
+          throw fail(`line ${this.line}, column ${this.fields.length + 1}: ${JSON.stringify(text[i])} after a closing quote; a quoted field ends at the next delimiter (write a quote inside quotes as "")`);
+        }
       }
     }
-    if (this.state === 0 || this.state === 1) this.field += text.slice(start, n);
+    if (state === 0 || state === 1) this.field += text.slice(start, n);
+    this.state = state;
+    this.afterCR = afterCR;
   }
 
-  private newLine(c: number): void {
-    this.line++;
-    if (this.state !== 1) this.fieldLine = this.line; // the next record starts here; a quoted field started earlier
-    if (c === CR) this.afterCR = true;
-  }
-
-  private endField(): void {
-    this.fields.push(trimBlank(this.field));
-    this.fieldLines.push(this.fieldLine);
-    this.fieldWasQuoted.push(this.fieldQuoted);
+  /** The field ends: what was carried from earlier chunks plus text[start, end), trimmed of spaces and tabs. */
+  private endField(text: string, start: number, end: number): void {
+    const raw = this.field === "" ? text.slice(start, end) : this.field + text.slice(start, end);
     this.field = "";
-    this.fieldQuoted = false;
-    this.state = 0;
+    this.fields.push(trimBlank(raw));
+    this.fieldLines.push(this.fieldLine);
     this.fieldLine = this.line;
   }
 
   /** A record is complete (at a line break outside quotes, or at the end); its last field is already pushed. */
   private endRecord(): void {
     const fields = this.fields;
-    const blank = fields.length === 0 || (fields.length === 1 && fields[0] === "" && !this.fieldWasQuoted[0]);
+    const blank = fields.length === 0 || (fields.length === 1 && fields[0] === "" && !this.firstQuoted);
     if (!blank) this.record(fields, this.fieldLines);
-    this.fields = [];
-    this.fieldLines = [];
-    this.fieldWasQuoted = [];
+    // The arrays are reused for the next record (nothing keeps them: the header is copied).
+    fields.length = 0;
+    this.fieldLines.length = 0;
+    this.firstQuoted = false;
   }
 
   private record(fields: string[], lines: number[]): void {
@@ -382,7 +384,7 @@ export class CsvParser {
       this.widthLine = lines[0];
       this.header = this.options.header ?? fields.some((f) => !looksNumeric(f));
       if (this.header) {
-        this.names = fields;
+        this.names = fields.slice();
         return;
       }
       this.names = fields.map((_, j) => `x${j}`);
