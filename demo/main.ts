@@ -5,11 +5,11 @@
  * charts and the status, and answers from the workers carry a generation number so late ones are dropped.
  */
 import type { CovarianceType, InitParams } from "../src/index.js";
-import { type CsvTable, parseCsv } from "../src/csv.js";
 import { drawCriteria, drawDensity, drawLogLik } from "./charts.js";
 import { type DataSet, large, stretchedBlobs, threeGaussians, twoClasses1D } from "./data.js";
 import type { Fitted, FromWorker, Params, SelectionCell, ToWorker } from "./protocol.js";
 import { bounds, COLORS, drawScatter, toData } from "./scatter.js";
+import { fillColumnPicker, plural, readUpload, tableData, type Upload, uploadCaption, uploadSummary } from "./upload.js";
 
 const MAX_K = 10;
 const PLAY_DELAY = 250;
@@ -48,7 +48,7 @@ declare global {
 type Source =
   | { kind: "builtin"; which: string }
   | { kind: "clicks" }
-  | { kind: "upload"; file: string; table: CsvTable };
+  | Upload;
 
 const BUILTIN: Record<string, [string, (seed: number) => DataSet]> = {
   three: ["three correlated Gaussians", threeGaussians],
@@ -58,7 +58,7 @@ const BUILTIN: Record<string, [string, (seed: number) => DataSet]> = {
 };
 
 let source: Source = { kind: "builtin", which: "three" };
-let upload: Extract<Source, { kind: "upload" }> | undefined;
+let upload: Upload | undefined;
 let data: DataSet = threeGaussians(0);
 let caption = "";
 let view = bounds(data);
@@ -103,8 +103,6 @@ function note(p: HTMLElement, text: string | undefined, kind: "" | "warn" | "err
   p.className = `note ${kind}`;
 }
 
-const plural = (n: number, word: string) => `${n.toLocaleString("en")} ${word}${n === 1 ? "" : "s"}`;
-
 // ---------------------------------------------------------------- data
 
 /** Shows new data: everything about the previous data (fit, charts, status) goes. */
@@ -129,7 +127,8 @@ function loadChosen(): void {
   if (which !== "upload") el.csv.value = ""; // the file field names only the data it shows
   if (which === "upload" && upload) {
     source = upload;
-    showData(tableData(upload.table), uploadCaption(upload));
+    const ds = pickedData(upload);
+    showData(ds, uploadCaption(upload, ds));
   } else if (which === "clicks") {
     source = { kind: "clicks" };
     showData(clickData(), clickCaption());
@@ -146,52 +145,19 @@ function loadChosen(): void {
 const clickData = (): DataSet => ({ data: Float64Array.from(clicks), d: 2, n: clicks.length / 2, names: ["x", "y"] });
 const clickCaption = () => `my clicks — ${plural(clicks.length / 2, "point")}, 2-D`;
 
-/** The uploaded table's picked columns (x, and y unless "none") as the demo's data. */
-function tableData(t: CsvTable): DataSet {
+/** The uploaded table's columns picked in the menus; the same column twice is fitted once (1-D). */
+function pickedData(u: Upload): DataSet {
   const x = Number(el.colX.value || 0);
-  const y = t.shape[1] === 1 ? -1 : Number(el.colY.value || 1);
-  const cols = y < 0 ? [x] : [x, y];
-  const [n, d] = t.shape;
-  const out = new Float64Array(n * cols.length);
-  for (let i = 0; i < n; i++) cols.forEach((c, j) => (out[i * cols.length + j] = t.data[i * d + c]));
-  return { data: out, d: cols.length as 1 | 2, n, names: cols.map((c) => t.columns[c]) };
-}
-
-function uploadCaption(u: Extract<Source, { kind: "upload" }>): string {
-  const names = tableData(u.table).names;
-  return `${u.file} — ${names.join(" × ")}, ${plural(u.table.shape[0], "row")}, ${names.length}-D`;
-}
-
-function uploadSummary(u: Extract<Source, { kind: "upload" }>): string {
-  const t = u.table;
-  const delim = { ",": "commas", ";": "semicolons", "\t": "tabs" }[t.delimiter];
-  const skipped = t.skipped.map((s) =>
-    s.reason === "unnamed" ? `column ${s.index + 1} (no name: row labels)` : `${s.name} (text, e.g. “${s.firstValue}”)`,
-  );
-  return (
-    `Read ${u.file}: ${plural(t.shape[0], "row")}, ${plural(t.shape[1], "numeric column")} (${delim}${t.header ? ", with a header" : ""}).` +
-    (skipped.length ? ` Skipped: ${skipped.join(", ")}.` : "") +
-    (t.shape[1] > 2 ? " Pick the two columns to fit below." : "")
-  );
-}
-
-function fillColumnPicker(t: CsvTable): void {
-  const options = (select: HTMLSelectElement, extra: [string, string][]) => {
-    select.replaceChildren(...[...extra, ...t.columns.map((c, j) => [String(j), c] as [string, string])].map(([v, text]) => new Option(text, v)));
-  };
-  options(el.colX, []);
-  options(el.colY, [["-1", "none (1-D)"]]);
-  el.colX.value = "0";
-  el.colY.value = t.shape[1] > 1 ? "1" : "-1";
+  const y = Number(el.colY.value || 1);
+  if (y === x) el.colY.value = "-1";
+  return tableData(u.table, x, y);
 }
 
 async function onUpload(): Promise<void> {
   const file = el.csv.files?.[0];
   if (!file) return;
-  let table: CsvTable;
   try {
-    table = parseCsv(await file.text());
-    if (table.shape[0] < 2) throw new Error(`it has ${plural(table.shape[0], "row")} of numbers; a fit needs at least two`);
+    upload = await readUpload(file);
   } catch (e) {
     // Nothing of the file is used: the field is cleared and the data shown stays, and the page says both.
     el.csv.value = "";
@@ -200,8 +166,7 @@ async function onUpload(): Promise<void> {
     setStatus(`${file.name} was not loaded, nothing of it is used. Still showing: ${caption}.`, "error");
     return;
   }
-  upload = { kind: "upload", file: file.name, table };
-  fillColumnPicker(table);
+  fillColumnPicker(upload.table, el.colX, el.colY);
   let option = el.dataset.querySelector<HTMLOptionElement>('option[value="upload"]');
   if (!option) el.dataset.appendChild((option = new Option("", "upload")));
   option.textContent = `file: ${file.name}`;
@@ -454,7 +419,7 @@ $("sample").addEventListener("click", () => {
     setStatus("Fit a model first (press fit), then draw samples from it.", "warn");
     return;
   }
-  sendFit({ type: "sample", gen: fitGen, n: Math.min(1000, data.n), seed: seed() + 1 });
+  sendFit({ type: "sample", gen: fitGen, n: Math.min(1000, Math.max(500, data.n)), seed: seed() + 1 });
 });
 el.download.addEventListener("click", () => {
   if (!modelJSON) return;
