@@ -118,6 +118,7 @@ export function drawScatter(canvas: HTMLCanvasElement, s: ScatterState): void {
   params?.means.forEach((mu, c) => drawComponent(ctx, f, mu, params.covariances[c], COLORS[c % COLORS.length]));
   ctx.restore();
   canvas.dataset.components = String(k);
+  canvas.dataset.axes = s.data.names.join(" × ");
 }
 
 function drawAxes(ctx: CanvasRenderingContext2D, f: ReturnType<typeof frame>, s: ScatterState): void {
