@@ -178,6 +178,8 @@ export class CsvParser {
   private pending = "";
   private started = false;
   private ended = false;
+  /** The error that stopped the parser: later calls throw it again (its state is not resumable). */
+  private failed: unknown;
 
   // Tokeniser state, kept across chunks.
   private line = 1;
@@ -225,7 +227,17 @@ export class CsvParser {
 
   /** Reads the next piece of the text (any split, even inside a field, a quote pair or a CRLF). */
   feed(text: string): void {
+    if (this.failed !== undefined) throw this.failed;
     if (this.ended) throw new GaussMixError("INVALID_OPTION", "feed() after end(): make a new CsvParser for another file");
+    try {
+      this.feedText(text);
+    } catch (e) {
+      this.failed = e;
+      throw e;
+    }
+  }
+
+  private feedText(text: string): void {
     if (!this.started && text.length > 0) {
       this.started = true;
       if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
@@ -245,7 +257,17 @@ export class CsvParser {
 
   /** Finishes the text and returns the table. */
   end(): CsvTable {
+    if (this.failed !== undefined) throw this.failed;
     if (this.ended) throw new GaussMixError("INVALID_OPTION", "end() called twice: make a new CsvParser for another file");
+    try {
+      return this.finish();
+    } catch (e) {
+      this.failed = e;
+      throw e;
+    }
+  }
+
+  private finish(): CsvTable {
     if (this.delimiter < 0) {
       this.setDelimiter(detectDelimiter(this.pending, true)!);
       const text = this.pending;
@@ -261,7 +283,7 @@ export class CsvParser {
     if (this.state === 3 || this.field !== "" || this.fields.length > 0) this.endField("", 0, 0);
     this.endRecord();
     if (this.names === undefined) throw fail("the text is empty: expected rows of numbers separated by , ; or tabs");
-    if (this.rows === 0) throw fail(`no data rows after the header (line 1: ${this.names.join(this.delimiterChar)})`);
+    if (this.rows === 0) throw fail(`no data rows after the header (line ${this.widthLine}: ${this.names.join(this.delimiterChar)})`);
     const d = this.picked.length;
     return {
       data: this.data.slice(0, this.length),
