@@ -191,6 +191,8 @@ export class CsvParser {
   private quoteLine = 1;
   private fields: string[] = [];
   private fieldLines: number[] = [];
+  /** Fields of the current record in `fields` / `fieldLines` (reused, never shrunk). */
+  private nFields = 0;
   /** The record's first field was quoted (so a lone `""` line is a record, not a blank line). */
   private firstQuoted = false;
 
@@ -276,11 +278,11 @@ export class CsvParser {
     }
     this.ended = true;
     if (this.state === 1 || this.state === 2) {
-      if (this.state === 1) throw fail(`line ${this.quoteLine}, column ${this.fields.length + 1}: a quoted field is never closed (a missing " ?)`);
+      if (this.state === 1) throw fail(`line ${this.quoteLine}, column ${this.nFields + 1}: a quoted field is never closed (a missing " ?)`);
       this.state = 3; // the text ended right after a closing quote
     }
     // The last record when the text does not end with a line break.
-    if (this.state === 3 || this.field !== "" || this.fields.length > 0) this.endField("", 0, 0);
+    if (this.state === 3 || this.field !== "" || this.nFields > 0) this.endField("", 0, 0);
     this.endRecord();
     if (this.names === undefined) throw fail("the text is empty: expected rows of numbers separated by , ; or tabs");
     if (this.rows === 0) throw fail(`no data rows after the header (line ${this.widthLine}: ${this.names.join(this.delimiterChar)})`);
@@ -334,7 +336,7 @@ export class CsvParser {
         } else if (c === QUOTE && isBlank(this.field + text.slice(start, i))) {
           state = 1;
           this.field = "";
-          if (this.fields.length === 0) this.firstQuoted = true;
+          if (this.nFields === 0) this.firstQuoted = true;
           this.quoteLine = this.line;
           start = i + 1;
         }
@@ -371,7 +373,7 @@ export class CsvParser {
         } else if (c === SPACE || c === TAB) {
           start = i + 1;
         } else {
-          throw fail(`line ${this.line}, column ${this.fields.length + 1}: ${JSON.stringify(text[i])} after a closing quote; a quoted field ends at the next delimiter (write a quote inside quotes as "")`);
+          throw fail(`line ${this.line}, column ${this.nFields + 1}: ${JSON.stringify(text[i])} after a closing quote; a quoted field ends at the next delimiter (write a quote inside quotes as "")`);
         }
       }
     }
@@ -384,35 +386,36 @@ export class CsvParser {
   private endField(text: string, start: number, end: number): void {
     const raw = this.field === "" ? text.slice(start, end) : this.field + text.slice(start, end);
     this.field = "";
-    this.fields.push(trimBlank(raw));
-    this.fieldLines.push(this.fieldLine);
+    this.fields[this.nFields] = trimBlank(raw);
+    this.fieldLines[this.nFields++] = this.fieldLine;
     this.fieldLine = this.line;
   }
 
   /** A record is complete (at a line break outside quotes, or at the end); its last field is already pushed. */
   private endRecord(): void {
-    const fields = this.fields;
-    const blank = fields.length === 0 || (fields.length === 1 && fields[0] === "" && !this.firstQuoted);
-    if (!blank) this.record(fields, this.fieldLines);
+    const count = this.nFields;
+    const blank = count === 0 || (count === 1 && this.fields[0] === "" && !this.firstQuoted);
+    if (!blank) this.record(this.fields, this.fieldLines, count);
     // The arrays are reused for the next record (nothing keeps them: the header is copied).
-    fields.length = 0;
-    this.fieldLines.length = 0;
+    this.nFields = 0;
     this.firstQuoted = false;
   }
 
-  private record(fields: string[], lines: number[]): void {
+  /** One record of `count` fields (`fields` and `lines` are reused buffers: entries past `count` are stale). */
+  private record(fields: string[], lines: number[], count: number): void {
     if (this.names === undefined) {
-      this.width = fields.length;
+      const first = fields.slice(0, count);
+      this.width = count;
       this.widthLine = lines[0];
-      this.header = this.options.header ?? fields.some((f) => !looksNumeric(f));
+      this.header = this.options.header ?? first.some((f) => !looksNumeric(f));
       if (this.header) {
-        this.names = fields.slice();
+        this.names = first;
         return;
       }
-      this.names = fields.map((_, j) => `x${j}`);
+      this.names = first.map((_, j) => `x${j}`);
     }
-    if (fields.length !== this.width) {
-      throw fail(`line ${lines[0]}: ${fields.length} field${fields.length === 1 ? "" : "s"}, but line ${this.widthLine} has ${this.width}; every row needs the same number of columns (a missing or extra delimiter?)`);
+    if (count !== this.width) {
+      throw fail(`line ${lines[0]}: ${count} field${count === 1 ? "" : "s"}, but line ${this.widthLine} has ${this.width}; every row needs the same number of columns (a missing or extra delimiter?)`);
     }
     if (this.rows === 0) this.chooseColumns(fields, lines);
     const picked = this.picked;
