@@ -119,6 +119,8 @@ export function drawScatter(canvas: HTMLCanvasElement, s: ScatterState): void {
   ctx.restore();
   canvas.dataset.components = String(k);
   canvas.dataset.axes = s.data.names.join(" × ");
+  // Where the means were drawn (CSS pixels), so a test can look at those pixels.
+  canvas.dataset.means = JSON.stringify((params?.means ?? []).map((mu) => [Math.round(f.sx(mu[0])), Math.round(f.sy(mu[1]))]));
 }
 
 function drawAxes(ctx: CanvasRenderingContext2D, f: ReturnType<typeof frame>, s: ScatterState): void {

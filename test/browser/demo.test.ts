@@ -396,6 +396,16 @@ describe.skipIf(!hasChromium)(`demo page in Chromium${hasChromium ? "" : ` (skip
     expect(Date.now() - t).toBeLessThan(2000);
     const shown = await page.waitForFunction(() => window.__gaussmix, null, { timeout: 60_000 }).then((h) => h.jsonValue());
     expect(shown!.fitted.n).toBe(large(0).n);
+    // Each mean's cross is drawn over the points (in the densest spot there is): its centre pixel is the cross's
+    // near-black, not a point's colour.
+    const centres = await page.evaluate(() => {
+      const c = document.getElementById("scatter") as HTMLCanvasElement;
+      const dpr = c.width / c.clientWidth;
+      const ctx = c.getContext("2d")!;
+      return (JSON.parse(c.dataset.means!) as number[][]).map(([x, y]) => Array.from(ctx.getImageData(Math.round(x * dpr), Math.round(y * dpr), 1, 1).data));
+    });
+    expect(centres).toHaveLength(3);
+    for (const [r, g, b, a] of centres) expect(Math.max(r, g, b) < 60 && a === 255, `${[r, g, b, a]}`).toBe(true);
     await page.screenshot({ path: join(artifacts, "demo-large.png") });
     await done();
   });
