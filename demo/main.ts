@@ -116,9 +116,12 @@ function showData(ds: DataSet, text: string): void {
   setStatus(data.n < 2 ? "Click the plot to add points (at least two), then press play, step or fit." : `Press play, step or fit to fit ${caption.split(" — ")[0]}.`);
 }
 
+/** The seed: a whole number; the field shows the one used (e.g. 2 for "2.5", 0 for an empty field). */
 function seed(): number {
   const v = Math.trunc(Number(el.seed.value));
-  return Number.isFinite(v) ? v : 0;
+  const used = Number.isSafeInteger(v) ? v : 0;
+  if (el.seed.value.trim() !== String(used)) el.seed.value = String(used);
+  return used;
 }
 
 /** The data set chosen in the menu (built-in data is regenerated with the seed). */
