@@ -70,7 +70,8 @@ function judge(m, fits) {
   if (out.status !== 0) throw new Error(`degenerate.py failed: ${out.stderr}`);
   return JSON.parse(out.stdout);
 }
-const fitOf = (model) => ({ covarianceType: model.covarianceType, weights: Array.from(model.weights), covariances: model.covariances });
+const plain = (x) => (ArrayBuffer.isView(x) ? Array.from(x) : Array.isArray(x) ? x.map(plain) : x);
+const fitOf = (model) => ({ covarianceType: model.covarianceType, weights: plain(model.weights), covariances: plain(model.covariances) });
 
 /** mclust's per-cell covariance matrices in the shapes of the cell's covariance type. */
 function mclustFit(cell) {
@@ -194,6 +195,8 @@ for (const name of names) {
     mc.verdicts = mc.cells.map((c) => (c.loglik === null ? "no fit (mclust returned NA)" : mc.verdicts[v++]));
     for (const c of mc.cells) {
       if (c.nParameters !== nParameters(c.k, m.d, c.covarianceType)) throw new Error(`${name}: mclust ${c.mclustModel} k=${c.k} has ${c.nParameters} parameters, ours ${nParameters(c.k, m.d, c.covarianceType)}`);
+      // mclust's BIC is 2ℓ − p·ln n (higher is better), the negative of ours.
+      if (c.loglik !== null && Math.abs(c.bic - (2 * c.loglik - c.nParameters * Math.log(n))) > 1e-6 * Math.abs(c.bic)) throw new Error(`${name}: mclust ${c.mclustModel} k=${c.k}: BIC ${c.bic} is not 2ℓ − p·ln n`);
     }
   }
   let gm = readJson(join(here, "refs", "gaussmix", `${name}.json`));
@@ -244,6 +247,9 @@ for (const name of names) {
   row.selectChosenDegenerate = judge(m, [fitOf(selection.best)])[0];
   const rowModels = selection.table.filter((t) => t.model); // if rows ever carry their models, judge every one
   const rowVerdicts = judge(m, rowModels.map((t) => fitOf(t.model)));
+  for (const t of selection.table) {
+    if (Number.isFinite(t.nParameters) && t.nParameters !== nParameters(t.nComponents, m.d, t.covarianceType)) throw new Error(`${name}: selectModel ${t.covarianceType} k=${t.nComponents} counts ${t.nParameters} parameters, mclust and scikit-learn ${nParameters(t.nComponents, m.d, t.covarianceType)}`);
+  }
   row.select = selection.table.map((t) => ({ k: t.nComponents, ct: t.covarianceType, loglik: Number.isFinite(t.logLikelihood) ? t.logLikelihood : null, bic: t.bic, error: t.error?.code }));
   for (const s of row.select) {
     const i = rowModels.findIndex((t) => t.nComponents === s.k && t.covarianceType === s.ct);
@@ -269,6 +275,23 @@ for (const name of names) {
     if (s.degenerate === null && b && s.loglik !== null && s.loglik > b.loglik + tolerance(b.loglik)) s.degenerate = "above the best-known non-degenerate value (presumably degenerate; its parameters are not returned)";
   }
   row.best = best;
+  const sources = {};
+  for (const b of Object.values(best)) {
+    const who = b.source.split(" ")[0] === "scikit-learn" ? "scikit-learn" : b.source.startsWith("gaussmix long") ? "gaussmix long" : b.source.split(" ")[0];
+    sources[who] = (sources[who] ?? 0) + 1;
+  }
+  row.refs = {
+    sources,
+    skLong: sk?.long, skSeeds: sk?.defaultSeeds,
+    gmLong: gm ? { runs: gm.runs, tol: gm.tol, maxIter: gm.maxIter } : undefined,
+    degenerate: {
+      mclust: mc ? mc.verdicts.filter((x, i) => x !== null && mc.cells[i].loglik !== null).length : undefined,
+      sklearn: sk ? sk.cells.reduce((a, c) => a + c.long.filter((r) => r.degenerate !== null).length + c.default.filter((r) => r.degenerate !== null).length, 0) : undefined,
+      sklearnRuns: sk ? sk.cells.reduce((a, c) => a + c.long.length + c.default.length, 0) : undefined,
+      gaussmix: gm ? gm.cells.reduce((a, c) => a + c.runs.filter((r) => r.degenerate !== null).length, 0) : undefined,
+      gaussmixRuns: gm ? gm.cells.reduce((a, c) => a + c.runs.length, 0) : undefined,
+    },
+  };
 
   // Tallies.
   const atBest = (k, ct, ll) => best[cellKey(k, ct)] !== undefined && reaches(ll, best[cellKey(k, ct)].loglik);
@@ -362,9 +385,10 @@ const lines = [
   "total log-likelihoods of the returned model (Σ log p(xᵢ); scikit-learn's and gaussmix's `lowerBound` is the mean per sample).",
   "The **best-known** value of a cell is the highest of every non-degenerate run stored in `bench/quality/refs/`: mclust",
   "(`mclust_refs.R`: `Mclust(X, G = 1:9, modelNames = …)` with its defaults), scikit-learn (`sklearn_refs.py`: default fits,",
-  "seeds 0–9, and long runs: single k-means initialisations, seeds 0–19 (0–2 on `elongated`), tol 1e-9 (1e-7), max_iter 5000 (1000)),",
-  "gaussmix long runs (`run.mjs --long`: 30 single initialisations per cell (5 on `elongated`), kmeans / k-means++ /",
+  "seeds 0–9, and long runs: single k-means initialisations with a small tol, one result per run),",
+  "gaussmix long runs (`run.mjs --long`: single initialisations per cell, kmeans / k-means++ /",
   "random_from_data in turn, tol 1e-10, maxIter 5000) — and of this run's own default fits, if one is better (listed below).",
+  "The table of references below gives the numbers of runs per data set.",
   `A fit **reaches** a value when its total log-likelihood is at least the value − max(0.01, 1e-6·|value|).`,
   "**Degenerate** fits (`bench/quality/degenerate.py`, the one rule every script uses) never count: a component with less than",
   "d + 1 samples' weight (not applied to tied), or thinner than the data's resolution (smallest eigenvalue of D⁻¹ΣD⁻¹ below 1/12,",
@@ -412,6 +436,17 @@ const degenerateLines = results.flatMap((r) => [
   ...r.gm.degenerate.map((c) => `- ${r.name}, selectModel ${cellName(c.k, c.ct)}: ${c.reason}`),
   ...Object.values(r.cells).flatMap((c) => c.fits.filter((f) => f.degenerate !== null).map((f) => `- ${r.name}, default fit ${cellName(c.k, c.ct)} seed ${f.seed}: ${f.degenerate}`)),
 ]);
+lines.push("## References", "",
+  "Runs per cell behind the best-known values, the degenerate runs left out of them, and where each cell's best-known value comes from.", "",
+  "| data set | about | scikit-learn long runs per cell | gaussmix long runs per cell | degenerate: mclust cells / scikit-learn runs / gaussmix runs | best-known values from |",
+  "| --- | --- | --- | --- | --- | --- |",
+  ...results.map((r) => {
+    const f = r.refs;
+    const sl = f.skLong ? `${f.skLong.runs} (k-means init, tol ${f.skLong.tol}, max_iter ${f.skLong.maxIter})` : "—";
+    const gl = f.gmLong ? `${f.gmLong.runs} (tol ${f.gmLong.tol}, maxIter ${f.gmLong.maxIter})` : "—";
+    const dg = `${f.degenerate.mclust ?? "—"} / ${f.degenerate.sklearn ?? "—"} of ${f.degenerate.sklearnRuns ?? "—"} / ${f.degenerate.gaussmix ?? "—"} of ${f.degenerate.gaussmixRuns ?? "—"}`;
+    return `| ${r.name} | ${r.about} | ${sl} | ${gl} | ${dg} | ${Object.entries(f.sources).map(([k, n]) => `${k} ${n}`).join(", ")} |`;
+  }), "");
 lines.push("## Degenerate fits of gaussmix (default fit and selectModel)", "", ...(degenerateLines.length ? degenerateLines : ["None."]), "");
 const improved = results.flatMap((r) => r.improved.map((i) => `- ${r.name} ${i.key}: ${i.from?.toFixed(4) ?? "none"} → ${i.to.toFixed(4)} (${i.source})`));
 if (improved.length) lines.push("## Best-known values raised by this run", "", ...improved, "");
