@@ -10,6 +10,7 @@
 //   --long [L]  also make gaussmix's long runs (L single-initialisation runs per cell, initialisations alternating
 //               kmeans / k-means++ / random_from_data, tol 1e-10, maxIter 5000; default L 30, 5 on large sets),
 //               stored in refs/gaussmix/<name>.json and merged into the best-known values (refs/best.json)
+//   --long-inits a,b  the initialisations the long runs take in turn (any `initParams` the library accepts)
 //   --no-live-times  take mclust's and scikit-learn's times from the reference files instead of timing them now
 //
 // References (made by committed scripts, see README.md): refs/mclust/<name>.json (mclust_refs.R),
@@ -41,7 +42,7 @@ const KS = [1, 2, 3, 4, 5, 6, 7, 8, 9];
 const PY = "/usr/bin/python3";
 const LONG_TOL = 1e-10;
 const LONG_MAX_ITER = 5000;
-const LONG_INITS = ["kmeans", "k-means++", "random_from_data"];
+const LONG_INITS = value("--long-inits", "kmeans,k-means++,random_from_data").split(",");
 
 /** A fit reaches a value when its total log-likelihood is within this of it (absolute, or relative for large |ℓ|). */
 const tolerance = (best) => Math.max(0.01, 1e-6 * Math.abs(best));
