@@ -318,6 +318,9 @@ const lines = [
   "",
   ...(e2eOnly ? ["Made by `node bench/run.mjs --e2e-only`: the end-to-end default fits only (no per-iteration table)."] : perIteration),
   "",
+  "What the optimum is worth (how often the default fit and `selectModel` reach the best-known log-likelihood, the model BIC",
+  "picks, beside scikit-learn and mclust) is measured by the quality benchmark: `npm run bench:quality`, bench/quality/README.md.",
+  "",
   `Machine: ${cpu}, ${cpus().length} cores, ${(totalmem() / 2 ** 30).toFixed(0)} GiB. Node ${v.node}, gaussmix ${v.gaussmix}` +
     (v.sklearn ? `, scikit-learn ${v.sklearn}, NumPy ${v.numpy}${v.blas ? ` (${v.blas})` : ""}` : ", scikit-learn not installed") +
     `. ${new Date().toISOString().slice(0, 10)}.`,
