@@ -87,6 +87,12 @@ describe("choosing the build", () => {
       expect(relaxed.scoreSamples(X)).not.toEqual(baseline.scoreSamples(X));
       await init({ engine: "baseline" });
       expect((await new GaussianMixture(OPTIONS).fit(problem())).toJSON()).toEqual(baseline.toJSON());
+      // Switched while a relaxed fit is under way: that fit finishes on its engine, which is then not pooled.
+      await init({ engine: "relaxed" });
+      const running = new GaussianMixture(OPTIONS).fit(problem());
+      await init({ engine: "baseline" });
+      expect((await running).toJSON()).toEqual(relaxed.toJSON());
+      expect((await new GaussianMixture(OPTIONS).fit(problem())).toJSON()).toEqual(baseline.toJSON());
     },
   );
 

@@ -232,8 +232,9 @@ function made(instance: WebAssembly.Instance, generation: number): Engine {
 export async function acquireEngine(): Promise<Engine> {
   const free = pooled();
   if (free) return free;
-  const module = await getModule();
+  // Read before waiting: if `init` switches builds meanwhile, this engine is of the old one and is not pooled.
   const generation = moduleGeneration();
+  const module = await getModule();
   const instance = await WebAssembly.instantiate(module, imports);
   return made(instance, generation);
 }
