@@ -4,6 +4,7 @@
  * recorded in the table, not fatal.
  */
 import { describe as describeData, sampleWeights } from "./data.js";
+import { checkAborted, yieldIfDue } from "./engine/cancel.js";
 import { GaussMixError } from "./errors.js";
 import { GaussianMixture } from "./gmm.js";
 import type { FittedGaussianMixture } from "./model.js";
@@ -30,6 +31,7 @@ const FATAL: ReadonlySet<string> = new Set(["INVALID_DATA", "INVALID_OPTION", "I
  */
 export async function selectModel(X: DataInput, options?: SelectModelOptions): Promise<Selection> {
   const o = resolveSelectOptions(options);
+  checkAborted(o.signal, "The model selection");
   const data = describeData(X);
   const n = data.n;
   const { criterion, covarianceTypes: types, signal } = o;
@@ -42,6 +44,7 @@ export async function selectModel(X: DataInput, options?: SelectModelOptions): P
   for (const k of ks) {
     for (const covarianceType of types) {
       let row: SelectionRow;
+      await yieldIfDue(signal, "The model selection");
       try {
         const model = await new GaussianMixture({
           nComponents: k,
