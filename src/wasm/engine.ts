@@ -316,7 +316,10 @@ export function dispose(): void {
   idleThreaded = undefined;
 }
 
-/** @internal For tests and diagnostics: how many engines are pooled and their memory in bytes. */
-export function engineStats(): { pooled: number; bytes: number[] } {
-  return { pooled: pool.length, bytes: pool.map((e) => e.memoryBytes) };
+/**
+ * @internal For tests and diagnostics: how many engines are pooled and their memory in bytes, and the worker
+ * threads kept idle for the next threaded fit.
+ */
+export function engineStats(): { pooled: number; bytes: number[]; idleWorkers: number } {
+  return { pooled: pool.length, bytes: pool.map((e) => e.memoryBytes), idleWorkers: idleThreaded?.pool.workers ?? 0 };
 }
