@@ -2,7 +2,7 @@
  * Validation of data at the edge, and its copy into the engine's pair layout (see assembly/layout.ts):
  * sample i, feature j lives at f64 index ((i >> 1) * d + j) * 2 + (i & 1) from the region start.
  */
-import { GaussMixError, invalidData as invalid } from "./errors.js";
+import { dataTooLarge, GaussMixError, invalidData as invalid, WASM_MEMORY_LIMIT } from "./errors.js";
 import type { DataInput, FlatMatrix } from "./types.js";
 import { isArrayLike } from "./util.js";
 
@@ -19,8 +19,12 @@ function isFlat(x: unknown): x is FlatMatrix {
   return typeof x === "object" && x !== null && !isArrayLike(x) && "data" in x && "shape" in x;
 }
 
-/** Checks the shape of X (not yet its values: those are checked while copying) and returns a reader. */
-export function describe(X: DataInput, name = "X"): Data {
+/**
+ * Checks the shape of X (not yet its values: those are checked while copying) and returns a reader.
+ * `checkSize(n, d)` runs as soon as the shape is known, before the rows are checked one by one (the fit
+ * refuses data too large for the engine there, before any work).
+ */
+export function describe(X: DataInput, name = "X", checkSize?: (n: number, d: number) => void): Data {
   checkContainer(X, name);
   if (isFlat(X)) {
     const { data, shape } = X;
@@ -37,6 +41,7 @@ export function describe(X: DataInput, name = "X"): Data {
       throw invalid(name, `data has ${data.length} values but shape [${n}, ${d}] needs ${n * d}`);
     }
     checkNonEmpty(name, n, d);
+    checkSize?.(n, d);
     return { n, d, at: (i, j) => data[i * d + j], flat: data };
   }
   if (!isArrayLike(X)) throw invalid(name, `expected an array of samples, got ${typeName(X)}`);
@@ -46,10 +51,12 @@ export function describe(X: DataInput, name = "X"): Data {
   if (!isArrayLike(first)) {
     // 1-D data: n samples of one feature.
     const v = X as ArrayLike<number>;
+    checkSize?.(n, 1);
     return { n, d: 1, at: (i) => v[i] };
   }
   const rows = X as ArrayLike<ArrayLike<number>>;
   const d = first.length;
+  if (d > 0) checkSize?.(n, d);
   for (let i = 0; i < n; i++) {
     const r = rows[i];
     if (!isArrayLike(r)) throw invalid(name, `row ${i} is ${typeName(r)}, expected an array of ${d} numbers`);
@@ -67,6 +74,7 @@ export function describe(X: DataInput, name = "X"): Data {
  * that cannot print them.
  */
 function checkContainer(x: unknown, name: string): void {
+  if (Array.isArray(x) || x instanceof Float64Array) return; // the common cases, fast (called per row)
   if (typeof DataView !== "undefined" && x instanceof DataView) {
     throw invalid(
       name,
@@ -140,6 +148,23 @@ export function writePairs(data: Data, f64: Float64Array, off: number, name = "X
     for (let j = 0; j < d; j++) f64[base + j * 2 + 1] = f64[base + j * 2];
   }
   return big;
+}
+
+/**
+ * Refuses, with DATA_TOO_LARGE, a fit whose data and weights alone (16·(d + 1) bytes per pair of samples)
+ * exceed the engine's 4 GiB; the exact need, parameters and work areas included, is checked when the
+ * engine's memory is laid out.
+ */
+export function checkFitSize(n: number, d: number): void {
+  const need = Math.ceil(n / 2) * (d + 1) * 16;
+  if (need > WASM_MEMORY_LIMIT) {
+    throw dataTooLarge(
+      `a fit of ${n} samples × ${d} features`,
+      need,
+      WASM_MEMORY_LIMIT,
+      "fit a random subsample of the rows (a mixture fitted on a few million samples is as good), or reduce the features (e.g. by PCA)",
+    );
+  }
 }
 
 /** Validated sample weights (length n, finite, ≥ 0, positive sum): a copy; undefined (unit weights) when not given. */

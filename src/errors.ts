@@ -55,6 +55,9 @@ export function illDefined(type: string, component: number, k: number, regCovar:
   );
 }
 
+/** The most bytes a 32-bit WebAssembly memory addresses (65,536 pages of 64 KiB): the engine's limit. */
+export const WASM_MEMORY_LIMIT = 2 ** 32;
+
 /** Bytes as people read them: GiB or MiB with two decimals. */
 function bytes(n: number): string {
   return n >= 2 ** 30 ? `${(n / 2 ** 30).toFixed(2)} GiB` : `${(n / 2 ** 20).toFixed(2)} MiB`;

@@ -4,7 +4,7 @@
  * covariance.ts and the kernels.
  */
 import { COVARIANCE_MODELS } from "./covariance.js";
-import { describe, fitWeights } from "./data.js";
+import { checkFitSize, describe, fitWeights } from "./data.js";
 import { GaussMixError, MAX_SQUARABLE, tooLargeToSquare } from "./errors.js";
 import { checkPrecisions, initialize, kmeansAuxBytes, needsKmeansMemory } from "./init/index.js";
 import { FittedGaussianMixture } from "./model.js";
@@ -67,7 +67,7 @@ export class GaussianMixture {
   private async run(X: DataInput, fitOptions: FitOptions, wantLabels: boolean) {
     const o = this.options;
     checkAborted(o.signal);
-    const data = describe(X);
+    const data = describe(X, "X", checkFitSize);
     const { n, d } = data;
     const k = o.nComponents;
     if (n < 2) throw new GaussMixError("TOO_FEW_SAMPLES", `X has ${n} sample; a mixture needs at least 2 samples`);

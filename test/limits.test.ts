@@ -4,7 +4,7 @@
 // The runs that really cross 2 GiB are in test/large/ (npm run test:large).
 import { describe, expect, it } from "vitest";
 import { FittedGaussianMixture, GaussianMixture, GaussMixError } from "../src/index.js";
-import { fitWeights } from "../src/data.js";
+import { checkFitSize, fitWeights } from "../src/data.js";
 import { setThreadsMinWork } from "../src/gmm.js";
 import { Random } from "../src/rng.js";
 import { acquireEngineSync, engineStats, MAX_MEMORY_BYTES, releaseEngine } from "../src/wasm/engine.js";
@@ -75,6 +75,16 @@ describe("engine memory limit", () => {
     expect(performance.now() - t).toBeLessThan(1000);
     expect(engineStats().bytes.every((b) => b <= 64 * 2 ** 20)).toBe(true);
     expect(engineStats().pooled).toBeGreaterThanOrEqual(Math.min(1, before.pooled));
+  });
+});
+
+describe("data too large for the engine", () => {
+  it("is refused from its shape alone, before the rows are checked", () => {
+    expect(() => checkFitSize(36_000_000, 13)).not.toThrow(); // 4.03e9 bytes: the exact check comes later
+    const e = caught(() => checkFitSize(36_000_000, 16));
+    expect(e.code).toBe("DATA_TOO_LARGE");
+    expect(e.message).toMatch(/a fit of 36000000 samples × 16 features needs 4896000000 bytes \(4\.56 GiB\)/);
+    expect(e.message).toMatch(/subsample/);
   });
 });
 

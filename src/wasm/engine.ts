@@ -5,7 +5,7 @@
  * memory), per-sample methods borrow one synchronously, and an engine whose memory grew large is dropped
  * after use instead of pooled, so one big fit does not pin its memory for the life of the page.
  */
-import { dataTooLarge } from "../errors.js";
+import { dataTooLarge, WASM_MEMORY_LIMIT } from "../errors.js";
 import { getModule, getModuleSync, getSharedModule } from "./module.js";
 import type { startPool, ThreadPool } from "./threads.js";
 
@@ -147,9 +147,9 @@ const PAGE = 65536;
  * The most pages a 32-bit WebAssembly memory can have (4 GiB): byte offsets go up to 2^32 − 1, so they are
  * computed as plain numbers (never with signed 32-bit operators such as `|`, `&` or `>>`, which wrap at 2 GiB).
  */
-const MAX_PAGES = 65536;
+const MAX_PAGES = WASM_MEMORY_LIMIT / PAGE;
 /** Bytes of the largest memory an engine may have; a runtime may give less (growing then fails). */
-export const MAX_MEMORY_BYTES = MAX_PAGES * PAGE;
+export const MAX_MEMORY_BYTES = WASM_MEMORY_LIMIT;
 /** Engines whose memory grew beyond this are not kept in the pool after use. */
 const POOL_MEMORY_LIMIT = 64 * 1024 * 1024;
 const POOL_SIZE = 2;
