@@ -102,6 +102,7 @@ export class GaussianMixture {
     const threaded = o.threads > 1 && work >= THREADS_MIN_WORK ? await acquireThreadedEngine(o.threads - 1) : undefined;
     const engine: Engine = threaded?.engine ?? (await acquireEngine());
     const pool: ThreadPool | undefined = threaded?.pool;
+    let done = false;
     try {
       const aux = !warm && !explicit && needsKmeansMemory(o) ? kmeansAuxBytes(n, d, k) : 0;
       const ws = new Workspace(
@@ -137,9 +138,10 @@ export class GaussianMixture {
         threads: 1 + (pool?.workers ?? 0),
       });
       this.last = model;
+      done = true;
       return { model, labels };
     } finally {
-      if (threaded) releaseThreadedEngine(threaded);
+      if (threaded) releaseThreadedEngine(threaded, done);
       else releaseEngine(engine);
     }
   }

@@ -303,9 +303,12 @@ export async function acquireThreadedEngine(
  */
 let idleThreaded: { engine: Engine; pool: ThreadPool } | undefined;
 
-/** Gives back a threaded engine after a fit: kept for the next fit when small, else its workers terminated. */
-export function releaseThreadedEngine(t: { engine: Engine; pool: ThreadPool }): void {
-  if (t.engine.memoryBytes <= POOL_MEMORY_LIMIT && !idleThreaded) idleThreaded = t;
+/**
+ * Gives back a threaded engine after a fit: kept for the next fit when the fit completed and its memory is
+ * small, else its workers are terminated (after a failure a worker may still be busy).
+ */
+export function releaseThreadedEngine(t: { engine: Engine; pool: ThreadPool }, completed = true): void {
+  if (completed && t.engine.memoryBytes <= POOL_MEMORY_LIMIT && !idleThreaded) idleThreaded = t;
   else t.pool.terminate();
 }
 
