@@ -354,18 +354,21 @@ export class FittedGaussianMixture {
     for (let c = 0; c < k; c++) {
       const mu = this.params.means.subarray(c * d, (c + 1) * d);
       // x = μ + L z with cov = L Lᵀ (full/tied), or μ + σ ∘ z (diag/spherical).
-      const L =
-        familyOf(type) === KernelFamily.triangular
-          ? choleskyLower(this.params.cov.subarray(type === "tied" ? 0 : c * d * d), d)
-          : undefined;
-      for (let s = 0; s < counts[c]; s++, i++) {
-        labels[i] = c;
-        for (let j = 0; j < d; j++) z[j] = rng.normal();
-        for (let a = 0; a < d; a++) {
-          let v = mu[a];
-          if (L) for (let b = 0; b <= a; b++) v += L[a * d + b] * z[b];
-          else v += Math.sqrt(this.params.cov[c * d + a]) * z[a];
-          X[i * d + a] = v;
+      labels.fill(c, i, i + counts[c]);
+      if (familyOf(type) === KernelFamily.triangular) {
+        const L = choleskyLower(this.params.cov.subarray(type === "tied" ? 0 : c * d * d), d);
+        for (let s = 0; s < counts[c]; s++, i++) {
+          for (let j = 0; j < d; j++) z[j] = rng.normal();
+          for (let a = 0; a < d; a++) {
+            let v = mu[a];
+            for (let b = 0; b <= a; b++) v += L[a * d + b] * z[b];
+            X[i * d + a] = v;
+          }
+        }
+      } else {
+        const sd = this.params.cov.slice(c * d, (c + 1) * d).map(Math.sqrt);
+        for (let s = 0; s < counts[c]; s++, i++) {
+          for (let a = 0; a < d; a++) X[i * d + a] = mu[a] + sd[a] * rng.normal();
         }
       }
     }
