@@ -7,7 +7,7 @@ import { FittedGaussianMixture, GaussianMixture, GaussMixError } from "../src/in
 import { checkFitSize, fitWeights } from "../src/data.js";
 import { setThreadsMinWork } from "../src/gmm.js";
 import { Random } from "../src/rng.js";
-import { acquireEngineSync, engineStats, MAX_MEMORY_BYTES, releaseEngine } from "../src/wasm/engine.js";
+import { acquireEngineSync, Engine, engineStats, MAX_MEMORY_BYTES, releaseEngine } from "../src/wasm/engine.js";
 import { maxThreads } from "../src/wasm/threads.js";
 
 function caught(fn: () => unknown): GaussMixError {
@@ -43,6 +43,20 @@ describe("engine memory limit", () => {
       expect(engine.memoryBytes).toBe(before);
     } finally {
       releaseEngine(engine);
+    }
+  });
+
+  it("a runtime that refuses to grow memory (a small maximum, as Cloudflare Workers' 128 MB) gives DATA_TOO_LARGE", () => {
+    const pooled = acquireEngineSync();
+    try {
+      const small = new WebAssembly.Memory({ initial: 2, maximum: 4 });
+      const engine = new Engine({ exports: pooled.kernels } as unknown as WebAssembly.Instance, small);
+      const e = caught(() => engine.layout({ a: 1 << 20 }, "a small test", "ask for less"));
+      expect(e.code).toBe("DATA_TOO_LARGE");
+      expect(e.message).toMatch(/a small test needs \d+ bytes .* but the limit is 131072 bytes .*: ask for less\./);
+      expect(e.cause).toBeInstanceOf(RangeError);
+    } finally {
+      releaseEngine(pooled);
     }
   });
 
@@ -208,12 +222,12 @@ describe("sample: bounded and fast", () => {
     expect(chi).toBeLessThan(cells + 4.5 * Math.sqrt(2 * cells));
   });
 
-  it("four million draws (8 million values) take about half a second, not minutes", () => {
+  it("four million draws (8 million values) take about a second, not minutes", () => {
     const t = performance.now();
     const { X, labels } = model.sample(4_000_000, { randomState: 3 });
     expect(X.shape).toEqual([4_000_000, 2]);
     expect(labels.length).toBe(4_000_000);
-    expect(performance.now() - t).toBeLessThan(3000); // ~0.5 s here; room for a slow CI machine
+    expect(performance.now() - t).toBeLessThan(4000); // ~1.4 s on a 2-core machine
     // Grouped by component with the multinomial's counts, near the weights.
     const counts = [0, 0, 0];
     for (const c of labels) counts[c]++;
