@@ -16,3 +16,6 @@ export type {
   Matrix,
 } from "./types.js";
 export { selectModel, type Criterion, type Selection, type SelectionRow, type SelectModelOptions } from "./select.js";
+export { BayesianGaussianMixture } from "./bayesian/estimator.js";
+export { FittedBayesianGaussianMixture, type BayesianModelJSON } from "./bayesian/model.js";
+export type { BayesianGaussianMixtureOptions, WeightConcentrationPriorType } from "./bayesian/options.js";

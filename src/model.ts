@@ -67,6 +67,11 @@ export class FittedGaussianMixture {
   /** @internal engine storage; never mutated. */
   readonly params: Params;
   private cache = new Map<string, unknown>();
+  /**
+   * @internal The per-component constants of the estimate kernel (2k), when they are not log w_c + log det U_c
+   * − d/2·log 2π (the variational model's, with expected log-weights and log-determinants).
+   */
+  protected logConstants?: Float64Array;
 
   /** @internal Made by `GaussianMixture.fit` and `fromJSON`. */
   constructor(type: CovarianceType, k: number, d: number, params: Params, summary: FitSummary) {
@@ -159,7 +164,8 @@ export class FittedGaussianMixture {
       f.set(this.params.means, ptr.means >> 3);
       f.set(this.params.factors, ptr.factors >> 3);
       const stride = cm.shared ? 0 : cm.factorSize(d) * 8;
-      engine.k.logConstants(cm.kind, d, k, ptr.weights, ptr.factors, stride, ptr.logConst);
+      if (this.logConstants) f.set(this.logConstants, ptr.logConst >> 3);
+      else engine.k.logConstants(cm.kind, d, k, ptr.weights, ptr.factors, stride, ptr.logConst);
       engine.k.estimate(cm.kind, ptr.X, 0, pairs, d, k, ptr.means, ptr.factors, stride, ptr.logConst,
         want.logNorm ? ptr.logNorm : 0, want.resp ? ptr.resp : 0, want.labels ? ptr.labels : 0, ptr.scratch);
       const out = engine.f64;

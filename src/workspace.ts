@@ -159,6 +159,32 @@ export class Workspace {
   }
 
   /**
+   * The weighted data mean, Σv and the scatter Σ v (x − x̄)(x − x̄)ᵀ (d×d row-major; `full` false: its diagonal
+   * only), in two sweeps of the engine.
+   */
+  dataScatter(full: boolean): { mean: Float64Array; weight: number; scatter: Float64Array } {
+    const d = this.d;
+    const mean = this.dataMean();
+    const N = this.sweepMoments(full ? 1 : 0);
+    const scatter = new Float64Array(d * d);
+    let idx = d; // S2 follows S1: the packed upper triangle, or the diagonal
+    for (let i = 0; i < d; i++) {
+      for (let j = i; j < (full ? d : i + 1); j++) {
+        const v = this.moment(idx++) - (this.moment(i) * this.moment(j)) / N;
+        scatter[i * d + j] = v;
+        scatter[j * d + i] = v;
+      }
+    }
+    return { mean, weight: N, scatter };
+  }
+
+  /** Where the statistics now in block 0 are centred: the byte offset of k·d f64, one shift per component. */
+  get statsShift(): number {
+    const { ptr, d, k } = this;
+    return this.statsKind === 2 ? ptr.common + (d + k * d + k) * 8 : ptr.means;
+  }
+
+  /**
    * Chooses the kernel of the next pass. Tied: writes B_c = F (μ_c − s) for the pass around s; spherical: writes
    * M_c = μ_c − s and ‖M_c‖². Either is used while every mean is within COMMON_SHIFT_MAX_DISTANCE2 of s in its
    * component's metric, else the per-component pass.
@@ -313,7 +339,7 @@ export class Workspace {
   mstep(regCovar: number): void {
     const { ptr, d, k } = this;
     // After the tied pass around s, every component's statistics are around s (stored repeated k times).
-    const shift = this.statsKind === 2 ? ptr.common + (d + k * d + k) * 8 : ptr.means;
+    const shift = this.statsShift;
     const status = this.engine.k.mstep(this.model.mstepType, d, k, ptr.stats, regCovar, shift, ptr.means,
       ptr.weights, ptr.cov, ptr.factors, ptr.logConst, ptr.work);
     if (status >= 0) throw illDefined(this.type, status, k, regCovar);

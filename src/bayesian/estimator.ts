@@ -1,0 +1,246 @@
+/**
+ * The Bayesian estimator (scikit-learn's `BayesianGaussianMixture`): variational inference on the same
+ * engine pass as GaussianMixture. The E-step is the pass with the variational constants (E[log π_c],
+ * E[log |Λ_c|], −d/(2β_c)) in place of the log-weights and log-determinants; the M-step turns the pass's
+ * statistics into the posterior in TypeScript (O(k·d²)); the lower bound needs no n×k matrix either.
+ */
+import { COVARIANCE_MODELS } from "../covariance.js";
+import { describe, sampleWeights } from "../data.js";
+import { GaussMixError } from "../errors.js";
+import { type Fill, initialResponsibilities, kmeansAuxBytes, needsKmeansMemory } from "../init.js";
+import { Random } from "../rng.js";
+import type { DataInput, FitOptions, IterationInfo } from "../types.js";
+import { acquireEngine, acquireThreadedEngine, type Engine, releaseEngine } from "../wasm/engine.js";
+import type { ThreadPool } from "../wasm/threads.js";
+import { Workspace } from "../workspace.js";
+import { FittedBayesianGaussianMixture } from "./model.js";
+import {
+  type BayesianGaussianMixtureOptions, resolveBayesianOptions, type ResolvedBayesianOptions, resolvePriors,
+} from "./options.js";
+import {
+  expectedWeights, logConstants, lowerBound, type Posterior, type Priors, responsibilityEntropyTerm,
+  type Statistics, variationalMStep,
+} from "./variational.js";
+
+/** Yield to the event loop at most this often when an AbortSignal is given, so it can fire. */
+const YIELD_MS = 50;
+/** Samples × components × (d² or d) below which `threads` is ignored (as GaussianMixture's). */
+const THREADS_MIN_WORK = 4_000_000;
+
+export class BayesianGaussianMixture {
+  /** The validated options, defaults filled in (the data-dependent priors are resolved at fit time). */
+  readonly options: ResolvedBayesianOptions;
+  private last?: FittedBayesianGaussianMixture;
+
+  /** Validates the options at once; a bad option throws a GaussMixError of code INVALID_OPTION. */
+  constructor(options: BayesianGaussianMixtureOptions = {}) {
+    this.options = resolveBayesianOptions(options);
+  }
+
+  /** The model of the last fit (used by `warmStart`), if any. */
+  get model(): FittedBayesianGaussianMixture | undefined {
+    return this.last;
+  }
+
+  /**
+   * Fits the variational posterior to X (n × d). Resolves to the fitted model; the estimator keeps it for
+   * `warmStart`.
+   */
+  async fit(X: DataInput, options: FitOptions = {}): Promise<FittedBayesianGaussianMixture> {
+    return (await this.run(X, options, false)).model;
+  }
+
+  /** Fits, then labels X with the final parameters (scikit-learn's `fit_predict`). */
+  async fitPredict(X: DataInput, options: FitOptions = {}): Promise<{ model: FittedBayesianGaussianMixture; labels: Int32Array }> {
+    const { model, labels } = await this.run(X, options, true);
+    return { model, labels: labels! };
+  }
+
+  private async run(X: DataInput, fitOptions: FitOptions, wantLabels: boolean, respInit?: ArrayLike<ArrayLike<number>>) {
+    const o = this.options;
+    const data = describe(X);
+    const { n, d } = data;
+    const k = o.nComponents;
+    if (n < 2) throw new GaussMixError("TOO_FEW_SAMPLES", `X has ${n} sample; a mixture needs at least 2 samples`);
+    if (n < k) {
+      throw new GaussMixError("TOO_FEW_SAMPLES", `X has ${n} samples but nComponents is ${k}; need nSamples ≥ nComponents`);
+    }
+    const weights = sampleWeights(fitOptions.sampleWeight, n);
+    const warm = o.warmStart ? this.last : undefined;
+    if (warm && warm.nFeatures !== d) {
+      throw new GaussMixError("FEATURE_MISMATCH", `warmStart: X has ${d} features, but the previous fit had ${warm.nFeatures}`);
+    }
+    const cm = COVARIANCE_MODELS[o.covarianceType];
+    const work = n * k * (cm.kind === 0 ? d * d : d);
+    const threaded = o.threads > 1 && work >= THREADS_MIN_WORK ? await acquireThreadedEngine(o.threads - 1) : undefined;
+    const engine: Engine = threaded?.engine ?? (await acquireEngine());
+    const pool: ThreadPool | undefined = threaded?.pool;
+    try {
+      const aux = !warm && !respInit && needsKmeansMemory(o) ? kmeansAuxBytes(n, d, k) : 0;
+      const ws = new Workspace(engine, o.covarianceType, n, d, k, Math.max(aux, wantLabels ? ((n + 1) >> 1) * 8 : 0), pool);
+      ws.load(data, weights);
+      const priors = resolvePriors(o, d, () => ws.dataScatter(cm.kind === 0));
+      const rng = new Random(o.randomState);
+      const nInit = warm || respInit ? 1 : o.nInit;
+      let best: { post: Posterior; lowerBound: number; lowerBounds: number[]; converged: boolean; nIter: number } | undefined;
+      for (let init = 0; init < nInit; init++) {
+        let post: Posterior;
+        if (warm) post = warm.posterior;
+        else {
+          const fill = respInit ? fillFrom(respInit, n, k) : initialResponsibilities(ws, o, rng);
+          post = initialPosterior(ws, fill, priors, o.regCovar);
+        }
+        const run = await this.variational(ws, priors, post, init, warm ? warm.lowerBound : -Infinity);
+        if (!best || run.lowerBound > best.lowerBound) best = run;
+      }
+      const b = best!;
+      let labels: Int32Array | undefined;
+      if (wantLabels) {
+        writePosterior(ws, b.post, priors);
+        ws.labels(ws.ptr.aux);
+        labels = engine.i32.slice(ws.ptr.aux >> 2, (ws.ptr.aux >> 2) + n);
+      }
+      const model = new FittedBayesianGaussianMixture(o.covarianceType, k, d, b.post, priors, {
+        ...b, threads: 1 + (pool?.workers ?? 0),
+      });
+      this.last = model;
+      return { model, labels };
+    } finally {
+      if (pool) pool.terminate(); // the threaded engine is not pooled
+      else releaseEngine(engine);
+    }
+  }
+
+  /** The variational loop of one initialisation (scikit-learn's: E-step, M-step, then the lower bound). */
+  private async variational(ws: Workspace, priors: Priors, start: Posterior, init: number, startBound: number) {
+    const o = this.options;
+    const { d, k, type } = ws;
+    let post = start;
+    let lb = startBound;
+    const lowerBounds: number[] = [];
+    let converged = false;
+    let nIter = 0;
+    let lastYield = Date.now();
+    for (let iter = 1; iter <= o.maxIter; iter++) {
+      if (o.signal?.aborted) throw aborted(o.signal);
+      const prev = lb;
+      const logConst = writePosterior(ws, post, priors);
+      await ws.passAsync();
+      const L = ws.stat(0);
+      if (!Number.isFinite(L)) {
+        throw new GaussMixError(
+          "ILL_DEFINED_COVARIANCE",
+          `The log-likelihood became ${L} at iteration ${iter}: some samples have zero density under every ` +
+            "component in floating point. Scale the input data (e.g. standardise each feature) or increase regCovar.",
+        );
+      }
+      const st = readStatistics(ws);
+      const rLogR = responsibilityEntropyTerm(type, d, k, st, L, logConst, post.means, post.factors);
+      post = variationalMStep(type, d, k, st, priors, o.regCovar);
+      lb = lowerBound(type, d, k, post, priors, rLogR);
+      lowerBounds.push(lb);
+      nIter = iter;
+      const change = lb - prev;
+      if (o.onIteration) {
+        const cm = ws.model;
+        const info: IterationInfo = {
+          iteration: iter,
+          init,
+          lowerBound: lb,
+          change,
+          weights: Array.from(expectedWeights(priors.weightConcentrationPriorType, post.weightConcentration, k)),
+          means: Array.from({ length: k }, (_, c) => Array.from(post.means.subarray(c * d, (c + 1) * d))),
+          covariances: cm.covariances(post.cov, d, k),
+        };
+        const r = await o.onIteration(info);
+        if (o.signal?.aborted) throw aborted(o.signal);
+        if (Math.abs(change) < o.tol) {
+          converged = true;
+          break;
+        }
+        if (r === false) break;
+        continue;
+      }
+      if (Math.abs(change) < o.tol) {
+        converged = true;
+        break;
+      }
+      if (o.signal && Date.now() - lastYield > YIELD_MS) {
+        await new Promise((resolve) => setTimeout(resolve, 0));
+        lastYield = Date.now();
+      }
+    }
+    return { post, lowerBound: lb, lowerBounds, converged, nIter };
+  }
+}
+
+/**
+ * @internal For the reference fixtures: a fit whose initial responsibilities are given (n rows of k), as
+ * scikit-learn's `_initialize(X, resp)`.
+ */
+export function fitFromResponsibilities(
+  estimator: BayesianGaussianMixture, X: DataInput, resp: ArrayLike<ArrayLike<number>>, options: FitOptions = {},
+): Promise<FittedBayesianGaussianMixture> {
+  return estimator["run"](X, options, false, resp).then((r) => r.model);
+}
+
+/** The engine's means, factors and per-component constants from the posterior; returns the constants. */
+function writePosterior(ws: Workspace, post: Posterior, priors: Priors): Float64Array {
+  const f = ws.engine.f64;
+  const logConst = logConstants(ws.type, ws.d, ws.k, post, priors);
+  f.set(post.means, ws.ptr.means >> 3);
+  f.set(post.factors, ws.ptr.factors >> 3);
+  f.set(logConst, ws.ptr.logConst >> 3);
+  return logConst;
+}
+
+/** The statistics of block 0 with their lanes summed, and the shifts they were taken around. */
+function readStatistics(ws: Workspace): Statistics {
+  const { d, k, model } = ws;
+  const t = model.scatterSize(d) * (model.shared ? 1 : k);
+  const N = new Float64Array(k);
+  const S1 = new Float64Array(k * d);
+  const S2 = new Float64Array(t);
+  for (let c = 0; c < k; c++) N[c] = ws.stat(2 + c);
+  for (let i = 0; i < k * d; i++) S1[i] = ws.stat(2 + k + i);
+  for (let i = 0; i < t; i++) S2[i] = ws.stat(2 + k + k * d + i);
+  const at = ws.statsShift >> 3;
+  return { N, S1, S2, shift: ws.engine.f64.slice(at, at + k * d) };
+}
+
+/**
+ * The first posterior from responsibilities (scikit-learn's `_initialize`): statistics around the data mean
+ * give the component means, statistics around those (no precision lost to far clusters) the M-step.
+ */
+function initialPosterior(ws: Workspace, fill: Fill, priors: Priors, regCovar: number): Posterior {
+  const { d, k, ptr } = ws;
+  const mean = ws.dataMean();
+  const f = () => ws.engine.f64;
+  for (let c = 0; c < k; c++) f().set(mean, (ptr.means >> 3) + c * d);
+  ws.statsFromResp(fill);
+  const xk = new Float64Array(k * d);
+  for (let c = 0; c < k; c++) {
+    const nk = ws.stat(2 + c) + 10 * 2.220446049250313e-16;
+    for (let j = 0; j < d; j++) xk[c * d + j] = mean[j] + ws.stat(2 + k + c * d + j) / nk;
+  }
+  f().set(xk, ptr.means >> 3);
+  ws.statsFromResp(fill);
+  return variationalMStep(ws.type, d, k, readStatistics(ws), priors, regCovar);
+}
+
+/** Responsibilities given as n rows of k, as the chunked fill the workspace takes. */
+function fillFrom(resp: ArrayLike<ArrayLike<number>>, n: number, k: number): Fill {
+  if (resp.length !== n) throw new GaussMixError("INVALID_INIT", `responsibilities must have ${n} rows, got ${resp.length}`);
+  return (p0, p1, rv, at) => {
+    for (let p = p0; p < p1; p++) {
+      for (let lane = 0; lane < 2; lane++) {
+        const i = 2 * p + lane;
+        for (let c = 0; c < k; c++) rv[at + ((p - p0) * k + c) * 2 + lane] = i < n ? Number(resp[i][c]) : 0;
+      }
+    }
+  };
+}
+
+function aborted(signal: AbortSignal): GaussMixError {
+  return new GaussMixError("ABORTED", "The fit was aborted by its AbortSignal.", { cause: signal.reason });
+}
