@@ -203,7 +203,7 @@ describe("BayesianGaussianMixture", () => {
       expect(m.meanPrecision).toHaveLength(3);
       expect(m.means).toHaveLength(3);
       expect(m.weightConcentration).toHaveLength(2); // [a, b] of the Dirichlet process
-      expect((m.weightConcentration as number[][])[0]).toHaveLength(3);
+      expect((m.weightConcentration as unknown as number[][])[0]).toHaveLength(3);
       if (covarianceType === "tied") expect(typeof m.degreesOfFreedom).toBe("number");
       else expect(m.degreesOfFreedom).toHaveLength(3);
       const shape = { full: [3, d, d], tied: [d, d], diag: [3, d], spherical: [3] }[covarianceType];

@@ -18,8 +18,7 @@ import {
   type BayesianGaussianMixtureOptions, resolveBayesianOptions, type ResolvedBayesianOptions, resolvePriors,
 } from "./options.js";
 import {
-  expectedWeights, logConstants, lowerBound, type Posterior, type Priors, responsibilityEntropyTerm,
-  type Statistics, variationalMStep,
+  allocatePosterior, copyPosterior, expectedWeights, type Posterior, type Priors, type Statistics, VariationalUpdates,
 } from "./variational.js";
 
 /** Yield to the event loop at most this often when an AbortSignal is given, so it can fire. */
@@ -80,23 +79,24 @@ export class BayesianGaussianMixture {
       const ws = new Workspace(engine, o.covarianceType, n, d, k, Math.max(aux, wantLabels ? ((n + 1) >> 1) * 8 : 0), pool);
       ws.load(data, weights);
       const priors = resolvePriors(o, d, () => ws.dataScatter(cm.kind === 0));
+      const vu = new VariationalUpdates(o.covarianceType, d, k, priors, o.regCovar);
       const rng = new Random(o.randomState);
       const nInit = warm || respInit ? 1 : o.nInit;
       let best: { post: Posterior; lowerBound: number; lowerBounds: number[]; converged: boolean; nIter: number } | undefined;
       for (let init = 0; init < nInit; init++) {
         let post: Posterior;
-        if (warm) post = warm.posterior;
+        if (warm) post = copyPosterior(warm.posterior);
         else {
           const fill = respInit ? fillFrom(respInit, n, k) : initialResponsibilities(ws, o, rng);
-          post = initialPosterior(ws, fill, priors, o.regCovar);
+          post = initialPosterior(ws, vu, fill);
         }
-        const run = await this.variational(ws, priors, post, init, warm ? warm.lowerBound : -Infinity);
-        if (!best || run.lowerBound > best.lowerBound) best = run;
+        const run = await this.variational(ws, vu, post, init, warm ? warm.lowerBound : -Infinity);
+        if (!best || run.lowerBound > best.lowerBound) best = { ...run, post: copyPosterior(run.post) };
       }
       const b = best!;
       let labels: Int32Array | undefined;
       if (wantLabels) {
-        writePosterior(ws, b.post, priors);
+        writePosterior(ws, vu, b.post, new Float64Array(2 * k));
         ws.labels(ws.ptr.aux);
         labels = engine.i32.slice(ws.ptr.aux >> 2, (ws.ptr.aux >> 2) + n);
       }
@@ -112,10 +112,12 @@ export class BayesianGaussianMixture {
   }
 
   /** The variational loop of one initialisation (scikit-learn's: E-step, M-step, then the lower bound). */
-  private async variational(ws: Workspace, priors: Priors, start: Posterior, init: number, startBound: number) {
+  private async variational(ws: Workspace, vu: VariationalUpdates, post: Posterior, init: number, startBound: number) {
     const o = this.options;
-    const { d, k, type } = ws;
-    let post = start;
+    const { d, k } = ws;
+    const priors = vu.priors;
+    const st = vu.allocateStatistics();
+    const logConst = new Float64Array(2 * k);
     let lb = startBound;
     const lowerBounds: number[] = [];
     let converged = false;
@@ -124,7 +126,7 @@ export class BayesianGaussianMixture {
     for (let iter = 1; iter <= o.maxIter; iter++) {
       if (o.signal?.aborted) throw aborted(o.signal);
       const prev = lb;
-      const logConst = writePosterior(ws, post, priors);
+      writePosterior(ws, vu, post, logConst);
       await ws.passAsync();
       const L = ws.stat(0);
       if (!Number.isFinite(L)) {
@@ -134,10 +136,10 @@ export class BayesianGaussianMixture {
             "component in floating point. Scale the input data (e.g. standardise each feature) or increase regCovar.",
         );
       }
-      const st = readStatistics(ws);
-      const rLogR = responsibilityEntropyTerm(type, d, k, st, L, logConst, post.means, post.factors);
-      post = variationalMStep(type, d, k, st, priors, o.regCovar);
-      lb = lowerBound(type, d, k, post, priors, rLogR);
+      readStatistics(ws, st);
+      const rLogR = vu.responsibilityEntropyTerm(st, L, logConst, post);
+      vu.mstep(st, post); // in place: the pass's parameters are no longer needed
+      lb = vu.lowerBound(post, rLogR);
       lowerBounds.push(lb);
       nIter = iter;
       const change = lb - prev;
@@ -184,35 +186,34 @@ export function fitFromResponsibilities(
   return estimator["run"](X, options, false, resp).then((r) => r.model);
 }
 
-/** The engine's means, factors and per-component constants from the posterior; returns the constants. */
-function writePosterior(ws: Workspace, post: Posterior, priors: Priors): Float64Array {
+/** The engine's means, factors and per-component constants (into `logConst` too) from the posterior. */
+function writePosterior(ws: Workspace, vu: VariationalUpdates, post: Posterior, logConst: Float64Array): void {
   const f = ws.engine.f64;
-  const logConst = logConstants(ws.type, ws.d, ws.k, post, priors);
+  vu.logConstants(post, logConst);
   f.set(post.means, ws.ptr.means >> 3);
   f.set(post.factors, ws.ptr.factors >> 3);
   f.set(logConst, ws.ptr.logConst >> 3);
-  return logConst;
 }
 
-/** The statistics of block 0 with their lanes summed, and the shifts they were taken around. */
-function readStatistics(ws: Workspace): Statistics {
-  const { d, k, model } = ws;
-  const t = model.scatterSize(d) * (model.shared ? 1 : k);
-  const N = new Float64Array(k);
-  const S1 = new Float64Array(k * d);
-  const S2 = new Float64Array(t);
-  for (let c = 0; c < k; c++) N[c] = ws.stat(2 + c);
-  for (let i = 0; i < k * d; i++) S1[i] = ws.stat(2 + k + i);
-  for (let i = 0; i < t; i++) S2[i] = ws.stat(2 + k + k * d + i);
+/** The statistics of block 0 with their lanes summed, and the shifts they were taken around, into `st`. */
+function readStatistics(ws: Workspace, st: Statistics): Statistics {
+  const { d, k } = ws;
+  const f = ws.engine.f64;
+  const base = ws.ptr.stats >> 3;
+  const lanes = (i: number) => f[base + 2 * i] + f[base + 2 * i + 1];
+  for (let c = 0; c < k; c++) st.N[c] = lanes(2 + c);
+  for (let i = 0; i < k * d; i++) st.S1[i] = lanes(2 + k + i);
+  for (let i = 0; i < st.S2.length; i++) st.S2[i] = lanes(2 + k + k * d + i);
   const at = ws.statsShift >> 3;
-  return { N, S1, S2, shift: ws.engine.f64.slice(at, at + k * d) };
+  st.shift.set(f.subarray(at, at + k * d));
+  return st;
 }
 
 /**
  * The first posterior from responsibilities (scikit-learn's `_initialize`): statistics around the data mean
  * give the component means, statistics around those (no precision lost to far clusters) the M-step.
  */
-function initialPosterior(ws: Workspace, fill: Fill, priors: Priors, regCovar: number): Posterior {
+function initialPosterior(ws: Workspace, vu: VariationalUpdates, fill: Fill): Posterior {
   const { d, k, ptr } = ws;
   const mean = ws.dataMean();
   const f = () => ws.engine.f64;
@@ -225,7 +226,9 @@ function initialPosterior(ws: Workspace, fill: Fill, priors: Priors, regCovar: n
   }
   f().set(xk, ptr.means >> 3);
   ws.statsFromResp(fill);
-  return variationalMStep(ws.type, d, k, readStatistics(ws), priors, regCovar);
+  const post = allocatePosterior(ws.type, d, k, vu.priors.weightConcentrationPriorType);
+  vu.mstep(readStatistics(ws, vu.allocateStatistics()), post);
+  return post;
 }
 
 /** Responsibilities given as n rows of k, as the chunked fill the workspace takes. */
