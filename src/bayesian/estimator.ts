@@ -21,6 +21,8 @@ import {
   allocatePosterior, copyPosterior, expectedWeights, type Posterior, type Priors, type Statistics, VariationalUpdates,
 } from "./variational.js";
 
+/** k-means runs compared by the lower bound of the posterior they start (see `initialize`). */
+const KMEANS_CANDIDATES = 3;
 /** Yield to the event loop at most this often when an AbortSignal is given, so it can fire. */
 const YIELD_MS = 50;
 /** Samples × components × (d² or d) below which `threads` is ignored (as GaussianMixture's). */
@@ -87,8 +89,7 @@ export class BayesianGaussianMixture {
         let post: Posterior;
         if (warm) post = copyPosterior(warm.posterior);
         else {
-          const fill = respInit ? fillFrom(respInit, n, k) : initialResponsibilities(ws, o, rng);
-          post = initialPosterior(ws, vu, fill);
+          post = respInit ? initialPosterior(ws, vu, fillFrom(respInit, n, k)) : initialize(ws, vu, o, rng);
         }
         const run = await this.variational(ws, vu, post, init, warm ? warm.lowerBound : -Infinity);
         if (!best || run.lowerBound > best.lowerBound) best = { ...run, post: copyPosterior(run.post) };
@@ -229,6 +230,41 @@ function initialPosterior(ws: Workspace, vu: VariationalUpdates, fill: Fill): Po
   const post = allocatePosterior(ws.type, d, k, vu.priors.weightConcentrationPriorType);
   vu.mstep(readStatistics(ws, vu.allocateStatistics()), post);
   return post;
+}
+
+/**
+ * The first posterior of a restart. k-means is run from several seedings and the labelling whose posterior
+ * has the highest lower bound after one variational iteration is kept (as GaussianMixture judges its k-means
+ * starts by the mixture's likelihood): k-means often has a few local optima, and the bound, not the k-means
+ * inertia, is what the fit is judged by.
+ */
+function initialize(ws: Workspace, vu: VariationalUpdates, o: ResolvedBayesianOptions, rng: Random): Posterior {
+  const candidates = o.initParams === "kmeans" ? KMEANS_CANDIDATES : 1;
+  if (candidates === 1) return initialPosterior(ws, vu, initialResponsibilities(ws, o, rng));
+  const st = vu.allocateStatistics();
+  const logConst = new Float64Array(2 * ws.k);
+  const next = allocatePosterior(ws.type, ws.d, ws.k, vu.priors.weightConcentrationPriorType);
+  let best: { post: Posterior; lb: number } | undefined;
+  let firstError: unknown;
+  for (let r = 0; r < candidates; r++) {
+    let lb: number;
+    let post: Posterior;
+    try {
+      post = initialPosterior(ws, vu, initialResponsibilities(ws, o, rng));
+      writePosterior(ws, vu, post, logConst);
+      ws.pass();
+      readStatistics(ws, st);
+      const rLogR = vu.responsibilityEntropyTerm(st, ws.stat(0), logConst, post);
+      vu.mstep(st, next);
+      lb = vu.lowerBound(next, rLogR);
+    } catch (e) {
+      firstError ??= e;
+      continue;
+    }
+    if (!best || lb > best.lb) best = { post, lb };
+  }
+  if (!best) throw firstError;
+  return best.post;
 }
 
 /** Responsibilities given as n rows of k, as the chunked fill the workspace takes. */
