@@ -5,8 +5,10 @@ export { GaussMixError, type GaussMixErrorCode } from "./errors.js";
 export { init, type ModuleInput } from "./wasm/module.js";
 export { dispose } from "./wasm/engine.js";
 export type {
+  BayesianGaussianMixtureOptions,
   CovarianceType,
   Covariances,
+  Criterion,
   DataInput,
   FitOptions,
   FlatMatrix,
@@ -14,8 +16,10 @@ export type {
   InitParams,
   IterationInfo,
   Matrix,
+  SelectionRow,
+  SelectModelOptions,
+  WeightConcentrationPriorType,
 } from "./types.js";
-export { selectModel, type Criterion, type Selection, type SelectionRow, type SelectModelOptions } from "./select.js";
+export { selectModel, type Selection } from "./select.js";
 export { BayesianGaussianMixture } from "./bayesian/estimator.js";
 export { FittedBayesianGaussianMixture, type BayesianModelJSON } from "./bayesian/model.js";
-export type { BayesianGaussianMixtureOptions, WeightConcentrationPriorType } from "./bayesian/options.js";

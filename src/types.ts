@@ -1,4 +1,5 @@
 /** Public types of gaussmix. Shapes follow scikit-learn: k = nComponents, d = nFeatures, n = nSamples. */
+import type { GaussMixErrorCode } from "./errors.js";
 
 /** The four covariance models of scikit-learn's `GaussianMixture`. */
 export type CovarianceType = "full" | "tied" | "diag" | "spherical";
@@ -45,10 +46,11 @@ export interface IterationInfo {
 /** Covariances / precisions in scikit-learn's shapes: full k×d×d, tied d×d, diag k×d, spherical k. */
 export type Covariances = number[][][] | number[][] | number[];
 
+/** Options of `new GaussianMixture(options)`; each is checked when the estimator is made. */
 export interface GaussianMixtureOptions {
   /** Number of mixture components, k. Default 1. */
   nComponents?: number;
-  /** Default "full". */
+  /** The covariance model. Default "full". */
   covarianceType?: CovarianceType;
   /** Convergence threshold on the change of the mean per-sample log-likelihood. Default 1e-3. */
   tol?: number;
@@ -58,13 +60,13 @@ export interface GaussianMixtureOptions {
   maxIter?: number;
   /** Number of initialisations; the one with the highest final lower bound is kept. Default 1. */
   nInit?: number;
-  /** Default "kmeans". */
+  /** How the first parameters are made. Default "kmeans". */
   initParams?: InitParams;
   /** Initial weights (k), summing to 1. */
   weightsInit?: ArrayLike<number>;
   /** Initial means (k × d). */
   meansInit?: ArrayLike<ArrayLike<number>>;
-  /** Initial precisions (inverse covariances), scikit-learn's shapes. */
+  /** Initial precisions (inverse covariances), in scikit-learn's shapes. */
   precisionsInit?: Covariances;
   /** Seed of the one random generator used for initialisation. Default 0 (fits are deterministic). */
   randomState?: number;
@@ -79,12 +81,118 @@ export interface GaussianMixtureOptions {
    * worker_threads, or Web Workers on cross-origin-isolated pages; elsewhere (Cloudflare Workers, pages without
    * isolation) and for small problems (below about 4·10⁶ samples × components × d² per pass; d for diag and
    * spherical) the fit runs on one thread; `model.threads` tells which. Results equal the one-thread fit up to
-   * the order of summation (~1e-12). See docs/threads.md.
+   * the order of summation (~1e-12). The README (section "Threads") says more.
    */
   threads?: number;
 }
 
+/** The prior on the weights of `BayesianGaussianMixture` (scikit-learn's `weight_concentration_prior_type`). */
+export type WeightConcentrationPriorType = "dirichlet_process" | "dirichlet_distribution";
+
+/** Options of `new BayesianGaussianMixture(options)`: scikit-learn's, in camelCase, with its defaults. */
+export interface BayesianGaussianMixtureOptions {
+  /** Upper bound on the number of components; surplus components get weights near 0. Default 1. */
+  nComponents?: number;
+  /** The covariance model. Default "full". */
+  covarianceType?: CovarianceType;
+  /** Convergence threshold on the change of the lower bound (not divided by n). Default 1e-3. */
+  tol?: number;
+  /** Added to the diagonal of every covariance. Default 1e-6. */
+  regCovar?: number;
+  /** Maximum number of iterations per initialisation. Default 100. */
+  maxIter?: number;
+  /** Number of initialisations; the one with the highest final lower bound is kept. Default 1. */
+  nInit?: number;
+  /** How the first parameters are made. Default "kmeans". */
+  initParams?: InitParams;
+  /**
+   * The prior on the weights: "dirichlet_process" (stick-breaking, an infinite mixture truncated at nComponents:
+   * components are switched off in order) or "dirichlet_distribution" (a finite mixture). Default
+   * "dirichlet_process".
+   */
+  weightConcentrationPriorType?: WeightConcentrationPriorType;
+  /**
+   * γ (Dirichlet process) or α₀ (Dirichlet distribution), > 0: smaller values put the weight on fewer
+   * components. Defaults to 1 / nComponents.
+   */
+  weightConcentrationPrior?: number;
+  /** β₀ > 0: how strongly the means are pulled towards `meanPrior`. Default 1. */
+  meanPrecisionPrior?: number;
+  /** m₀, the prior mean (nFeatures values). Defaults to the (weighted) mean of X. */
+  meanPrior?: ArrayLike<number>;
+  /** ν₀ > nFeatures − 1, the Wishart prior's degrees of freedom. Defaults to nFeatures. */
+  degreesOfFreedomPrior?: number;
+  /**
+   * The Wishart prior's scale: full and tied a symmetric positive definite nFeatures × nFeatures matrix, diag
+   * nFeatures values > 0, spherical one number > 0. Defaults to the covariance of X (ddof 1; its diagonal for
+   * diag, the mean of that for spherical).
+   */
+  covariancePrior?: number | ArrayLike<number> | ArrayLike<ArrayLike<number>>;
+  /** Seed of the one random generator used for initialisation. Default 0 (fits are deterministic). */
+  randomState?: number;
+  /** Start the next `fit` from the previous fit's parameters (its posterior) and lower bound. Default false. */
+  warmStart?: boolean;
+  /** Called after each M-step; return `false` to stop. May return a promise, which is awaited. */
+  onIteration?: (info: IterationInfo) => boolean | void | Promise<boolean | void>;
+  /** Aborts the fit with a `GaussMixError` of code "ABORTED". */
+  signal?: AbortSignal;
+  /** Threads for each EM pass (as GaussianMixture's: the samples are split, the statistics summed). Default 1. */
+  threads?: number;
+}
+
+/** Options of `fit(X, options)` and `fitPredict(X, options)`. */
 export interface FitOptions {
   /** Non-negative weight per sample (length n). Default: all 1. */
   sampleWeight?: ArrayLike<number>;
+}
+
+/** What ranks the cells of `selectModel` (lower is better for all three). */
+export type Criterion = "bic" | "aic" | "icl";
+
+/** One cell of the selection table. Criteria are NaN for a cell whose fit failed (see `error`). */
+export interface SelectionRow {
+  nComponents: number;
+  covarianceType: CovarianceType;
+  /** Total log-likelihood of X: Σ vᵢ log p(xᵢ). */
+  logLikelihood: number;
+  nParameters: number;
+  /** −2·logLikelihood + p·ln(n) (n = Σ vᵢ with sample weights). */
+  bic: number;
+  /** −2·logLikelihood + 2p. */
+  aic: number;
+  /** BIC + 2·entropy of the responsibilities (integrated completed likelihood). */
+  icl: number;
+  converged: boolean;
+  nIter: number;
+  error?: { code: GaussMixErrorCode | "UNKNOWN"; message: string };
+}
+
+/** Options of `selectModel(X, options)`: the grid, the criterion, and the options of every fit. */
+export interface SelectModelOptions {
+  /** Candidate numbers of components. Default 1…10 (those ≤ nSamples). */
+  nComponents?: readonly number[];
+  /** Candidate covariance types. Default ["spherical", "diag", "tied", "full"]. */
+  covarianceTypes?: readonly CovarianceType[];
+  /** What picks the best cell (lower is better for all three). Default "bic". */
+  criterion?: Criterion;
+  /** Number of initialisations of each fit; the best is kept. Default 1. */
+  nInit?: number;
+  /** How the first parameters are made, in each fit. Default "kmeans". */
+  initParams?: InitParams;
+  /** Seed of the one random generator used for initialisation, in each fit. Default 0. */
+  randomState?: number;
+  /** Added to the diagonal of every covariance. Default 1e-6. */
+  regCovar?: number;
+  /** Convergence threshold on the change of the mean per-sample log-likelihood. Default 1e-3. */
+  tol?: number;
+  /** Maximum number of EM iterations per initialisation. Default 100. */
+  maxIter?: number;
+  /** Threads for each EM pass of each fit (see `GaussianMixtureOptions.threads`). Default 1. */
+  threads?: number;
+  /** Aborts the selection with a `GaussMixError` of code "ABORTED" (checked between and during fits). */
+  signal?: AbortSignal;
+  /** Non-negative weight per sample (length n). Default: all 1. */
+  sampleWeight?: ArrayLike<number>;
+  /** Called after each cell with how many are done of how many, and the cell's row. */
+  onProgress?: (done: number, total: number, row: SelectionRow) => void;
 }

@@ -4,21 +4,25 @@
  * E[log |Λ_c|], −d/(2β_c)) in place of the log-weights and log-determinants; the M-step turns the pass's
  * statistics into the posterior in TypeScript (O(k·d²)); the lower bound needs no n×k matrix either.
  */
-import { COVARIANCE_MODELS } from "../covariance.js";
 import { describe, sampleWeights } from "../data.js";
+import { Workspace } from "../engine/workspace.js";
 import { GaussMixError } from "../errors.js";
-import { type Fill, initialResponsibilities, kmeansAuxBytes, needsKmeansMemory } from "../init.js";
+import { type Fill, initialResponsibilities, kmeansAuxBytes, needsKmeansMemory } from "../init/index.js";
+import { resolveBayesianOptions, type ResolvedBayesianOptions, resolveFitOptions } from "../options.js";
 import { Random } from "../rng.js";
-import type { DataInput, FitOptions, IterationInfo } from "../types.js";
+import type { BayesianGaussianMixtureOptions, DataInput, FitOptions, IterationInfo } from "../types.js";
+import { familyOf, KernelFamily, STATS_LOGLIK, statsLayout, TEN_EPS } from "../wasm/abi.js";
 import { acquireEngine, acquireThreadedEngine, type Engine, releaseEngine } from "../wasm/engine.js";
 import type { ThreadPool } from "../wasm/threads.js";
-import { Workspace } from "../workspace.js";
 import { FittedBayesianGaussianMixture } from "./model.js";
+import { resolvePriors } from "./priors.js";
 import {
-  type BayesianGaussianMixtureOptions, resolveBayesianOptions, type ResolvedBayesianOptions, resolvePriors,
-} from "./options.js";
-import {
-  allocatePosterior, copyPosterior, expectedWeights, type Posterior, type Priors, type Statistics, VariationalUpdates,
+  allocatePosterior,
+  copyPosterior,
+  expectedWeights,
+  type Posterior,
+  type Statistics,
+  VariationalUpdates,
 } from "./variational.js";
 
 /** k-means runs compared by the lower bound of the posterior they start (see `initialize`). */
@@ -52,39 +56,63 @@ export class BayesianGaussianMixture {
   }
 
   /** Fits, then labels X with the final parameters (scikit-learn's `fit_predict`). */
-  async fitPredict(X: DataInput, options: FitOptions = {}): Promise<{ model: FittedBayesianGaussianMixture; labels: Int32Array }> {
+  async fitPredict(
+    X: DataInput,
+    options: FitOptions = {},
+  ): Promise<{ model: FittedBayesianGaussianMixture; labels: Int32Array }> {
     const { model, labels } = await this.run(X, options, true);
     return { model, labels: labels! };
   }
 
-  private async run(X: DataInput, fitOptions: FitOptions, wantLabels: boolean, respInit?: ArrayLike<ArrayLike<number>>) {
+  private async run(
+    X: DataInput,
+    fitOptions: FitOptions,
+    wantLabels: boolean,
+    respInit?: ArrayLike<ArrayLike<number>>,
+  ) {
     const o = this.options;
     const data = describe(X);
     const { n, d } = data;
     const k = o.nComponents;
     if (n < 2) throw new GaussMixError("TOO_FEW_SAMPLES", `X has ${n} sample; a mixture needs at least 2 samples`);
     if (n < k) {
-      throw new GaussMixError("TOO_FEW_SAMPLES", `X has ${n} samples but nComponents is ${k}; need nSamples ≥ nComponents`);
+      throw new GaussMixError(
+        "TOO_FEW_SAMPLES",
+        `X has ${n} samples but nComponents is ${k}; need nSamples ≥ nComponents`,
+      );
     }
-    const weights = sampleWeights(fitOptions.sampleWeight, n);
+    const weights = sampleWeights(resolveFitOptions(fitOptions).sampleWeight, n);
     const warm = o.warmStart ? this.last : undefined;
     if (warm && warm.nFeatures !== d) {
-      throw new GaussMixError("FEATURE_MISMATCH", `warmStart: X has ${d} features, but the previous fit had ${warm.nFeatures}`);
+      throw new GaussMixError(
+        "FEATURE_MISMATCH",
+        `warmStart: X has ${d} features, but the previous fit had ${warm.nFeatures}`,
+      );
     }
-    const cm = COVARIANCE_MODELS[o.covarianceType];
-    const work = n * k * (cm.kind === 0 ? d * d : d);
+    const triangular = familyOf(o.covarianceType) === KernelFamily.triangular;
+    const work = n * k * (triangular ? d * d : d);
     const threaded = o.threads > 1 && work >= THREADS_MIN_WORK ? await acquireThreadedEngine(o.threads - 1) : undefined;
     const engine: Engine = threaded?.engine ?? (await acquireEngine());
     const pool: ThreadPool | undefined = threaded?.pool;
     try {
       const aux = !warm && !respInit && needsKmeansMemory(o) ? kmeansAuxBytes(n, d, k) : 0;
-      const ws = new Workspace(engine, o.covarianceType, n, d, k, Math.max(aux, wantLabels ? ((n + 1) >> 1) * 8 : 0), pool);
+      const ws = new Workspace(
+        engine,
+        o.covarianceType,
+        n,
+        d,
+        k,
+        Math.max(aux, wantLabels ? ((n + 1) >> 1) * 8 : 0),
+        pool,
+      );
       ws.load(data, weights);
-      const priors = resolvePriors(o, d, () => ws.dataScatter(cm.kind === 0));
+      const priors = resolvePriors(o, d, () => ws.dataScatter(triangular));
       const vu = new VariationalUpdates(o.covarianceType, d, k, priors, o.regCovar);
       const rng = new Random(o.randomState);
       const nInit = warm || respInit ? 1 : o.nInit;
-      let best: { post: Posterior; lowerBound: number; lowerBounds: number[]; converged: boolean; nIter: number } | undefined;
+      let best:
+        | { post: Posterior; lowerBound: number; lowerBounds: number[]; converged: boolean; nIter: number }
+        | undefined;
       for (let init = 0; init < nInit; init++) {
         let post: Posterior;
         if (warm) post = copyPosterior(warm.posterior);
@@ -102,12 +130,14 @@ export class BayesianGaussianMixture {
         labels = engine.i32.slice(ws.ptr.aux >> 2, (ws.ptr.aux >> 2) + n);
       }
       const model = new FittedBayesianGaussianMixture(o.covarianceType, k, d, b.post, priors, {
-        ...b, threads: 1 + (pool?.workers ?? 0),
+        ...b,
+        threads: 1 + (pool?.workers ?? 0),
       });
       this.last = model;
       return { model, labels };
     } finally {
-      if (pool) pool.terminate(); // the threaded engine is not pooled
+      if (pool)
+        pool.terminate(); // the threaded engine is not pooled
       else releaseEngine(engine);
     }
   }
@@ -129,7 +159,7 @@ export class BayesianGaussianMixture {
       const prev = lb;
       writePosterior(ws, vu, post, logConst);
       await ws.passAsync();
-      const L = ws.stat(0);
+      const L = ws.stat(STATS_LOGLIK);
       if (!Number.isFinite(L)) {
         throw new GaussMixError(
           "ILL_DEFINED_COVARIANCE",
@@ -182,8 +212,12 @@ export class BayesianGaussianMixture {
  * scikit-learn's `_initialize(X, resp)`.
  */
 export function fitFromResponsibilities(
-  estimator: BayesianGaussianMixture, X: DataInput, resp: ArrayLike<ArrayLike<number>>, options: FitOptions = {},
+  estimator: BayesianGaussianMixture,
+  X: DataInput,
+  resp: ArrayLike<ArrayLike<number>>,
+  options: FitOptions = {},
 ): Promise<FittedBayesianGaussianMixture> {
+  // biome-ignore lint/complexity/useLiteralKeys: the one caller outside the class of its private run()
   return estimator["run"](X, options, false, resp).then((r) => r.model);
 }
 
@@ -202,11 +236,12 @@ function readStatistics(ws: Workspace, st: Statistics): Statistics {
   const f = ws.engine.f64;
   const base = ws.ptr.stats >> 3;
   const lanes = (i: number) => f[base + 2 * i] + f[base + 2 * i + 1];
-  for (let c = 0; c < k; c++) st.N[c] = lanes(2 + c);
-  for (let i = 0; i < k * d; i++) st.S1[i] = lanes(2 + k + i);
-  for (let i = 0; i < st.S2.length; i++) st.S2[i] = lanes(2 + k + k * d + i);
-  const at = ws.statsShift >> 3;
-  st.shift.set(f.subarray(at, at + k * d));
+  const at = statsLayout(ws.type, d, k);
+  for (let c = 0; c < k; c++) st.N[c] = lanes(at.nk + c);
+  for (let i = 0; i < k * d; i++) st.S1[i] = lanes(at.s1 + i);
+  for (let i = 0; i < st.S2.length; i++) st.S2[i] = lanes(at.s2 + i);
+  const shift = ws.statsShift >> 3;
+  st.shift.set(f.subarray(shift, shift + k * d));
   return st;
 }
 
@@ -221,9 +256,10 @@ function initialPosterior(ws: Workspace, vu: VariationalUpdates, fill: Fill): Po
   for (let c = 0; c < k; c++) f().set(mean, (ptr.means >> 3) + c * d);
   ws.statsFromResp(fill);
   const xk = new Float64Array(k * d);
+  const at = statsLayout(ws.type, d, k);
   for (let c = 0; c < k; c++) {
-    const nk = ws.stat(2 + c) + 10 * 2.220446049250313e-16;
-    for (let j = 0; j < d; j++) xk[c * d + j] = mean[j] + ws.stat(2 + k + c * d + j) / nk;
+    const nk = ws.stat(at.nk + c) + TEN_EPS;
+    for (let j = 0; j < d; j++) xk[c * d + j] = mean[j] + ws.stat(at.s1 + c * d + j) / nk;
   }
   f().set(xk, ptr.means >> 3);
   ws.statsFromResp(fill);
@@ -254,7 +290,7 @@ function initialize(ws: Workspace, vu: VariationalUpdates, o: ResolvedBayesianOp
       writePosterior(ws, vu, post, logConst);
       ws.pass();
       readStatistics(ws, st);
-      const rLogR = vu.responsibilityEntropyTerm(st, ws.stat(0), logConst, post);
+      const rLogR = vu.responsibilityEntropyTerm(st, ws.stat(STATS_LOGLIK), logConst, post);
       vu.mstep(st, next);
       lb = vu.lowerBound(next, rLogR);
     } catch (e) {
@@ -269,7 +305,8 @@ function initialize(ws: Workspace, vu: VariationalUpdates, o: ResolvedBayesianOp
 
 /** Responsibilities given as n rows of k, as the chunked fill the workspace takes. */
 function fillFrom(resp: ArrayLike<ArrayLike<number>>, n: number, k: number): Fill {
-  if (resp.length !== n) throw new GaussMixError("INVALID_INIT", `responsibilities must have ${n} rows, got ${resp.length}`);
+  if (resp.length !== n)
+    throw new GaussMixError("INVALID_INIT", `responsibilities must have ${n} rows, got ${resp.length}`);
   return (p0, p1, rv, at) => {
     for (let p = p0; p < p1; p++) {
       for (let lane = 0; lane < 2; lane++) {

@@ -3,13 +3,13 @@
  * attributes), the per-sample methods (which use E[log π_c] and E[log |Λ_c|], as scikit-learn's), sampling
  * from the posterior-mean mixture, and JSON round trips.
  */
-import { COVARIANCE_MODELS, isArrayLike, tri } from "../covariance.js";
+import { COVARIANCE_MODELS } from "../covariance.js";
 import { GaussMixError } from "../errors.js";
 import { FittedGaussianMixture } from "../model.js";
-import type { CovarianceType, Covariances, DataInput, Matrix } from "../types.js";
-import {
-  expectedWeights, logConstants, type Posterior, type Priors, type WeightConcentrationPriorType,
-} from "./variational.js";
+import type { CovarianceType, Covariances, DataInput, Matrix, WeightConcentrationPriorType } from "../types.js";
+import { isArrayLike, tri } from "../util.js";
+import { blocksOf, covarianceEntries, factorEntries, familyOf, KernelFamily } from "../wasm/abi.js";
+import { expectedWeights, logConstants, type Posterior, type Priors } from "./variational.js";
 
 /** What the fit found, besides the posterior. */
 export interface BayesianFitSummary {
@@ -58,9 +58,18 @@ const VERSION = 1;
 class VariationalMixture extends FittedGaussianMixture {
   constructor(type: CovarianceType, k: number, d: number, post: Posterior, priors: Priors) {
     const weights = expectedWeights(priors.weightConcentrationPriorType, post.weightConcentration, k);
-    super(type, k, d, { weights, means: post.means, cov: post.cov, factors: post.factors }, {
-      converged: true, nIter: 0, lowerBound: NaN, lowerBounds: [],
-    });
+    super(
+      type,
+      k,
+      d,
+      { weights, means: post.means, cov: post.cov, factors: post.factors },
+      {
+        converged: true,
+        nIter: 0,
+        lowerBound: NaN,
+        lowerBounds: [],
+      },
+    );
     this.logConstants = logConstants(type, d, k, post, priors);
   }
 }
@@ -94,7 +103,14 @@ export class FittedBayesianGaussianMixture {
   private cache = new Map<string, unknown>();
 
   /** @internal Made by `BayesianGaussianMixture.fit` and `fromJSON`. */
-  constructor(type: CovarianceType, k: number, d: number, posterior: Posterior, priors: Priors, summary: BayesianFitSummary) {
+  constructor(
+    type: CovarianceType,
+    k: number,
+    d: number,
+    posterior: Posterior,
+    priors: Priors,
+    summary: BayesianFitSummary,
+  ) {
     this.covarianceType = type;
     this.weightConcentrationPriorType = priors.weightConcentrationPriorType;
     this.nComponents = k;
@@ -161,7 +177,7 @@ export class FittedBayesianGaussianMixture {
   /** ν, the Wishart posterior's degrees of freedom: k values, one number for tied. */
   get degreesOfFreedom(): readonly number[] | number {
     const nu = this.posterior.degreesOfFreedom;
-    return COVARIANCE_MODELS[this.covarianceType].shared ? nu[0] : this.memo("nu", () => Array.from(nu));
+    return this.covarianceType === "tied" ? nu[0] : this.memo("nu", () => Array.from(nu));
   }
 
   /** The priors the fit used (scikit-learn's `weight_concentration_prior_` … `covariance_prior_`). */
@@ -183,7 +199,9 @@ export class FittedBayesianGaussianMixture {
     const d = this.nFeatures;
     if (this.covarianceType === "spherical") return W0[0];
     return this.memo("W0", () =>
-      this.covarianceType === "diag" ? Array.from(W0) : Array.from({ length: d }, (_, i) => Array.from(W0.subarray(i * d, (i + 1) * d))),
+      this.covarianceType === "diag"
+        ? Array.from(W0)
+        : Array.from({ length: d }, (_, i) => Array.from(W0.subarray(i * d, (i + 1) * d))),
     );
   }
 
@@ -263,7 +281,8 @@ export class FittedBayesianGaussianMixture {
     if (typeof doc !== "object" || doc === null) throw bad("expected an object made by toJSON()");
     const o = doc as Record<string, unknown>;
     if (o.format !== FORMAT) throw bad(`format must be "${FORMAT}", got ${JSON.stringify(o.format)}`);
-    if (o.version !== VERSION) throw bad(`unsupported version ${JSON.stringify(o.version)} (this library reads ${VERSION})`);
+    if (o.version !== VERSION)
+      throw bad(`unsupported version ${JSON.stringify(o.version)} (this library reads ${VERSION})`);
     const type = o.covarianceType as CovarianceType;
     if (typeof type !== "string" || !Object.prototype.hasOwnProperty.call(COVARIANCE_MODELS, type)) {
       throw bad(`unknown covarianceType ${JSON.stringify(o.covarianceType)}`);
@@ -276,8 +295,8 @@ export class FittedBayesianGaussianMixture {
     const d = o.nFeatures as number;
     if (!Number.isInteger(k) || k < 1) throw bad("nComponents must be a positive integer");
     if (!Number.isInteger(d) || d < 1) throw bad("nFeatures must be a positive integer");
-    const cm = COVARIANCE_MODELS[type];
-    const blocks = cm.shared ? 1 : k;
+    const blocks = blocksOf(type, k);
+    const triangular = familyOf(type) === KernelFamily.triangular;
     const vec = (from: unknown, name: string, len: number, positive = false) => {
       const v = (from as Record<string, unknown> | undefined)?.[name];
       if (!isArrayLike(v) || v.length !== len) throw bad(`${name} must be an array of ${len} numbers`);
@@ -314,13 +333,13 @@ export class FittedBayesianGaussianMixture {
       meanPrecision: vec(po, "meanPrecision", k, true),
       means: vec(po, "means", k * d),
       degreesOfFreedom: vec(po, "degreesOfFreedom", blocks, true),
-      cov: vec(po, "covariances", blocks * cm.covSize(d)),
-      factors: vec(po, "factors", blocks * cm.factorSize(d)),
+      cov: vec(po, "covariances", blocks * covarianceEntries(type, d)),
+      factors: vec(po, "factors", blocks * factorEntries(type, d)),
     };
     for (let c = 0; c < blocks; c++) {
       if (!(posterior.degreesOfFreedom[c] > d - 1)) throw bad("degreesOfFreedom must be greater than nFeatures − 1");
       for (let j = 0; j < d; j++) {
-        const v = posterior.factors[c * cm.factorSize(d) + (cm.kind === 0 ? tri(j) + j : j)];
+        const v = posterior.factors[c * factorEntries(type, d) + (triangular ? tri(j) + j : j)];
         if (!(v > 0)) throw bad("factors must have a positive diagonal");
       }
     }

@@ -26,8 +26,13 @@ export function gammaln(x: number): number {
   const r2 = r * r;
   // Stirling's series Σ B₂ⱼ / (2j(2j−1) x²ʲ⁻¹), j = 1…8 (the next term is below 1e-18 at x ≥ 10).
   const series =
-    r * (1 / 12 - r2 * (1 / 360 - r2 * (1 / 1260 - r2 * (1 / 1680 - r2 * (1 / 1188 - r2 * (691 / 360360 -
-      r2 * (1 / 156 - r2 * (3617 / 122400))))))));
+    r *
+    (1 / 12 -
+      r2 *
+        (1 / 360 -
+          r2 *
+            (1 / 1260 -
+              r2 * (1 / 1680 - r2 * (1 / 1188 - r2 * (691 / 360360 - r2 * (1 / 156 - r2 * (3617 / 122400))))))));
   return (x - 0.5) * Math.log(x) - x + HALF_LOG_2PI + series - shift;
 }
 
@@ -43,8 +48,11 @@ export function digamma(x: number): number {
   const r2 = r * r;
   // ln x − 1/(2x) − Σ B₂ⱼ / (2j x²ʲ), j = 1…8 (the next term is below 1e-18 at x ≥ 10).
   const series =
-    r2 * (1 / 12 - r2 * (1 / 120 - r2 * (1 / 252 - r2 * (1 / 240 - r2 * (1 / 132 - r2 * (691 / 32760 -
-      r2 * (1 / 12 - r2 * (3617 / 8160))))))));
+    r2 *
+    (1 / 12 -
+      r2 *
+        (1 / 120 -
+          r2 * (1 / 252 - r2 * (1 / 240 - r2 * (1 / 132 - r2 * (691 / 32760 - r2 * (1 / 12 - r2 * (3617 / 8160))))))));
   return Math.log(x) - 0.5 * r - series - shift;
 }
 

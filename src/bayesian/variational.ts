@@ -7,14 +7,19 @@
  * Storage as the engine's (see covariance.ts): covariances full k·d·d, tied d·d, diag k·d, spherical k·d (the
  * one variance repeated); factors F = Uᵀ packed lower-triangular (full k·t, tied t), or one value per feature.
  */
-import { COVARIANCE_MODELS, tri } from "../covariance.js";
-import type { CovarianceType } from "../types.js";
-import { illDefined } from "../workspace.js";
+import { illDefined } from "../errors.js";
+import type { CovarianceType, WeightConcentrationPriorType } from "../types.js";
+import { tri } from "../util.js";
+import {
+  blocksOf,
+  covarianceEntries,
+  factorEntries,
+  familyOf,
+  KernelFamily,
+  scatterEntries,
+  TEN_EPS,
+} from "../wasm/abi.js";
 import { betaln, digamma, gammaln } from "./special.js";
-
-export type WeightConcentrationPriorType = "dirichlet_process" | "dirichlet_distribution";
-
-const TEN_EPS = 10 * 2.220446049250313e-16;
 const LOG_2PI = Math.log(2 * Math.PI);
 const LOG_2 = Math.LN2;
 
@@ -59,8 +64,34 @@ export interface Statistics {
   readonly shift: Float64Array;
 }
 
+/** What the updates need to know of a covariance type's engine storage (src/wasm/abi.ts). */
+interface Storage {
+  /** 0: packed triangular factors and scatters (full, tied); 1: one value per feature (diag, spherical). */
+  readonly kind: 0 | 1;
+  /** One block shared by all components (tied). */
+  readonly shared: boolean;
+  factorSize(d: number): number;
+  scatterSize(d: number): number;
+}
+
+function storage(type: CovarianceType): Storage {
+  return {
+    kind: familyOf(type) === KernelFamily.triangular ? 0 : 1,
+    shared: blocksOf(type, 2) === 1,
+    factorSize: (d) => factorEntries(type, d),
+    scatterSize: (d) => scatterEntries(type, d),
+  };
+}
+
 /** Lower Cholesky factor L of a row-major symmetric A, then F = L⁻¹ packed by rows; false if not positive definite. */
-function factorFromCovariance(A: Float64Array, at: number, d: number, L: Float64Array, F: Float64Array, out: number): boolean {
+function factorFromCovariance(
+  A: Float64Array,
+  at: number,
+  d: number,
+  L: Float64Array,
+  F: Float64Array,
+  out: number,
+): boolean {
   for (let j = 0; j < d; j++) {
     let s = A[at + j * d + j];
     for (let m = 0; m < j; m++) s -= L[j * d + m] * L[j * d + m];
@@ -87,25 +118,34 @@ function factorFromCovariance(A: Float64Array, at: number, d: number, L: Float64
 }
 
 /** A posterior's storage for k components of d features. */
-export function allocatePosterior(type: CovarianceType, d: number, k: number, priorType: WeightConcentrationPriorType): Posterior {
-  const cm = COVARIANCE_MODELS[type];
-  const blocks = cm.shared ? 1 : k;
+export function allocatePosterior(
+  type: CovarianceType,
+  d: number,
+  k: number,
+  priorType: WeightConcentrationPriorType,
+): Posterior {
+  const blocks = blocksOf(type, k);
   return {
     nk: new Float64Array(k),
     weightConcentration: new Float64Array(priorType === "dirichlet_process" ? 2 * k : k),
     meanPrecision: new Float64Array(k),
     means: new Float64Array(k * d),
     degreesOfFreedom: new Float64Array(blocks),
-    cov: new Float64Array(blocks * cm.covSize(d)),
-    factors: new Float64Array(blocks * cm.factorSize(d)),
+    cov: new Float64Array(blocks * covarianceEntries(type, d)),
+    factors: new Float64Array(blocks * factorEntries(type, d)),
   };
 }
 
 /** A copy of a posterior (the one kept by a restart or the fitted model). */
 export function copyPosterior(p: Posterior): Posterior {
   return {
-    nk: p.nk.slice(), weightConcentration: p.weightConcentration.slice(), meanPrecision: p.meanPrecision.slice(),
-    means: p.means.slice(), degreesOfFreedom: p.degreesOfFreedom.slice(), cov: p.cov.slice(), factors: p.factors.slice(),
+    nk: p.nk.slice(),
+    weightConcentration: p.weightConcentration.slice(),
+    meanPrecision: p.meanPrecision.slice(),
+    means: p.means.slice(),
+    degreesOfFreedom: p.degreesOfFreedom.slice(),
+    cov: p.cov.slice(),
+    factors: p.factors.slice(),
   };
 }
 
@@ -114,7 +154,7 @@ export function copyPosterior(p: Posterior): Posterior {
  * memory allocated once: an iteration allocates nothing.
  */
 export class VariationalUpdates {
-  private readonly cm;
+  private readonly cm: Storage;
   private readonly xk: Float64Array;
   private readonly delta: Float64Array;
   private readonly C: Float64Array;
@@ -125,10 +165,13 @@ export class VariationalUpdates {
   private readonly logDet: Float64Array;
 
   constructor(
-    readonly type: CovarianceType, readonly d: number, readonly k: number, readonly priors: Priors,
+    readonly type: CovarianceType,
+    readonly d: number,
+    readonly k: number,
+    readonly priors: Priors,
     readonly regCovar: number,
   ) {
-    const cm = (this.cm = COVARIANCE_MODELS[type]);
+    const cm = (this.cm = storage(type));
     this.xk = new Float64Array(k * d);
     this.delta = new Float64Array(d);
     this.C = new Float64Array(d * d);
@@ -143,8 +186,10 @@ export class VariationalUpdates {
   allocateStatistics(): Statistics {
     const { d, k, cm } = this;
     return {
-      N: new Float64Array(k), S1: new Float64Array(k * d),
-      S2: new Float64Array(cm.scatterSize(d) * (cm.shared ? 1 : k)), shift: new Float64Array(k * d),
+      N: new Float64Array(k),
+      S1: new Float64Array(k * d),
+      S2: new Float64Array(cm.scatterSize(d) * (cm.shared ? 1 : k)),
+      shift: new Float64Array(k * d),
     };
   }
 
@@ -211,7 +256,8 @@ export class VariationalUpdates {
         }
         for (let i = 0; i < d; i++) {
           for (let j = i; j < d; j++) {
-            const v = sk[i * d + j] - st.S1[c * d + i] * delta[j] - delta[i] * st.S1[c * d + j] + st.N[c] * delta[i] * delta[j];
+            const v =
+              sk[i * d + j] - st.S1[c * d + i] * delta[j] - delta[i] * st.S1[c * d + j] + st.N[c] * delta[i] * delta[j];
             sk[i * d + j] = sk[j * d + i] = v;
           }
         }
@@ -320,7 +366,7 @@ export class VariationalUpdates {
       const gauss = -0.5 * d * LOG_2PI + this.logDet[b] - 0.5 * d * Math.log(nu);
       out[c] = this.logW[c] + gauss + 0.5 * (expectedLogDetWishart(nu, d) - d / post.meanPrecision[c]);
       const lw = Math.log(post.nk[c] / nkSum);
-      out[k + c] = lw - 50 > -708 ? lw - 50 : -708;
+      out[k + c] = Math.max(lw - 50, -708);
     }
     return out;
   }
@@ -398,7 +444,10 @@ export class VariationalUpdates {
 
 /** E[log π_c] under the weights' posterior (scikit-learn's `_estimate_log_weights`). */
 export function expectedLogWeights(
-  priorType: WeightConcentrationPriorType, wc: Float64Array, k: number, out: Float64Array = new Float64Array(k),
+  priorType: WeightConcentrationPriorType,
+  wc: Float64Array,
+  k: number,
+  out: Float64Array = new Float64Array(k),
 ): Float64Array {
   if (priorType === "dirichlet_process") {
     // E[log v_c] + Σ_{j<c} E[log(1 − v_j)] for the sticks v_c ~ Beta(a_c, b_c).
@@ -437,8 +486,14 @@ export function expectedWeights(priorType: WeightConcentrationPriorType, wc: Flo
 }
 
 /** Σ_j log U_c[j][j] of each factor block (tied: one value). */
-function logDetFactors(type: CovarianceType, d: number, k: number, factors: Float64Array, out: Float64Array): Float64Array {
-  const cm = COVARIANCE_MODELS[type];
+function logDetFactors(
+  type: CovarianceType,
+  d: number,
+  k: number,
+  factors: Float64Array,
+  out: Float64Array,
+): Float64Array {
+  const cm = storage(type);
   const blocks = cm.shared ? 1 : k;
   for (let c = 0; c < blocks; c++) {
     if (type === "spherical") out[c] = d * Math.log(factors[c * d]);
@@ -459,7 +514,13 @@ function expectedLogDetWishart(nu: number, d: number): number {
 }
 
 /** The per-component constants and thresholds of a posterior (see VariationalUpdates.logConstants). */
-export function logConstants(type: CovarianceType, d: number, k: number, post: Posterior, priors: Priors): Float64Array {
+export function logConstants(
+  type: CovarianceType,
+  d: number,
+  k: number,
+  post: Posterior,
+  priors: Priors,
+): Float64Array {
   return new VariationalUpdates(type, d, k, priors, 0).logConstants(post, new Float64Array(2 * k));
 }
 
