@@ -10,15 +10,14 @@ import { checkPrecisions, initialize, kmeansAuxBytes, needsKmeansMemory } from "
 import { FittedGaussianMixture } from "./model.js";
 import { checkMeansInit, resolveFitOptions, resolveOptions, type ResolvedOptions } from "./options.js";
 import { Random } from "./rng.js";
-import type { DataInput, FitOptions, GaussianMixtureOptions, IterationInfo } from "./types.js";
+import type { DataInput, FitOptions, GaussianMixtureOptions } from "./types.js";
+import { type IterationStep, iterate } from "./em/loop.js";
 import { familyOf, KernelFamily } from "./wasm/abi.js";
 import { acquireEngine, acquireThreadedEngine, type Engine, releaseEngine } from "./wasm/engine.js";
 import type { ThreadPool } from "./wasm/threads.js";
 import type { Params } from "./engine/types.js";
 import { Workspace } from "./engine/workspace.js";
 
-/** Yield to the event loop at most this often when an AbortSignal is given, so it can fire. */
-const YIELD_MS = 50;
 /** Samples × components × (d² or d) below which `threads` is ignored. */
 let THREADS_MIN_WORK = 4_000_000;
 /** @internal For tests: changes the threshold above (returns the previous value). */
@@ -140,63 +139,24 @@ export class GaussianMixture {
     }
   }
 
-  // The EM loop of one initialisation, with scikit-learn's semantics (the repository's design notes describe it).
-  private async em(ws: Workspace, init: number, start: number) {
+  // The EM loop of one initialisation, with scikit-learn's semantics (the repository's design notes describe it):
+  // the shared loop with the M-step kernel after each pass.
+  private em(ws: Workspace, init: number, start: number) {
     const o = this.options;
-    let lb = start;
-    const lowerBounds: number[] = [];
-    let converged = false;
-    let nIter = 0;
-    let lastYield = Date.now();
-    for (let iter = 1; iter <= o.maxIter; iter++) {
-      if (o.signal?.aborted) throw aborted(o.signal);
-      const prev = lb;
-      lb = await ws.passAsync();
-      if (!Number.isFinite(lb)) {
-        throw new GaussMixError(
-          "ILL_DEFINED_COVARIANCE",
-          `The log-likelihood became ${lb} at iteration ${iter}: some samples have zero density under every ` +
-            "component in floating point. Scale the input data (e.g. standardise each feature) or increase regCovar.",
-        );
-      }
-      ws.mstep(o.regCovar);
-      lowerBounds.push(lb);
-      nIter = iter;
-      const change = lb - prev;
-      if (o.onIteration) {
-        const cm = ws.model;
+    const step: IterationStep = {
+      mstep: (passBound) => {
+        ws.mstep(o.regCovar);
+        return passBound; // GaussianMixture's lower bound: the mean log-likelihood of the pass
+      },
+      parameters: () => {
         const p = ws.readParams();
-        const info: IterationInfo = {
-          iteration: iter,
-          init,
-          lowerBound: lb,
-          change,
+        return {
           weights: Array.from(p.weights),
           means: Array.from({ length: ws.k }, (_, c) => Array.from(p.means.subarray(c * ws.d, (c + 1) * ws.d))),
-          covariances: cm.covariances(p.cov, ws.d, ws.k),
+          covariances: ws.model.covariances(p.cov, ws.d, ws.k),
         };
-        const r = await o.onIteration(info);
-        if (o.signal?.aborted) throw aborted(o.signal);
-        if (Math.abs(change) < o.tol) {
-          converged = true;
-          break;
-        }
-        if (r === false) break;
-        continue;
-      }
-      if (Math.abs(change) < o.tol) {
-        converged = true;
-        break;
-      }
-      if (o.signal && Date.now() - lastYield > YIELD_MS) {
-        await new Promise((resolve) => setTimeout(resolve, 0));
-        lastYield = Date.now();
-      }
-    }
-    return { lowerBound: lb, lowerBounds, converged, nIter };
+      },
+    };
+    return iterate(ws, step, { ...o, init, start });
   }
-}
-
-function aborted(signal: AbortSignal): GaussMixError {
-  return new GaussMixError("ABORTED", "The fit was aborted by its AbortSignal.", { cause: signal.reason });
 }

@@ -6,11 +6,12 @@
  */
 import { describe, sampleWeights } from "../data.js";
 import { Workspace } from "../engine/workspace.js";
+import { type IterationStep, iterate } from "../em/loop.js";
 import { GaussMixError } from "../errors.js";
 import { type Fill, initialResponsibilities, kmeansAuxBytes, needsKmeansMemory } from "../init/index.js";
 import { resolveBayesianOptions, type ResolvedBayesianOptions, resolveFitOptions } from "../options.js";
 import { Random } from "../rng.js";
-import type { BayesianGaussianMixtureOptions, DataInput, FitOptions, IterationInfo } from "../types.js";
+import type { BayesianGaussianMixtureOptions, DataInput, FitOptions } from "../types.js";
 import { familyOf, KernelFamily, STATS_LOGLIK, statsLayout, TEN_EPS } from "../wasm/abi.js";
 import { acquireEngine, acquireThreadedEngine, type Engine, releaseEngine } from "../wasm/engine.js";
 import type { ThreadPool } from "../wasm/threads.js";
@@ -27,8 +28,6 @@ import {
 
 /** k-means runs compared by the lower bound of the posterior they start (see `initialize`). */
 const KMEANS_CANDIDATES = 3;
-/** Yield to the event loop at most this often when an AbortSignal is given, so it can fire. */
-const YIELD_MS = 50;
 /** Samples × components × (d² or d) below which `threads` is ignored (as GaussianMixture's). */
 const THREADS_MIN_WORK = 4_000_000;
 
@@ -142,68 +141,32 @@ export class BayesianGaussianMixture {
     }
   }
 
-  /** The variational loop of one initialisation (scikit-learn's: E-step, M-step, then the lower bound). */
-  private async variational(ws: Workspace, vu: VariationalUpdates, post: Posterior, init: number, startBound: number) {
-    const o = this.options;
+  /**
+   * The variational loop of one initialisation: the shared loop (scikit-learn's semantics) with the variational
+   * step after each pass: the entropy of the responsibilities from the pass's statistics, the M-step, then the
+   * lower bound of the new posterior (scikit-learn computes it after the M-step).
+   */
+  private async variational(ws: Workspace, vu: VariationalUpdates, post: Posterior, init: number, start: number) {
     const { d, k } = ws;
-    const priors = vu.priors;
     const st = vu.allocateStatistics();
     const logConst = new Float64Array(2 * k);
-    let lb = startBound;
-    const lowerBounds: number[] = [];
-    let converged = false;
-    let nIter = 0;
-    let lastYield = Date.now();
-    for (let iter = 1; iter <= o.maxIter; iter++) {
-      if (o.signal?.aborted) throw aborted(o.signal);
-      const prev = lb;
-      writePosterior(ws, vu, post, logConst);
-      await ws.passAsync();
-      const L = ws.stat(STATS_LOGLIK);
-      if (!Number.isFinite(L)) {
-        throw new GaussMixError(
-          "ILL_DEFINED_COVARIANCE",
-          `The log-likelihood became ${L} at iteration ${iter}: some samples have zero density under every ` +
-            "component in floating point. Scale the input data (e.g. standardise each feature) or increase regCovar.",
-        );
-      }
-      readStatistics(ws, st);
-      const rLogR = vu.responsibilityEntropyTerm(st, L, logConst, post);
-      vu.mstep(st, post); // in place: the pass's parameters are no longer needed
-      lb = vu.lowerBound(post, rLogR);
-      lowerBounds.push(lb);
-      nIter = iter;
-      const change = lb - prev;
-      if (o.onIteration) {
-        const cm = ws.model;
-        const info: IterationInfo = {
-          iteration: iter,
-          init,
-          lowerBound: lb,
-          change,
-          weights: Array.from(expectedWeights(priors.weightConcentrationPriorType, post.weightConcentration, k)),
-          means: Array.from({ length: k }, (_, c) => Array.from(post.means.subarray(c * d, (c + 1) * d))),
-          covariances: cm.covariances(post.cov, d, k),
-        };
-        const r = await o.onIteration(info);
-        if (o.signal?.aborted) throw aborted(o.signal);
-        if (Math.abs(change) < o.tol) {
-          converged = true;
-          break;
-        }
-        if (r === false) break;
-        continue;
-      }
-      if (Math.abs(change) < o.tol) {
-        converged = true;
-        break;
-      }
-      if (o.signal && Date.now() - lastYield > YIELD_MS) {
-        await new Promise((resolve) => setTimeout(resolve, 0));
-        lastYield = Date.now();
-      }
-    }
-    return { post, lowerBound: lb, lowerBounds, converged, nIter };
+    writePosterior(ws, vu, post, logConst);
+    const step: IterationStep = {
+      mstep: () => {
+        readStatistics(ws, st);
+        const rLogR = vu.responsibilityEntropyTerm(st, ws.stat(STATS_LOGLIK), logConst, post);
+        vu.mstep(st, post); // in place: the pass's parameters are no longer needed
+        writePosterior(ws, vu, post, logConst); // for the next pass
+        return vu.lowerBound(post, rLogR);
+      },
+      parameters: () => ({
+        weights: Array.from(expectedWeights(vu.priors.weightConcentrationPriorType, post.weightConcentration, k)),
+        means: Array.from({ length: k }, (_, c) => Array.from(post.means.subarray(c * d, (c + 1) * d))),
+        covariances: ws.model.covariances(post.cov, d, k),
+      }),
+    };
+    const run = await iterate(ws, step, { ...this.options, init, start });
+    return { ...run, post };
   }
 }
 
@@ -315,8 +278,4 @@ function fillFrom(resp: ArrayLike<ArrayLike<number>>, n: number, k: number): Fil
       }
     }
   };
-}
-
-function aborted(signal: AbortSignal): GaussMixError {
-  return new GaussMixError("ABORTED", "The fit was aborted by its AbortSignal.", { cause: signal.reason });
 }
