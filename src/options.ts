@@ -172,7 +172,9 @@ export const BAYESIAN_OPTIONS = {
   regCovar: ESTIMATOR_OPTIONS.regCovar,
   maxIter: withDefault("Maximum number of iterations per initialisation.", 100, positiveInt),
   nInit: ESTIMATOR_OPTIONS.nInit,
-  initParams: ESTIMATOR_OPTIONS.initParams,
+  // scikit-learn's four, with its default: the variational fit starts from responsibilities (its own table entry,
+  // so that a change of GaussianMixture's initialisations does not change this estimator's).
+  initParams: withDefault("How the first parameters are made", "kmeans" as InitParams, oneOf(INIT_PARAMS)),
   weightConcentrationPriorType: withDefault(
     "The prior on the weights:",
     "dirichlet_process" as WeightConcentrationPriorType,
