@@ -20,6 +20,10 @@ import { Workspace } from "./engine/workspace.js";
 
 /** Samples × components × (d² or d) below which `threads` is ignored. */
 let THREADS_MIN_WORK = 4_000_000;
+/** @internal The threshold above (the Bayesian estimator uses the same). */
+export function threadsMinWork(): number {
+  return THREADS_MIN_WORK;
+}
 /** @internal For tests: changes the threshold above (returns the previous value). */
 export function setThreadsMinWork(work: number): number {
   const prev = THREADS_MIN_WORK;

@@ -8,6 +8,7 @@ import { describe, sampleWeights } from "../data.js";
 import { Workspace } from "../engine/workspace.js";
 import { type IterationStep, iterate } from "../em/loop.js";
 import { GaussMixError } from "../errors.js";
+import { threadsMinWork } from "../gmm.js";
 import { type Fill, initialResponsibilities, kmeansAuxBytes, needsKmeansMemory } from "../init/index.js";
 import { resolveBayesianOptions, type ResolvedBayesianOptions, resolveFitOptions } from "../options.js";
 import { Random } from "../rng.js";
@@ -28,8 +29,6 @@ import {
 
 /** k-means runs compared by the lower bound of the posterior they start (see `initialize`). */
 const KMEANS_CANDIDATES = 3;
-/** Samples × components × (d² or d) below which `threads` is ignored (as GaussianMixture's). */
-const THREADS_MIN_WORK = 4_000_000;
 
 export class BayesianGaussianMixture {
   /** The validated options, defaults filled in (the data-dependent priors are resolved at fit time). */
@@ -90,7 +89,7 @@ export class BayesianGaussianMixture {
     }
     const triangular = familyOf(o.covarianceType) === KernelFamily.triangular;
     const work = n * k * (triangular ? d * d : d);
-    const threaded = o.threads > 1 && work >= THREADS_MIN_WORK ? await acquireThreadedEngine(o.threads - 1) : undefined;
+    const threaded = o.threads > 1 && work >= threadsMinWork() ? await acquireThreadedEngine(o.threads - 1) : undefined;
     const engine: Engine = threaded?.engine ?? (await acquireEngine());
     const pool: ThreadPool | undefined = threaded?.pool;
     try {
