@@ -37,7 +37,7 @@ if (args.includes("--quick")) problems = problems.filter(([, n, d]) => n * d * d
 /** k Gaussian clusters with random linear shapes (seeded; bench/run.mjs's generator). */
 function makeData(n, d, k) {
   let s = 12345 + n + d * 7 + k;
-  const u = () => ((s = (Math.imul(s, 1103515245) + 12345) >>> 0) / 4294967296);
+  const u = () => (s = (Math.imul(s, 1103515245) + 12345) >>> 0) / 4294967296;
   const g = () => Math.sqrt(-2 * Math.log(u() + 1e-300)) * Math.cos(2 * Math.PI * u());
   const centers = Array.from({ length: k }, () => Array.from({ length: d }, () => 5 * g()));
   const A = Array.from({ length: k }, () => Array.from({ length: d * d }, () => g() / Math.sqrt(d)));
@@ -87,12 +87,16 @@ async function time(X, n, d, k, covarianceType) {
   return { gmm: per("gmm"), bayes: per("bayes"), active };
 }
 
-console.log("| problem (n × d, k, covariance) | GaussianMixture ms/iter | BayesianGaussianMixture ms/iter | ratio | components > 0.01 |");
+console.log(
+  "| problem (n × d, k, covariance) | GaussianMixture ms/iter | BayesianGaussianMixture ms/iter | ratio | components > 0.01 |",
+);
 console.log("| --- | ---: | ---: | ---: | ---: |");
 for (const [name, n, d, k, ct] of problems) {
   const X = makeData(n, d, k);
   const r = await time(X, n, d, k, ct);
   const label = `${n.toLocaleString("en")} × ${d}, k ${k}, ${ct}`;
-  console.log(`| ${label} | ${r.gmm.toFixed(3)} | ${r.bayes.toFixed(3)} | ${(r.bayes / r.gmm).toFixed(2)}× | ${r.active} of ${k} |`);
+  console.log(
+    `| ${label} | ${r.gmm.toFixed(3)} | ${r.bayes.toFixed(3)} | ${(r.bayes / r.gmm).toFixed(2)}× | ${r.active} of ${k} |`,
+  );
   console.error(`${name} done`);
 }

@@ -23,3 +23,5 @@ export type {
 export { selectModel, type Selection } from "./select.js";
 export { BayesianGaussianMixture } from "./bayesian/estimator.js";
 export { FittedBayesianGaussianMixture, type BayesianModelJSON } from "./bayesian/model.js";
+export { readSklearnJSON, writeSklearnJSON, type SklearnGaussianMixtureJSON } from "./interop/sklearn.js";
+export type { ModelParameters } from "./interop/parameters.js";
