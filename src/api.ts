@@ -21,3 +21,4 @@ export type {
 export { selectModel, type Selection } from "./select.js";
 export { readSklearnJSON, writeSklearnJSON, type SklearnGaussianMixtureJSON } from "./interop/sklearn.js";
 export type { ModelParameters } from "./interop/parameters.js";
+export { SufficientStatistics, type StatisticsJSON } from "./statistics.js";

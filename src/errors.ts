@@ -13,7 +13,9 @@ export type GaussMixErrorCode =
   | "INVALID_MODEL_JSON" // fromJSON given a malformed or unknown document
   | "ABORTED" // the AbortSignal fired
   | "WASM_UNAVAILABLE" // the WebAssembly module could not be loaded
-  | "MISSING_DEPENDENCY"; // an optional package a feature needs is not installed (gaussmix/spark: hyparquet)
+  | "MISSING_DEPENDENCY" // an optional package a feature needs is not installed (gaussmix/spark: hyparquet)
+  | "STATISTICS_MISMATCH" // sufficient statistics of different parameters merged, or stepped by another model
+  | "INVALID_STATISTICS"; // SufficientStatistics.fromJSON / fromBytes given anything toJSON / toBytes did not make
 
 /** The one error class of gaussmix: `code` is stable, `message` says what to do. */
 export class GaussMixError extends Error {
