@@ -22,3 +22,6 @@ export { selectModel, type Selection } from "./select.js";
 export { readSklearnJSON, writeSklearnJSON, type SklearnGaussianMixtureJSON } from "./interop/sklearn.js";
 export type { ModelParameters } from "./interop/parameters.js";
 export { SufficientStatistics, type StatisticsJSON } from "./statistics.js";
+export { fitStream } from "./stream/fit.js";
+export type { StreamChunk, StreamSource, CsvText } from "./stream/source.js";
+export type { StreamFitOptions, StreamCsvOptions, OnlineOptions } from "./types.js";
