@@ -25,3 +25,4 @@ export { SufficientStatistics, type StatisticsJSON } from "./statistics.js";
 export { fitStream } from "./stream/fit.js";
 export type { StreamChunk, StreamSource, CsvText } from "./stream/source.js";
 export type { StreamFitOptions, StreamCsvOptions, OnlineOptions } from "./types.js";
+export { OnlineGaussianMixture } from "./stream/online.js";

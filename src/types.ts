@@ -114,13 +114,13 @@ export interface OnlineOptions {
   regCovar?: number;
   /** How the first parameters are made (a fit on the first batch). Default "kmeans". */
   initParams?: InitParams;
-  /** Seed of the random generator of the first fit. Default 0. */
+  /** Seed of the one random generator used for initialisation (the fit on the first batch). Default 0. */
   randomState?: number;
   /** Decay κ of the step size (t + t0)^−κ, in (0.5, 1]. Default 0.6. */
   stepDecay?: number;
-  /** Offset t0 ≥ 0 of the step size (t + t0)^−κ: larger values make the early steps smaller. Default 0. */
+  /** Offset t0 of the step size (t + t0)^−κ, ≥ 0: larger values make the early steps smaller. Default 0. */
   stepOffset?: number;
-  /** Batches whose statistics are averaged before the parameters first move. Default 0. */
+  /** Batches averaged before the parameters first move (their statistics under the first parameters). Default 0. */
   warmUp?: number;
 }
 
