@@ -16,6 +16,7 @@ import type { CovarianceType, DataInput } from "./types.js";
 import { isArrayLike } from "./util.js";
 import { blocksOf, scatterEntries, STATS_LOGLIK, STATS_NK, STATS_WEIGHT, statsLayout } from "./wasm/abi.js";
 import { acquireEngineSync, type Engine, releaseEngine } from "./wasm/engine.js";
+import type { ThreadPool } from "./wasm/threads.js";
 
 const FORMAT = "gaussmix-statistics";
 const VERSION = 1;
@@ -367,6 +368,8 @@ export function writeStatistics(ws: Workspace, s: SufficientStatistics): void {
 /**
  * Accumulates the statistics of data given chunk by chunk (each at most `capacity` samples) for fixed
  * parameters, in one engine. The pass is always the one around each component's mean (the shift of the value).
+ * With a pool, every chunk is split over the pool's threads and this one, each adding into its own statistics
+ * block across chunks; `read` folds the blocks into the first (the one the M-step reads).
  */
 export class StatisticsAccumulator {
   readonly ws: Workspace;
@@ -381,8 +384,9 @@ export class StatisticsAccumulator {
     readonly d: number,
     readonly k: number,
     readonly capacity: number,
+    readonly pool?: ThreadPool,
   ) {
-    this.ws = new Workspace(engine, type, Math.max(2, capacity), d, k);
+    this.ws = new Workspace(engine, type, Math.max(2, capacity), d, k, 0, pool);
     this.ones = new Float64Array(capacity).fill(1);
   }
 
@@ -392,8 +396,40 @@ export class StatisticsAccumulator {
     this.fingerprint = fingerprint;
     this.ws.writeParams(params);
     const at = this.ws.ptr.stats >> 3;
-    this.engine.f64.fill(0, at, at + this.ws.regions.statsSize);
+    this.engine.f64.fill(0, at, at + this.threads * this.ws.regions.statsSize);
     this.count = 0;
+  }
+
+  /** Threads a chunk is split over (the pool's workers and this one). */
+  get threads(): number {
+    return 1 + (this.pool?.workers ?? 0);
+  }
+
+  /** Adds a chunk as `add` does, split over the pool's threads (the plain `add` without a pool). */
+  async addAsync(data: Data, weights?: Float64Array, name = "X"): Promise<void> {
+    const T = this.threads;
+    const m = data.n;
+    if (T === 1 || m < 256 * T) return this.add(data, weights, name);
+    checkFeatures(data, this.d, name);
+    this.ws.load(data, weights ?? this.ones.subarray(0, m), name);
+    const pairs = (m + 1) >> 1;
+    const bound = (t: number) => Math.round((pairs * t) / T);
+    const args = (t: number) => this.ws.passArgs(this.ws.family, bound(t), bound(t + 1), t);
+    const others = this.pool!.run(Array.from({ length: T - 1 }, (_, i) => args(i + 1)));
+    this.engine.kernels.pass(...args(0));
+    await others;
+    this.count += m;
+  }
+
+  /** Sums the threads' statistics blocks into the first (and zeroes the others). */
+  private fold(): void {
+    const f = this.engine.f64;
+    const size = this.ws.regions.statsSize;
+    const at = this.ws.ptr.stats >> 3;
+    for (let t = 1; t < this.threads; t++) {
+      for (let i = 0; i < size; i++) f[at + i] += f[at + t * size + i];
+      f.fill(0, at + t * size, at + (t + 1) * size);
+    }
   }
 
   /** Adds a chunk of at most `capacity` samples (validated while copied; weights already validated). */
@@ -408,6 +444,7 @@ export class StatisticsAccumulator {
 
   /** The statistics of everything added since `reset`. */
   read(): SufficientStatistics {
+    this.fold();
     const f = this.engine.f64;
     const { d, k } = this;
     const lay = statsLayout(this.type, d, k);

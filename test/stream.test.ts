@@ -141,6 +141,18 @@ describe("fitStream sources", () => {
     expect(bytes).toBeLessThan(m * 4 * 8 * 0.25); // the data are 6.4 MB; the engine is far below
   });
 
+  it("threads: 2 splits every chunk and equals one thread (1e-12)", async () => {
+    const big = blobs(6, 30_001, d);
+    const opts = { nComponents: 3, covarianceType: "full" as const, sampleSize: 3000, maxIter: 5, chunkSize: 7000 };
+    const one = await fitStream(chunked(big, d, 9000), opts);
+    const two = await fitStream(chunked(big, d, 9000), { ...opts, threads: 2 });
+    expect(two.threads).toBe(2);
+    expect(one.threads).toBe(1);
+    expect(maxRelError(two.lowerBounds, one.lowerBounds)).toBeLessThan(1e-12);
+    expect(maxRelError(two.means, one.means)).toBeLessThan(1e-12);
+    expect(maxRelError(two.covariances, one.covariances)).toBeLessThan(1e-12);
+  });
+
   it("onIteration sees every iteration and can stop; signal aborts", async () => {
     const seen: number[] = [];
     const m = await fitStream(chunked(X, d, 100), {

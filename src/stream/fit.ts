@@ -14,7 +14,7 @@ import { checkMeansInit, resolve, STREAM_OPTIONS } from "../options.js";
 import { Random } from "../rng.js";
 import { StatisticsAccumulator } from "../statistics.js";
 import type { IterationInfo, StreamFitOptions } from "../types.js";
-import { acquireEngine, releaseEngine } from "../wasm/engine.js";
+import { acquireEngine, acquireThreadedEngine, type Engine, releaseEngine } from "../wasm/engine.js";
 import type { Params } from "../engine/types.js";
 import { chunks, type StreamSource } from "./source.js";
 
@@ -121,9 +121,11 @@ export async function fitStream(source: StreamSource, options: StreamFitOptions 
   }
   const d = reservoir.d;
 
-  const engine = await acquireEngine();
+  // Threads split every chunk (where shared memory and workers are available).
+  const threaded = o.threads > 1 ? await acquireThreadedEngine(o.threads - 1) : undefined;
+  const engine: Engine = threaded?.engine ?? (await acquireEngine());
   try {
-    const acc = new StatisticsAccumulator(engine, type, d, k, Math.min(o.chunkSize, n));
+    const acc = new StatisticsAccumulator(engine, type, d, k, Math.min(o.chunkSize, n), threaded?.pool);
     let params: Params;
     if (o.weightsInit && o.meansInit && o.precisionsInit !== undefined) {
       // Explicit first parameters: used as given, as the in-memory fit does.
@@ -170,7 +172,7 @@ export async function fitStream(source: StreamSource, options: StreamFitOptions 
       acc.reset(params);
       for await (const { data, weights } of chunks(source, o.chunkSize, o.csv)) {
         await checkpoint();
-        acc.add(data, weights, "the stream");
+        await acc.addAsync(data, weights, "the stream");
       }
       const stats = acc.read();
       if (stats.nSamples !== n) {
@@ -219,8 +221,15 @@ export async function fitStream(source: StreamSource, options: StreamFitOptions 
         break;
       }
     }
-    return new FittedGaussianMixture(type, k, d, params, { converged, nIter, lowerBound: lb, lowerBounds, threads: 1 });
+    return new FittedGaussianMixture(type, k, d, params, {
+      converged,
+      nIter,
+      lowerBound: lb,
+      lowerBounds,
+      threads: acc.threads,
+    });
   } finally {
-    releaseEngine(engine);
+    if (threaded) threaded.pool.terminate();
+    else releaseEngine(engine);
   }
 }
