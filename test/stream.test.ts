@@ -8,7 +8,7 @@ import { Readable } from "node:stream";
 import { afterAll, describe, expect, it } from "vitest";
 import { type CovarianceType, fitStream, GaussianMixture } from "../src/index.js";
 import { Random } from "../src/rng.js";
-import { engineStats } from "../src/wasm/engine.js";
+import { dispose, engineStats } from "../src/wasm/engine.js";
 import { maxRelError } from "./helpers/fixtures.js";
 
 const TYPES: CovarianceType[] = ["full", "tied", "diag", "spherical"];
@@ -130,6 +130,7 @@ describe("fitStream sources", () => {
   it("holds one chunk in the engine, not the data", async () => {
     const m = 200_000;
     const big = blobs(4, m, 4);
+    dispose(); // only the engines of this fit are measured
     await fitStream(chunked(big, 4, 10_000), {
       nComponents: 2,
       covarianceType: "diag",
@@ -139,6 +140,21 @@ describe("fitStream sources", () => {
     });
     const bytes = Math.max(0, ...engineStats().bytes);
     expect(bytes).toBeLessThan(m * 4 * 8 * 0.25); // the data are 6.4 MB; the engine is far below
+  });
+
+  it("reads the source once per EM pass, plus a first pass for the reservoir unless the start is explicit", async () => {
+    let calls = 0;
+    const counted = () => {
+      calls++;
+      return chunked(X, d, 100)();
+    };
+    const m = await fitStream(counted, { nComponents: 3, tol: 0, maxIter: 4 });
+    expect(calls).toBe(m.nIter + 1);
+    calls = 0;
+    const init = { weightsInit: m.weights, meansInit: m.means, precisionsInit: m.precisions as never };
+    const e = await fitStream(counted, { nComponents: 3, tol: 0, maxIter: 4, ...init });
+    expect(e.nIter).toBe(4);
+    expect(calls).toBe(4);
   });
 
   it("threads: 2 splits every chunk and equals one thread (1e-12)", async () => {
@@ -180,6 +196,18 @@ describe("fitStream sources", () => {
     await expect(fitStream(42 as never)).rejects.toMatchObject({ code: "INVALID_OPTION" });
     await expect(fitStream(() => 42 as never)).rejects.toMatchObject({ code: "INVALID_OPTION" });
     await expect(fitStream(() => [], { nComponents: 2 })).rejects.toMatchObject({ code: "TOO_FEW_SAMPLES" });
+    const start = {
+      weightsInit: [1],
+      meansInit: [[0, 0]],
+      precisionsInit: [
+        [
+          [1, 0],
+          [0, 1],
+        ],
+      ],
+    };
+    await expect(fitStream(() => [[[1, 2]]], start)).rejects.toMatchObject({ code: "TOO_FEW_SAMPLES" });
+    await expect(fitStream(() => [], start)).rejects.toMatchObject({ code: "TOO_FEW_SAMPLES" });
     await expect(fitStream(chunked(X, d, 100), { chunkSize: 0 })).rejects.toMatchObject({ code: "INVALID_OPTION" });
     await expect(fitStream(chunked(X, d, 100), { warmStart: true } as never)).rejects.toMatchObject({
       code: "INVALID_OPTION",

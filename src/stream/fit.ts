@@ -16,7 +16,7 @@ import { StatisticsAccumulator } from "../statistics.js";
 import type { IterationInfo, StreamFitOptions } from "../types.js";
 import { acquireEngine, acquireThreadedEngine, type Engine, releaseEngine } from "../wasm/engine.js";
 import type { Params } from "../engine/types.js";
-import { chunks, type StreamSource } from "./source.js";
+import { type Chunk, chunks, type StreamSource } from "./source.js";
 
 /** Yield to the event loop at most this often, so that an AbortSignal can fire. */
 const YIELD_MS = 50;
@@ -80,54 +80,79 @@ export async function fitStream(source: StreamSource, options: StreamFitOptions 
     }
   };
 
-  // Pass 0: the number of samples and features, and a reservoir sample.
-  let reservoir: Reservoir | undefined;
-  for await (const { data, weights } of chunks(source, o.chunkSize, o.csv)) {
-    await checkpoint();
-    reservoir ??= new Reservoir(o.sampleSize, data.d, rng);
-    if (data.d !== reservoir.d) {
+  const explicit = o.weightsInit !== undefined && o.meansInit !== undefined && o.precisionsInit !== undefined;
+  const tooFew = (n: number) => {
+    if (n < 2) throw new GaussMixError("TOO_FEW_SAMPLES", `the stream has ${n} sample(s); a mixture needs at least 2`);
+    if (n < k)
       throw new GaussMixError(
-        "INVALID_DATA",
-        `the stream's chunks have different numbers of features: ${reservoir.d}, then ${data.d} after ${reservoir.seen} samples`,
+        "TOO_FEW_SAMPLES",
+        `the stream has ${n} samples but nComponents is ${k}; need nSamples ≥ nComponents`,
       );
-    }
-    // Values are validated when copied into the engine, but the reservoir reads them first.
-    for (let i = 0; i < data.n; i++) {
-      for (let j = 0; j < data.d; j++) {
-        const v = data.at(i, j);
-        if (typeof v !== "number" || !Number.isFinite(v)) {
-          throw new GaussMixError(
-            "INVALID_DATA",
-            `the stream's sample ${reservoir.seen + i}, column ${j} is ${String(v)}; expected a finite number`,
-          );
-        }
-      }
-    }
-    reservoir.add(data.at, data.n, weights);
-  }
-  const n = reservoir?.seen ?? 0;
-  if (!reservoir || n < 2)
-    throw new GaussMixError("TOO_FEW_SAMPLES", `the stream has ${n} sample(s); a mixture needs at least 2`);
-  if (n < k)
-    throw new GaussMixError(
-      "TOO_FEW_SAMPLES",
-      `the stream has ${n} samples but nComponents is ${k}; need nSamples ≥ nComponents`,
-    );
-  if (!(reservoir.weightSum > 0)) {
-    throw new GaussMixError(
+  };
+  const noWeight = () =>
+    new GaussMixError(
       "INVALID_SAMPLE_WEIGHT",
       "sampleWeight: all weights of the stream are zero; at least one must be positive",
     );
+
+  // With explicit first parameters the first EM pass also finds the shape; otherwise a first pass counts the
+  // samples and keeps a reservoir sample for the first fit.
+  let n: number | undefined;
+  let d: number;
+  let reservoir: Reservoir | undefined;
+  let pending: { first: Chunk; rest: AsyncGenerator<Chunk> } | undefined;
+  if (explicit) {
+    const rest = chunks(source, o.chunkSize, o.csv);
+    const first = await rest.next();
+    if (first.done) tooFew(0);
+    pending = { first: first.value as Chunk, rest };
+    d = pending.first.data.d;
+  } else {
+    for await (const { data, weights } of chunks(source, o.chunkSize, o.csv)) {
+      await checkpoint();
+      reservoir ??= new Reservoir(o.sampleSize, data.d, rng);
+      if (data.d !== reservoir.d) {
+        throw new GaussMixError(
+          "INVALID_DATA",
+          `the stream's chunks have different numbers of features: ${reservoir.d}, then ${data.d} after ${reservoir.seen} samples`,
+        );
+      }
+      // Values are validated when copied into the engine, but the reservoir reads them first.
+      for (let i = 0; i < data.n; i++) {
+        for (let j = 0; j < data.d; j++) {
+          const v = data.at(i, j);
+          if (typeof v !== "number" || !Number.isFinite(v)) {
+            throw new GaussMixError(
+              "INVALID_DATA",
+              `the stream's sample ${reservoir.seen + i}, column ${j} is ${String(v)}; expected a finite number`,
+            );
+          }
+        }
+      }
+      reservoir.add(data.at, data.n, weights);
+    }
+    n = reservoir?.seen ?? 0;
+    tooFew(n);
+    if (!(reservoir!.weightSum > 0)) throw noWeight();
+    d = reservoir!.d;
   }
-  const d = reservoir.d;
+  /** The chunks of one pass (the first EM pass resumes the chunk read to find the shape). */
+  async function* pass(): AsyncGenerator<Chunk> {
+    if (pending) {
+      const { first, rest } = pending;
+      pending = undefined;
+      yield first;
+      yield* rest;
+    } else yield* chunks(source, o.chunkSize, o.csv);
+  }
 
   // Threads split every chunk (where shared memory and workers are available).
   const threaded = o.threads > 1 ? await acquireThreadedEngine(o.threads - 1) : undefined;
   const engine: Engine = threaded?.engine ?? (await acquireEngine());
   try {
-    const acc = new StatisticsAccumulator(engine, type, d, k, Math.min(o.chunkSize, n), threaded?.pool);
+    const acc = new StatisticsAccumulator(engine, type, d, k, Math.min(o.chunkSize, n ?? o.chunkSize), threaded?.pool);
     let params: Params;
-    if (o.weightsInit && o.meansInit && o.precisionsInit !== undefined) {
+    if (explicit) {
       // Explicit first parameters: used as given, as the in-memory fit does.
       const precisions = COVARIANCE_MODELS[type].splitPrecisions(o.precisionsInit, d, k);
       if (typeof precisions === "string") {
@@ -144,7 +169,7 @@ export async function fitStream(source: StreamSource, options: StreamFitOptions 
       ws.updateLogConstants();
       params = ws.readParams();
     } else {
-      const { X, weights } = reservoir.sample();
+      const { X, weights } = reservoir!.sample();
       const first = await new GaussianMixture({
         nComponents: k,
         covarianceType: type,
@@ -170,11 +195,16 @@ export async function fitStream(source: StreamSource, options: StreamFitOptions 
     let nIter = 0;
     for (let iter = 1; iter <= o.maxIter; iter++) {
       acc.reset(params);
-      for await (const { data, weights } of chunks(source, o.chunkSize, o.csv)) {
+      for await (const { data, weights } of pass()) {
         await checkpoint();
         await acc.addAsync(data, weights, "the stream");
       }
       const stats = acc.read();
+      if (n === undefined) {
+        n = stats.nSamples;
+        tooFew(n);
+        if (!(stats.weightSum > 0)) throw noWeight();
+      }
       if (stats.nSamples !== n) {
         throw new GaussMixError(
           "INVALID_DATA",
