@@ -290,6 +290,9 @@ export class SufficientStatistics {
       throw bad("fromBytes: malformed header");
     }
     const { type, k, d } = checkShape(header.covarianceType, header.nComponents, header.nFeatures);
+    if (typeof header.fingerprint !== "string" || !/^[0-9a-f]{16}$/.test(header.fingerprint)) {
+      throw bad("fromBytes: the fingerprint must be 16 hex digits");
+    }
     const sizes = sizesOf(type, d, k);
     let at = 16 + ((headerLength + 7) & ~7);
     if (bytes.length !== at + (3 + 2 * k * d + k + sizes.s2) * 8) throw bad("fromBytes: wrong length");

@@ -153,6 +153,14 @@ describe("statistics errors", () => {
     expect(() => SufficientStatistics.fromJSON({ ...doc, nSamples: 1.5 })).toThrow(
       expect.objectContaining({ code: "INVALID_STATISTICS" }),
     );
+    const forged = s.toBytes();
+    forged.set(
+      new TextEncoder().encode('"fingerprint":"zz'),
+      new TextDecoder().decode(forged).indexOf('"fingerprint":"'),
+    );
+    expect(() => SufficientStatistics.fromBytes(forged)).toThrow(
+      expect.objectContaining({ code: "INVALID_STATISTICS" }),
+    );
     expect(() => SufficientStatistics.fromBytes(s.toBytes().subarray(0, 40))).toThrow(
       expect.objectContaining({ code: "INVALID_STATISTICS" }),
     );
