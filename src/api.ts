@@ -33,3 +33,8 @@ export { BayesianGaussianMixture } from "./bayesian/estimator.js";
 export { FittedBayesianGaussianMixture, type BayesianModelJSON } from "./bayesian/model.js";
 export { readSklearnJSON, writeSklearnJSON, type SklearnGaussianMixtureJSON } from "./interop/sklearn.js";
 export type { ModelParameters } from "./interop/parameters.js";
+export { SufficientStatistics, type StatisticsJSON } from "./statistics.js";
+export { fitStream } from "./stream/fit.js";
+export type { StreamChunk, StreamSource, CsvText } from "./stream/source.js";
+export type { StreamFitOptions, StreamCsvOptions, OnlineOptions } from "./types.js";
+export { OnlineGaussianMixture } from "./stream/online.js";

@@ -211,6 +211,8 @@ export class CsvParser {
   private data = new Float64Array(1024);
   private length = 0;
   private rows = 0;
+  /** Rows already handed out by `take()`. */
+  private taken = 0;
 
   constructor(options: CsvOptions = {}) {
     const { delimiter, header, columns, exclude } = options;
@@ -275,6 +277,21 @@ export class CsvParser {
     this.scan(text);
   }
 
+  /**
+   * The data rows read since the last `take()` (row-major, with the number of columns read), removed from the
+   * parser: a stream of any length is read in bounded memory. `end()` then returns only the rows not taken.
+   */
+  take(): { data: Float64Array; shape: [nSamples: number, nFeatures: number] } {
+    if (this.failed !== undefined) throw this.failed;
+    const out = {
+      data: this.data.slice(0, this.length),
+      shape: [this.rows - this.taken, this.picked.length] as [number, number],
+    };
+    this.length = 0;
+    this.taken = this.rows;
+    return out;
+  }
+
   /** Finishes the text and returns the table. */
   end(): CsvTable {
     if (this.failed !== undefined) throw this.failed;
@@ -312,7 +329,7 @@ export class CsvParser {
     const d = this.picked.length;
     return {
       data: this.data.slice(0, this.length),
-      shape: [this.rows, d],
+      shape: [this.rows - this.taken, d],
       columns: this.picked.map((j) => this.names![j]),
       indices: [...this.picked],
       skipped: this.skipped,

@@ -14,7 +14,9 @@ export type GaussMixErrorCode =
   | "DATA_TOO_LARGE" // the computation needs more memory than WebAssembly can address or the runtime gives
   | "ABORTED" // the AbortSignal fired
   | "WASM_UNAVAILABLE" // the WebAssembly module could not be loaded
-  | "MISSING_DEPENDENCY"; // an optional package a feature needs is not installed (gaussmix/spark: hyparquet)
+  | "MISSING_DEPENDENCY" // an optional package a feature needs is not installed (gaussmix/spark: hyparquet)
+  | "STATISTICS_MISMATCH" // sufficient statistics of different parameters merged, or stepped by another model
+  | "INVALID_STATISTICS"; // SufficientStatistics.fromJSON / fromBytes given anything toJSON / toBytes did not make
 
 /** The one error class of gaussmix: `code` is stable, `message` says what to do. */
 export class GaussMixError extends Error {

@@ -13,6 +13,7 @@ import { acquireEngineSync, releaseEngine } from "./wasm/engine.js";
 import type { Params } from "./engine/types.js";
 import { factorEntries, familyOf, KernelFamily, paramsSizes, strides } from "./wasm/abi.js";
 import { buildModel, type ModelParameters } from "./interop/parameters.js";
+import { fingerprintOf, type SufficientStatistics, statisticsOf, stepOf } from "./statistics.js";
 
 /** What the fit found, besides the parameters. */
 export interface FitSummary {
@@ -380,6 +381,24 @@ export class FittedGaussianMixture {
       }
     }
     return { X: { data: X, shape: [n, d] }, labels };
+  }
+
+  /** Identifies the exact parameters (a hash of their bits): statistics carry it so they merge only with their own. */
+  get fingerprint(): string {
+    return this.memo("fingerprint", () => fingerprintOf(this.covarianceType, this.params));
+  }
+
+  /**
+   * The sufficient statistics of one EM pass over X with this model's parameters (see statistics.ts): merge
+   * those of several parts of the data, then `step` (or `toModel`) gives the next model of EM.
+   */
+  statistics(X: DataInput, options: { sampleWeight?: ArrayLike<number> } = {}): SufficientStatistics {
+    return statisticsOf(this, X, options);
+  }
+
+  /** The model after one EM iteration: the M-step from statistics this model computed (STATISTICS_MISMATCH otherwise). */
+  step(stats: SufficientStatistics, options: { regCovar?: number } = {}): FittedGaussianMixture {
+    return stepOf(this, stats, options);
   }
 
   /** A JSON document that `fromJSON` turns back into an identical model (bit-identical predictions). */

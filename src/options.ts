@@ -15,9 +15,12 @@ import type {
   GaussianMixtureOptions,
   InitParams,
   IterationInfo,
+  OnlineOptions,
   SelectionRow,
   SelectModelOptions,
   WeightConcentrationPriorType,
+  StreamCsvOptions,
+  StreamFitOptions,
 } from "./types.js";
 import { isArrayLike, show } from "./util.js";
 
@@ -244,6 +247,34 @@ export const SELECT_OPTIONS = {
   onProgress: optional("Called after each cell", fn<(done: number, total: number, row: SelectionRow) => void>()),
 } as const;
 
+/** Options of `fitStream(source, options)`: the estimator's (but warmStart) and how the stream is read. */
+export const STREAM_OPTIONS = {
+  ...(({ warmStart: _, ...rest }) => rest)(ESTIMATOR_OPTIONS),
+  sampleSize: withDefault("Samples kept by the reservoir sample of the first pass", 20000, positiveInt),
+  chunkSize: withDefault("Samples the engine holds at a time", 65536, positiveInt),
+  csv: optional("How CSV text sources are read", checkedLater<StreamCsvOptions>()),
+} as const;
+
+const stepDecay: Check<number> = (v, name) => {
+  if (typeof v !== "number" || !(v > 0.5 && v <= 1)) throw invalidOption(name, "a number in (0.5, 1]", v);
+  return v;
+};
+
+/** Options of `new OnlineGaussianMixture(options)`. */
+export const ONLINE_OPTIONS = {
+  nComponents: ESTIMATOR_OPTIONS.nComponents,
+  covarianceType: ESTIMATOR_OPTIONS.covarianceType,
+  regCovar: ESTIMATOR_OPTIONS.regCovar,
+  initParams: ESTIMATOR_OPTIONS.initParams,
+  randomState: ESTIMATOR_OPTIONS.randomState,
+  stepDecay: withDefault("Decay κ of the step size (t + t0)^−κ", 0.6, stepDecay),
+  stepOffset: withDefault("Offset t0 of the step size (t + t0)^−κ", 0, nonNegative),
+  warmUp: withDefault("Batches averaged before the parameters first move", 0, (v, name) => {
+    if (typeof v !== "number" || !Number.isInteger(v) || v < 0) throw invalidOption(name, "an integer ≥ 0", v);
+    return v;
+  }),
+} as const;
+
 // ---- resolution --------------------------------------------------------------------------------------------
 
 /** The closest known name: scikit-learn's snake_case spelling, another case, or one letter off (a typo). */
@@ -412,6 +443,8 @@ export type OptionsAgree = [
   Agree<GaussianMixtureOptions, typeof ESTIMATOR_OPTIONS>,
   Agree<FitOptions, typeof FIT_OPTIONS>,
   Agree<SelectModelOptions, typeof SELECT_OPTIONS>,
+  Agree<StreamFitOptions, typeof STREAM_OPTIONS>,
+  Agree<OnlineOptions, typeof ONLINE_OPTIONS>,
 ];
-const optionsAgree: OptionsAgree = [true, true, true];
+const optionsAgree: OptionsAgree = [true, true, true, true, true];
 void optionsAgree;

@@ -140,6 +140,44 @@ export interface BayesianGaussianMixtureOptions {
   threads?: number;
 }
 
+/** How `fitStream` reads CSV text (see `gaussmix/csv`): delimiter, header, the columns to read or leave out. */
+export interface StreamCsvOptions {
+  delimiter?: "," | ";" | "\t";
+  header?: boolean;
+  columns?: readonly (string | number)[];
+  exclude?: readonly (string | number)[];
+}
+
+/** Options of `fitStream(source, options)`: the estimator's (but warmStart), and how the stream is read. */
+export interface StreamFitOptions extends Omit<GaussianMixtureOptions, "warmStart"> {
+  /** Samples kept by the reservoir sample of the first pass, on which the first parameters are fitted. Default 20000. */
+  sampleSize?: number;
+  /** Samples the engine holds at a time; larger chunks are split. Default 65536. */
+  chunkSize?: number;
+  /** How CSV text sources are read. Default: everything detected, every numeric column. */
+  csv?: StreamCsvOptions;
+}
+
+/** Options of `new OnlineGaussianMixture(options)` (online EM, `partialFit`). */
+export interface OnlineOptions {
+  /** Number of mixture components, k. Default 1. */
+  nComponents?: number;
+  /** The covariance model. Default "full". */
+  covarianceType?: CovarianceType;
+  /** Added to the diagonal of every covariance. Default 1e-6. */
+  regCovar?: number;
+  /** How the first parameters are made (a fit on the first batch). Default "kmeans". */
+  initParams?: InitParams;
+  /** Seed of the one random generator used for initialisation (the fit on the first batch). Default 0. */
+  randomState?: number;
+  /** Decay κ of the step size (t + t0)^−κ, in (0.5, 1]. Default 0.6. */
+  stepDecay?: number;
+  /** Offset t0 of the step size (t + t0)^−κ, ≥ 0: larger values make the early steps smaller. Default 0. */
+  stepOffset?: number;
+  /** Batches averaged before the parameters first move (their statistics under the first parameters). Default 0. */
+  warmUp?: number;
+}
+
 /** Options of `fit(X, options)` and `fitPredict(X, options)`. */
 export interface FitOptions {
   /** Non-negative weight per sample (length n). Default: all 1. */

@@ -372,3 +372,26 @@ describe("incremental: feed in chunks, then end", () => {
     expect(errorOf(() => p.end()).code).toBe("INVALID_OPTION");
   });
 });
+
+describe("CsvParser.take", () => {
+  it("hands out the rows read so far; end() returns only the rest; together they are the whole table", () => {
+    const text = "x,y\n1,2\n3,4\n5,6\n7,8\n";
+    const whole = parseCsv(text);
+    const p = new CsvParser();
+    const taken: number[] = [];
+    let rows = 0;
+    for (let i = 0; i < text.length; i += 5) {
+      p.feed(text.slice(i, i + 5));
+      const t = p.take();
+      expect(t.data.length).toBe(t.shape[0] * 2);
+      taken.push(...t.data);
+      rows += t.shape[0];
+    }
+    const rest = p.end();
+    taken.push(...rest.data);
+    rows += rest.shape[0];
+    expect(rows).toBe(4);
+    expect(taken).toEqual(Array.from(whole.data));
+    expect(rest.columns).toEqual(["x", "y"]);
+  });
+});

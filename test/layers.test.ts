@@ -12,8 +12,9 @@ const LAYERS: [name: string, files: RegExp][] = [
   ["data, options, covariance, rng, csv", /^(data|options|covariance|rng|csv)$/],
   ["wasm", /^wasm\//],
   ["engine and EM", /^(engine|init|em)(\/[\w.-]+)?$|^interop\/parameters$|^bayesian\/(special|variational|priors)$/],
-  ["estimator and model", /^(gmm|model|bayesian\/(estimator|model))$/],
+  ["estimator and model, statistics", /^(gmm|model|statistics|bayesian\/(estimator|model))$/],
   ["selection, scikit-learn JSON", /^(select|interop\/sklearn)$/],
+  ["streaming, online EM", /^stream\/[\w-]+$/],
   ["entry points", /^(api|index|index\.workerd)$/],
   // Spark interchange is a client of the library's public entry (its build imports "gaussmix").
   ["Spark interchange", /^interop\/spark-[\w-]+$/],

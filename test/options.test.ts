@@ -13,6 +13,7 @@ import {
   type OptionSpec,
   resolveOptions,
   SELECT_OPTIONS,
+  ONLINE_OPTIONS,
 } from "../src/options.js";
 
 const X = [
@@ -186,6 +187,7 @@ describe("the tables", () => {
     ["BayesianGaussianMixtureOptions", BAYESIAN_OPTIONS],
     ["FitOptions", FIT_OPTIONS],
     ["SelectModelOptions", SELECT_OPTIONS],
+    ["OnlineOptions", ONLINE_OPTIONS],
   ] as [string, Record<string, OptionSpec<unknown>>][])(
     "%s: names, summaries and defaults match the table",
     (iface, table) => {

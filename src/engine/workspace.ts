@@ -84,6 +84,17 @@ export class Workspace {
     this.common.invalidate();
   }
 
+  /**
+   * Copies a chunk of at most n samples at once (no turns of the event loop: a streaming accumulator's chunk is
+   * small); `weights` undefined: all 1. Samples past the chunk are not read by a pass over its pairs.
+   */
+  loadChunk(data: Data, weights: Float64Array | undefined, name = "X"): void {
+    const f = this.engine.f64;
+    this.maxAbs = writePairs(data, f, this.ptr.X >>> 3, name, 0, data.n);
+    writeWeights(weights, data.n, f, this.ptr.W >>> 3);
+    this.common.invalidate();
+  }
+
   /** The weighted data mean (also the shift of later sweeps). */
   dataMean(): Float64Array {
     return this.common.dataMean();

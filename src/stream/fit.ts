@@ -1,0 +1,265 @@
+/**
+ * `fitStream`: EM over data read once per iteration from a source (see source.ts), holding one chunk at a time.
+ * The first pass counts the samples and keeps a reservoir sample, on which an in-memory fit gives the first
+ * parameters (or the explicit weightsInit, meansInit and precisionsInit are used as given); every later pass
+ * accumulates the sufficient statistics of all chunks for the current parameters, then the M-step. From the same
+ * first parameters this is the in-memory fit, up to the order of summation.
+ */
+import { COVARIANCE_MODELS } from "../covariance.js";
+import { GaussMixError } from "../errors.js";
+import { GaussianMixture } from "../gmm.js";
+import { checkPrecisions } from "../init/index.js";
+import { FittedGaussianMixture } from "../model.js";
+import { checkMeansInit, resolve, STREAM_OPTIONS } from "../options.js";
+import { Random } from "../rng.js";
+import { StatisticsAccumulator } from "../statistics.js";
+import type { IterationInfo, StreamFitOptions } from "../types.js";
+import { acquireEngine, acquireThreadedEngine, type Engine, releaseEngine } from "../wasm/engine.js";
+import type { Params } from "../engine/types.js";
+import { type Chunk, chunks, type StreamSource } from "./source.js";
+
+/** Yield to the event loop at most this often, so that an AbortSignal can fire. */
+const YIELD_MS = 50;
+
+/** A bounded uniform sample of a stream (reservoir sampling, Algorithm R), with the samples' weights. */
+class Reservoir {
+  private data: Float64Array;
+  private weights: Float64Array;
+  seen = 0;
+  weightSum = 0;
+  constructor(
+    readonly size: number,
+    readonly d: number,
+    private readonly rng: Random,
+  ) {
+    this.data = new Float64Array(size * d);
+    this.weights = new Float64Array(size);
+  }
+
+  add(at: (i: number, j: number) => number, n: number, w: Float64Array | undefined): void {
+    const { d, size } = this;
+    for (let i = 0; i < n; i++, this.seen++) {
+      const v = w ? w[i] : 1;
+      this.weightSum += v;
+      let slot = this.seen;
+      if (slot >= size) {
+        slot = Math.floor(this.rng.random() * (this.seen + 1));
+        if (slot >= size) continue;
+      }
+      for (let j = 0; j < d; j++) this.data[slot * d + j] = at(i, j);
+      this.weights[slot] = v;
+    }
+  }
+
+  sample(): { X: { data: Float64Array; shape: [number, number] }; weights: Float64Array } {
+    const m = Math.min(this.seen, this.size);
+    return { X: { data: this.data.subarray(0, m * this.d), shape: [m, this.d] }, weights: this.weights.subarray(0, m) };
+  }
+}
+
+function aborted(signal: AbortSignal): GaussMixError {
+  return new GaussMixError("ABORTED", "The fit was aborted by its AbortSignal.", { cause: signal.reason });
+}
+
+/**
+ * Fits a mixture to data of any size, read from `source` once per EM pass (a function returning the chunks or
+ * the CSV text of one pass, or a list of CSV file paths in Node); the engine holds one chunk at a time.
+ */
+export async function fitStream(source: StreamSource, options: StreamFitOptions = {}): Promise<FittedGaussianMixture> {
+  const o = resolve(STREAM_OPTIONS, options, "fitStream options");
+  const k = o.nComponents;
+  const type = o.covarianceType;
+  const rng = new Random(o.randomState);
+  let lastYield = Date.now();
+  const checkpoint = async () => {
+    if (o.signal?.aborted) throw aborted(o.signal);
+    if (o.signal && Date.now() - lastYield > YIELD_MS) {
+      await new Promise((resolve) => setTimeout(resolve, 0));
+      lastYield = Date.now();
+      if (o.signal.aborted) throw aborted(o.signal);
+    }
+  };
+
+  const explicit = o.weightsInit !== undefined && o.meansInit !== undefined && o.precisionsInit !== undefined;
+  const tooFew = (n: number) => {
+    if (n < 2) throw new GaussMixError("TOO_FEW_SAMPLES", `the stream has ${n} sample(s); a mixture needs at least 2`);
+    if (n < k)
+      throw new GaussMixError(
+        "TOO_FEW_SAMPLES",
+        `the stream has ${n} samples but nComponents is ${k}; need nSamples ≥ nComponents`,
+      );
+  };
+  const noWeight = () =>
+    new GaussMixError(
+      "INVALID_SAMPLE_WEIGHT",
+      "sampleWeight: all weights of the stream are zero; at least one must be positive",
+    );
+
+  // With explicit first parameters the first EM pass also finds the shape; otherwise a first pass counts the
+  // samples and keeps a reservoir sample for the first fit.
+  let n: number | undefined;
+  let d: number;
+  let reservoir: Reservoir | undefined;
+  let pending: { first: Chunk; rest: AsyncGenerator<Chunk> } | undefined;
+  if (explicit) {
+    const rest = chunks(source, o.chunkSize, o.csv);
+    const first = await rest.next();
+    if (first.done) tooFew(0);
+    pending = { first: first.value as Chunk, rest };
+    d = pending.first.data.d;
+  } else {
+    for await (const { data, weights } of chunks(source, o.chunkSize, o.csv)) {
+      await checkpoint();
+      reservoir ??= new Reservoir(o.sampleSize, data.d, rng);
+      if (data.d !== reservoir.d) {
+        throw new GaussMixError(
+          "INVALID_DATA",
+          `the stream's chunks have different numbers of features: ${reservoir.d}, then ${data.d} after ${reservoir.seen} samples`,
+        );
+      }
+      // Values are validated when copied into the engine, but the reservoir reads them first.
+      for (let i = 0; i < data.n; i++) {
+        for (let j = 0; j < data.d; j++) {
+          const v = data.at(i, j);
+          if (typeof v !== "number" || !Number.isFinite(v)) {
+            throw new GaussMixError(
+              "INVALID_DATA",
+              `the stream's sample ${reservoir.seen + i}, column ${j} is ${String(v)}; expected a finite number`,
+            );
+          }
+        }
+      }
+      reservoir.add(data.at, data.n, weights);
+    }
+    n = reservoir?.seen ?? 0;
+    tooFew(n);
+    if (!(reservoir!.weightSum > 0)) throw noWeight();
+    d = reservoir!.d;
+  }
+  /** The chunks of one pass (the first EM pass resumes the chunk read to find the shape). */
+  async function* pass(): AsyncGenerator<Chunk> {
+    if (pending) {
+      const { first, rest } = pending;
+      pending = undefined;
+      yield first;
+      yield* rest;
+    } else yield* chunks(source, o.chunkSize, o.csv);
+  }
+
+  // Threads split every chunk (where shared memory and workers are available).
+  const threaded = o.threads > 1 ? await acquireThreadedEngine(o.threads - 1) : undefined;
+  const engine: Engine = threaded?.engine ?? (await acquireEngine());
+  try {
+    const acc = new StatisticsAccumulator(engine, type, d, k, Math.min(o.chunkSize, n ?? o.chunkSize), threaded?.pool);
+    let params: Params;
+    if (explicit) {
+      // Explicit first parameters: used as given, as the in-memory fit does.
+      const precisions = COVARIANCE_MODELS[type].splitPrecisions(o.precisionsInit, d, k);
+      if (typeof precisions === "string") {
+        throw new GaussMixError("INVALID_INIT", `precisionsInit must be ${precisions} for covarianceType "${type}"`);
+      }
+      checkPrecisions(precisions, type, d);
+      const weightsInit = new GaussianMixture({ nComponents: k, weightsInit: o.weightsInit }).options.weightsInit!;
+      const ws = acc.ws;
+      const f = engine.f64;
+      f.fill(0, ws.ptr.cov >> 3, ws.ptr.factors >> 3);
+      f.set(weightsInit, ws.ptr.weights >> 3);
+      f.set(checkMeansInit(o.meansInit, k, d), ws.ptr.means >> 3);
+      ws.setPrecisions(precisions);
+      ws.updateLogConstants();
+      params = ws.readParams();
+    } else {
+      const { X, weights } = reservoir!.sample();
+      const first = await new GaussianMixture({
+        nComponents: k,
+        covarianceType: type,
+        tol: o.tol,
+        regCovar: o.regCovar,
+        maxIter: o.maxIter,
+        nInit: o.nInit,
+        initParams: o.initParams,
+        weightsInit: o.weightsInit,
+        meansInit: o.meansInit,
+        precisionsInit: o.precisionsInit,
+        randomState: o.randomState,
+        signal: o.signal,
+        threads: o.threads,
+      }).fit(X, { sampleWeight: weights });
+      params = first.params;
+    }
+
+    // EM over the stream, with the in-memory fit's loop and convergence test.
+    let lb = -Infinity;
+    const lowerBounds: number[] = [];
+    let converged = false;
+    let nIter = 0;
+    for (let iter = 1; iter <= o.maxIter; iter++) {
+      acc.reset(params);
+      for await (const { data, weights } of pass()) {
+        await checkpoint();
+        await acc.addAsync(data, weights, "the stream");
+      }
+      const stats = acc.read();
+      if (n === undefined) {
+        n = stats.nSamples;
+        tooFew(n);
+        if (!(stats.weightSum > 0)) throw noWeight();
+      }
+      if (stats.nSamples !== n) {
+        throw new GaussMixError(
+          "INVALID_DATA",
+          `the stream gave ${n} samples on its first pass and ${stats.nSamples} on pass ${iter + 1}; ` +
+            "the source must yield the same data on every call",
+        );
+      }
+      const prev = lb;
+      lb = stats.meanLogLikelihood;
+      if (!Number.isFinite(lb)) {
+        throw new GaussMixError(
+          "ILL_DEFINED_COVARIANCE",
+          `The log-likelihood became ${lb} at iteration ${iter}: some samples have zero density under every ` +
+            "component in floating point. Scale the input data (e.g. standardise each feature) or increase regCovar.",
+        );
+      }
+      acc.ws.mstep(o.regCovar); // the statistics and their shift (the means) are in the accumulator's engine
+      params = acc.ws.readParams();
+      lowerBounds.push(lb);
+      nIter = iter;
+      const change = lb - prev;
+      if (o.onIteration) {
+        const cm = COVARIANCE_MODELS[type];
+        const info: IterationInfo = {
+          iteration: iter,
+          init: 0,
+          lowerBound: lb,
+          change,
+          weights: Array.from(params.weights),
+          means: Array.from({ length: k }, (_, c) => Array.from(params.means.subarray(c * d, (c + 1) * d))),
+          covariances: cm.covariances(params.cov, d, k),
+        };
+        const r = await o.onIteration(info);
+        if (o.signal?.aborted) throw aborted(o.signal);
+        if (Math.abs(change) < o.tol) {
+          converged = true;
+          break;
+        }
+        if (r === false) break;
+        continue;
+      }
+      if (Math.abs(change) < o.tol) {
+        converged = true;
+        break;
+      }
+    }
+    return new FittedGaussianMixture(type, k, d, params, {
+      converged,
+      nIter,
+      lowerBound: lb,
+      lowerBounds,
+      threads: acc.threads,
+    });
+  } finally {
+    if (threaded) threaded.pool.terminate();
+    else releaseEngine(engine);
+  }
+}
