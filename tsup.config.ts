@@ -12,7 +12,8 @@ export default defineConfig([
   {
     entry: { index: "src/index.ts", csv: "src/csv.ts" },
     format: ["esm", "cjs"],
-    dts: true,
+    // Members marked @internal (engine storage, the constructor, test hooks) are not part of the published types.
+    dts: { compilerOptions: { stripInternal: true } },
     sourcemap: true,
     target: "es2022",
     platform: "neutral",

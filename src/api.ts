@@ -1,10 +1,12 @@
 /** Everything gaussmix exports, shared by the default entry and the workerd entry. */
 export { GaussianMixture } from "./gmm.js";
-export { FittedGaussianMixture, type ModelJSON } from "./model.js";
+export { type AnyFittedGaussianMixture, FittedGaussianMixture, type ModelJSON } from "./model.js";
 export { GaussMixError, type GaussMixErrorCode } from "./errors.js";
 export { init, type ModuleInput } from "./wasm/module.js";
 export { dispose } from "./wasm/engine.js";
 export type {
+  CovarianceShape,
+  CovarianceShapes,
   CovarianceType,
   Covariances,
   Criterion,
@@ -15,6 +17,8 @@ export type {
   InitParams,
   IterationInfo,
   Matrix,
+  ReadonlyCovarianceShape,
+  ReadonlyCovarianceShapes,
   SelectionRow,
   SelectModelOptions,
 } from "./types.js";

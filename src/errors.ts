@@ -12,6 +12,7 @@ export type GaussMixErrorCode =
   | "ILL_DEFINED_COVARIANCE" // a covariance that is not positive definite during the fit
   | "INVALID_MODEL_JSON" // fromJSON given a malformed or unknown document
   | "ABORTED" // the AbortSignal fired
+  | "NOT_FITTED" // a GaussianMixture's per-sample method called before its fit resolved
   | "WASM_UNAVAILABLE"; // the WebAssembly module could not be loaded
 
 /** The one error class of gaussmix: `code` is stable, `message` says what to do. */

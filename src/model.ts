@@ -7,7 +7,8 @@ import { isArrayLike, tri } from "./util.js";
 import { checkFeatures, describe, sampleWeights, writePairs } from "./data.js";
 import { GaussMixError } from "./errors.js";
 import { Random } from "./rng.js";
-import type { CovarianceType, Covariances, DataInput, Matrix } from "./types.js";
+import { matrix } from "./matrix.js";
+import type { CovarianceType, DataInput, Matrix, ReadonlyCovarianceShape } from "./types.js";
 import { acquireEngineSync, releaseEngine } from "./wasm/engine.js";
 import type { Params } from "./engine/types.js";
 import { factorEntries, familyOf, KernelFamily, paramsSizes, strides } from "./wasm/abi.js";
@@ -40,6 +41,9 @@ export interface ModelJSON {
   lowerBounds: number[];
 }
 
+/** Node's key for a custom `util.inspect` (a registered symbol: no import of node:util). */
+const INSPECT: unique symbol = Symbol.for("nodejs.util.inspect.custom");
+
 const FORMAT = "gaussmix-model";
 const VERSION = 1;
 
@@ -51,8 +55,12 @@ function freeze<T>(x: T): T {
   return x;
 }
 
-export class FittedGaussianMixture {
-  readonly covarianceType: CovarianceType;
+/**
+ * A fitted model of covariance type T. A value of the type `AnyFittedGaussianMixture` (what `fromJSON` returns)
+ * is narrowed to one T by checking `covarianceType`.
+ */
+export class FittedGaussianMixture<T extends CovarianceType = CovarianceType> {
+  readonly covarianceType: T;
   readonly nComponents: number;
   readonly nFeatures: number;
   readonly converged: boolean;
@@ -68,10 +76,10 @@ export class FittedGaussianMixture {
   readonly threads: number;
   /** @internal engine storage; never mutated. */
   readonly params: Params;
-  private cache = new Map<string, unknown>();
+  readonly #cache = new Map<string, unknown>();
 
   /** @internal Made by `GaussianMixture.fit` and `fromJSON`. */
-  constructor(type: CovarianceType, k: number, d: number, params: Params, summary: FitSummary) {
+  constructor(type: T, k: number, d: number, params: Params, summary: FitSummary) {
     this.covarianceType = type;
     this.nComponents = k;
     this.nFeatures = d;
@@ -82,11 +90,13 @@ export class FittedGaussianMixture {
     this.lowerBounds = Object.freeze([...summary.lowerBounds]);
     this.threads = summary.threads ?? 1;
     Object.freeze(this.params);
+    Object.defineProperty(this, "params", { enumerable: false }); // the engine's storage stays out of logs
   }
 
-  private memo<T>(key: string, make: () => T): T {
-    if (!this.cache.has(key)) this.cache.set(key, freeze(make()));
-    return this.cache.get(key) as T;
+  // V is the getter's declared type: the covariance table returns the union of the four shapes.
+  private memo<V>(key: string, make: () => unknown): V {
+    if (!this.#cache.has(key)) this.#cache.set(key, freeze(make()));
+    return this.#cache.get(key) as V;
   }
 
   private get cm() {
@@ -107,17 +117,17 @@ export class FittedGaussianMixture {
   }
 
   /** Covariances: full k×d×d, tied d×d, diag k×d, spherical k. */
-  get covariances(): Covariances {
+  get covariances(): ReadonlyCovarianceShape<T> {
     return this.memo("cov", () => this.cm.covariances(this.params.cov, this.nFeatures, this.nComponents));
   }
 
   /** Precisions (inverse covariances), same shapes as `covariances`. */
-  get precisions(): Covariances {
+  get precisions(): ReadonlyCovarianceShape<T> {
     return this.memo("prec", () => this.cm.precisions(this.params.factors, this.nFeatures, this.nComponents));
   }
 
   /** scikit-learn's `precisions_cholesky_`: upper-triangular U with precision = U·Uᵀ (diag/spherical: √precision). */
-  get precisionsCholesky(): Covariances {
+  get precisionsCholesky(): ReadonlyCovarianceShape<T> {
     return this.memo("pchol", () => this.cm.precisionsCholesky(this.params.factors, this.nFeatures, this.nComponents));
   }
 
@@ -199,7 +209,7 @@ export class FittedGaussianMixture {
   /** Responsibilities: the posterior probability of each component for each sample (n × k, rows sum to 1). */
   predictProba(X: DataInput): Matrix {
     const { n, resp } = this.estimate(X, { resp: true });
-    return { data: resp!, shape: [n, this.nComponents] };
+    return matrix(resp!, [n, this.nComponents]);
   }
 
   /** log p(x) of each sample under the mixture (n). */
@@ -271,7 +281,7 @@ export class FittedGaussianMixture {
         }
       }
     }
-    return { X: { data: X, shape: [n, d] }, labels };
+    return { X: matrix(X, [n, d]), labels };
   }
 
   /** A JSON document that `fromJSON` turns back into an identical model (bit-identical predictions). */
@@ -293,7 +303,8 @@ export class FittedGaussianMixture {
     };
   }
 
-  /** Restores a model from `toJSON()` output (an object or its JSON string). */
+  /** Restores a model from `toJSON()` output (an object or its JSON string); check `covarianceType` to narrow it. */
+  static fromJSON(json: unknown): AnyFittedGaussianMixture;
   static fromJSON(json: unknown): FittedGaussianMixture {
     const doc = typeof json === "string" ? parse(json) : json;
     const bad = (m: string) => new GaussMixError("INVALID_MODEL_JSON", `fromJSON: ${m}`);
@@ -352,7 +363,36 @@ export class FittedGaussianMixture {
       lowerBounds: lowerBounds as number[],
     });
   }
+
+  /**
+   * @internal What `console.log(model)` and `util.inspect(model)` show in Node: the fitted parameters and the
+   * summary, not the engine's storage.
+   */
+  [INSPECT](depth: number, options: object, inspect?: (value: unknown, options: object) => string): string {
+    if (depth < 0) return `[FittedGaussianMixture<"${this.covarianceType}">]`;
+    const summary = {
+      covarianceType: this.covarianceType,
+      nComponents: this.nComponents,
+      nFeatures: this.nFeatures,
+      converged: this.converged,
+      nIter: this.nIter,
+      lowerBound: this.lowerBound,
+      threads: this.threads,
+      weights: this.weights,
+      means: this.means,
+      covariances: this.covariances,
+    };
+    return `FittedGaussianMixture ${inspect ? inspect(summary, options) : JSON.stringify(summary)}`;
+  }
 }
+
+/**
+ * A fitted model of one of the covariance types T, as a union of `FittedGaussianMixture<"full">` … so that
+ * checking `model.covarianceType` narrows the shapes of `covariances` and `precisions`.
+ */
+export type AnyFittedGaussianMixture<T extends CovarianceType = CovarianceType> = T extends CovarianceType
+  ? FittedGaussianMixture<T>
+  : never;
 
 function parse(s: string): unknown {
   try {
