@@ -10,7 +10,7 @@ export default module;
 export default defineConfig([
   // The library: ESM + CJS + .d.ts from one build; the WebAssembly bytes are embedded (src/wasm/bytes.generated.ts).
   {
-    entry: { index: "src/index.ts", csv: "src/csv.ts" },
+    entry: { index: "src/index.ts", csv: "src/csv/index.ts" },
     format: ["esm", "cjs"],
     // Members marked @internal (engine storage, the constructor, test hooks) are not part of the published types.
     dts: { compilerOptions: { stripInternal: true } },
