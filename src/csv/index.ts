@@ -19,6 +19,8 @@
  * - Positions in error messages: `line` is the 1-based physical line of the input on which the field starts (every
  *   CRLF, LF or CR counts one, blank lines and line breaks inside quotes included; a byte order mark does not
  *   move it); `column` is the 1-based position of the field in its record, skipped columns included.
+ *
+ * @module gaussmix/csv
  */
 export { isDecimal } from "./numbers.js";
 export { CsvParser, parseCsv } from "./parser.js";
