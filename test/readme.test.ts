@@ -3,7 +3,7 @@
 // type-checks against the published declarations, the command-line block runs against the built command line,
 // the sizes it quotes are what `npm run size` measures, and what is shipped links only to what is shipped.
 import { execFileSync } from "node:child_process";
-import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { copyFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { transform } from "esbuild";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -255,5 +255,33 @@ describe("what is shipped links only to what is shipped", () => {
     const pkg = JSON.parse(readFileSync(join(root, "package.json"), "utf8"));
     const unshipped = linksOf(readme).filter((l) => !files.has(l.replace(/^\.\//, "")));
     expect(pkg.repository === undefined ? unshipped : []).toEqual([]);
+  });
+});
+
+describe("the API reference the README links to", () => {
+  it("docs/api is what `npm run docs` makes from the doc comments today", () => {
+    const out = join(dir, "api");
+    execFileSync(process.execPath, [join(root, "node_modules", "typedoc", "bin", "typedoc"), "--out", out], {
+      cwd: root,
+      encoding: "utf8",
+      stdio: "pipe",
+    });
+    const tree = (base: string): Map<string, string> => {
+      const files = new Map<string, string>();
+      const walk = (d: string) => {
+        for (const e of readdirSync(join(base, d), { withFileTypes: true })) {
+          const rel = d ? `${d}/${e.name}` : e.name;
+          if (e.isDirectory()) walk(rel);
+          else files.set(rel, readFileSync(join(base, rel), "utf8"));
+        }
+      };
+      walk("");
+      return files;
+    };
+    const made = tree(out);
+    const committed = tree(join(root, "docs", "api"));
+    expect([...committed.keys()].sort(), "run `npm run docs`").toEqual([...made.keys()].sort());
+    for (const [f, text] of made) expect(committed.get(f), `docs/api/${f}: run \`npm run docs\``).toBe(text);
+    expect(made.get("gaussmix/classes/FittedGaussianMixture.md")).toContain("covarianceType");
   });
 });
