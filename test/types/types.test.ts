@@ -2,7 +2,6 @@
 // (each `@ts-expect-error` line must be an error, or tsc fails), and nothing marked @internal is published.
 import { execFileSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 
