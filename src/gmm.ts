@@ -205,20 +205,20 @@ export class GaussianMixture<T extends CovarianceType = "full"> {
   // `await est.fit(X); est.predict(X)` works too. Before a fit has resolved (or while one runs, e.g. a missing
   // `await`) they throw NOT_FITTED instead of answering from no model or a stale one.
 
-  #running = 0;
+  private running = 0;
 
   private async fitting<R>(run: Promise<R>): Promise<R> {
-    this.#running++;
+    this.running++;
     try {
       return await run;
     } finally {
-      this.#running--;
+      this.running--;
     }
   }
 
   private fitted(method: string): AnyFittedGaussianMixture<T> {
-    if (this.#running > 0 || !this.last) {
-      const why = this.#running > 0 ? "a fit is still running (was it awaited?)" : "it has not been fitted";
+    if (this.running > 0 || !this.last) {
+      const why = this.running > 0 ? "a fit is still running (was it awaited?)" : "it has not been fitted";
       throw new GaussMixError(
         "NOT_FITTED",
         `GaussianMixture.${method}: ${why}. Await the fit and use the model it resolves to: ` +

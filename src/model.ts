@@ -76,7 +76,7 @@ export class FittedGaussianMixture<T extends CovarianceType = CovarianceType> {
   readonly threads: number;
   /** @internal engine storage; never mutated. */
   readonly params: Params;
-  readonly #cache = new Map<string, unknown>();
+  private readonly cache = new Map<string, unknown>();
 
   /** @internal Made by `GaussianMixture.fit` and `fromJSON`. */
   constructor(type: T, k: number, d: number, params: Params, summary: FitSummary) {
@@ -90,13 +90,14 @@ export class FittedGaussianMixture<T extends CovarianceType = CovarianceType> {
     this.lowerBounds = Object.freeze([...summary.lowerBounds]);
     this.threads = summary.threads ?? 1;
     Object.freeze(this.params);
-    Object.defineProperty(this, "params", { enumerable: false }); // the engine's storage stays out of logs
+    // The engine's storage and the memo stay out of logs and Object.keys (no #fields: ES5-targeted consumers).
+    for (const key of ["params", "cache"]) Object.defineProperty(this, key, { enumerable: false });
   }
 
   // V is the getter's declared type: the covariance table returns the union of the four shapes.
   private memo<V>(key: string, make: () => unknown): V {
-    if (!this.#cache.has(key)) this.#cache.set(key, freeze(make()));
-    return this.#cache.get(key) as V;
+    if (!this.cache.has(key)) this.cache.set(key, freeze(make()));
+    return this.cache.get(key) as V;
   }
 
   private get cm() {
