@@ -6,6 +6,7 @@ import {
   GaussianMixture,
   type IterationInfo,
   type Matrix,
+  selectModel,
 } from "gaussmix";
 
 declare const X: number[][];
@@ -131,4 +132,14 @@ export async function estimatorHabit(): Promise<void> {
   const last = est.model;
   expectType<typeof last, FittedGaussianMixture<"diag"> | undefined>(true);
   void [labels, proba, ll, s, drawn];
+}
+
+export async function selection(): Promise<void> {
+  const { best } = await selectModel(X, { nComponents: [1, 2] });
+  // @ts-expect-error the covariance type is known only at run time
+  void best.covariances[0][0];
+  if (best.covarianceType === "diag") {
+    const v: number = best.covariances[0][0];
+    void v;
+  }
 }
