@@ -30,7 +30,8 @@ export function setThreadsMinWork(work: number): number {
 
 /**
  * The estimator. T is the covariance type, inferred from a literal `covarianceType` option ("full" when it is
- * not given), so that `fit` resolves to a model whose `covariances` has that type's shape.
+ * not given), so that `fit` resolves to a model whose `covariances` has that type's shape. As a type,
+ * `GaussianMixture` alone is `GaussianMixture<"full">`; `GaussianMixture<CovarianceType>` holds any of them.
  */
 export class GaussianMixture<T extends CovarianceType = "full"> {
   /** The validated options, defaults filled in. */

@@ -143,3 +143,12 @@ export async function selection(): Promise<void> {
     void v;
   }
 }
+
+export function annotations(): void {
+  // An estimator of any covariance type; `GaussianMixture` alone is the default "full" one.
+  const some: GaussianMixture<CovarianceType> = new GaussianMixture({ covarianceType: "diag" });
+  const full: GaussianMixture = new GaussianMixture({ nComponents: 2 });
+  // @ts-expect-error a "diag" estimator is not a "full" one
+  const wrong: GaussianMixture = new GaussianMixture({ covarianceType: "diag" });
+  void [some, full, wrong];
+}
