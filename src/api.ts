@@ -2,7 +2,15 @@
 export { GaussianMixture } from "./gmm.js";
 export { type AnyFittedGaussianMixture, FittedGaussianMixture, type ModelJSON } from "./model.js";
 export { GaussMixError, type GaussMixErrorCode } from "./errors.js";
-export { init, type ModuleInput } from "./wasm/module.js";
+export {
+  type EngineBuild,
+  type EngineChoice,
+  type EngineInfo,
+  engineInfo,
+  init,
+  type InitOptions,
+  type ModuleInput,
+} from "./wasm/module.js";
 export { dispose } from "./wasm/engine.js";
 export type {
   CovarianceShape,
@@ -23,3 +31,5 @@ export type {
   SelectModelOptions,
 } from "./types.js";
 export { selectModel, type Selection } from "./select.js";
+export { readSklearnJSON, writeSklearnJSON, type SklearnGaussianMixtureJSON } from "./interop/sklearn.js";
+export type { ModelParameters } from "./interop/parameters.js";

@@ -11,10 +11,13 @@ const LAYERS: [name: string, files: RegExp][] = [
   ["types, errors, util", /^(types|errors|util|matrix|wasm\.d)$/],
   ["data, options, covariance, rng, csv", /^(data|options|covariance|rng|csv\/[\w.-]+)$/],
   ["wasm", /^wasm\//],
-  ["engine and EM", /^(engine|init|em)(\/[\w.-]+)?$/],
+  ["engine and EM", /^(engine|init|em)(\/[\w.-]+)?$|^interop\/parameters$/],
   ["estimator and model", /^(gmm|model)$/],
-  ["selection", /^select$/],
+  ["selection, scikit-learn JSON", /^(select|interop\/sklearn)$/],
   ["entry points", /^(api|index|index\.workerd)$/],
+  // Spark interchange is a client of the library's public entry (its build imports "gaussmix").
+  ["Spark interchange", /^interop\/spark-[\w-]+$/],
+  ["Spark entry points", /^(spark|spark-node)$/],
 ];
 
 function layerOf(file: string): number {

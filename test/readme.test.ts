@@ -79,8 +79,8 @@ describe("the README's code", () => {
           lib: ["ES2022", "DOM"],
           strict: true,
           noEmit: true,
-          types: [],
-          paths: { gaussmix: [join(root, "dist", "index.d.ts")] },
+          types: ["node"],
+          typeRoots: [join(root, "node_modules", "@types")],
         },
         files,
       }),
@@ -149,55 +149,80 @@ describe("the README's code", () => {
 });
 
 describe("the README's sizes", () => {
-  // Figures of the sizes sentence that an older build gave and that the README still quotes. Each must really
+  // Figures of the sizes sentences that an older build gave and that the README still quotes. Each must really
   // be wrong (the test fails when one is corrected, so that it leaves this list); an empty list is the goal.
-  const STALE = new Set(["dist/gaussmix.wasm raw", "dist/gaussmix.wasm gzip", "default entry gzip"]);
+  const STALE = new Set(["dist/gaussmix.wasm raw", "default entry gzip", "workerd entry + both .wasm gzip"]);
 
   it("are what `node scripts/size.mjs` reports, to the README's rounding", () => {
     const sizes = JSON.parse(
       execFileSync(process.execPath, [join(root, "scripts", "size.mjs"), "--json"], { encoding: "utf8" }),
     );
-    const kib = (bytes: number) => bytes / 1024;
-    const wasm = sizes.files["dist/gaussmix.wasm"];
-    const entry = sizes.totals["default entry (JS + embedded WASM)"];
-    const workerd = sizes.totals["workerd entry + gaussmix.wasm"];
-    const quoted = (re: RegExp, what: string) => {
-      const m = re.exec(readme);
+    type Size = { raw: number; gzip: number; minGzip: number };
+    const all: Record<string, Size> = { ...sizes.files, ...sizes.totals };
+    /** The tool's row whose name starts with `prefix` (chunk names carry a content hash). */
+    const row = (prefix: string): Size => {
+      const key = Object.keys(all).find((k) => k.trim().startsWith(prefix));
+      if (!key) throw new Error(`npm run size reports no "${prefix}…" (it reports ${Object.keys(all).join(", ")})`);
+      return all[key];
+    };
+    const figure = (re: RegExp, what: string) => {
+      const m = re.exec(readme.replace(/\s+/g, " "));
       if (!m) throw new Error(`README: the ${what} figure was not found (${re})`);
-      return m.slice(1).map(Number);
+      return Number(m[1]);
     };
-    const [wasmRaw, wasmGzip] = quoted(/`dist\/gaussmix\.wasm`, ([\d.]+) KiB, ([\d.]+) KiB gzipped/, "engine");
-    const [entryGzip] = quoted(/the default entry[^:]*: about ([\d.]+) KiB gzipped/, "default entry");
-    const [workerdGzip] = quoted(/the workerd entry with its `\.wasm`: about ([\d.]+) KiB/, "workerd entry");
-    // A figure matches when it is the measurement rounded as written (whole KiB, or one decimal); "gzipped" JS
-    // may be the plain or the minified gzip (both are in the tool's table).
-    const rounds = (figure: number, ...bytes: number[]) => {
-      const places = String(figure).split(".")[1]?.length ?? 0;
-      return bytes.some((b) => Number(kib(b).toFixed(places)) === figure);
+    const kib = (bytes: number) => bytes / 1024;
+    /** The figure is a measurement rounded as written (whole KiB, or one decimal). */
+    const rounds = (value: number, ...bytes: number[]) => {
+      const places = String(value).split(".")[1]?.length ?? 0;
+      return bytes.some((b) => Number(kib(b).toFixed(places)) === value);
     };
-    const checks: [string, number, boolean, string][] = [
-      ["dist/gaussmix.wasm raw", wasmRaw, rounds(wasmRaw, wasm.raw), `${kib(wasm.raw).toFixed(1)} KiB`],
-      ["dist/gaussmix.wasm gzip", wasmGzip, rounds(wasmGzip, wasm.gzip), `${kib(wasm.gzip).toFixed(1)} KiB`],
+    const wasm = row("dist/gaussmix.wasm");
+    const entry = row("page without relaxed SIMD");
+    const relaxed = row("dist/relaxed.generated-");
+    const shared = row("dist/shared.generated-");
+    const workerd = row("workerd entry + both");
+    // "gzipped" JavaScript may be the plain or the minified gzip (both are in the tool's table).
+    const checks: [name: string, value: number, sizes: number[]][] = [
+      [
+        "dist/gaussmix.wasm raw",
+        figure(/`dist\/gaussmix\.wasm`, ([\d.]+) KiB, [\d.]+ KiB gzipped/, "engine"),
+        [wasm.raw],
+      ],
+      [
+        "dist/gaussmix.wasm gzip",
+        figure(/`dist\/gaussmix\.wasm`, [\d.]+ KiB, ([\d.]+) KiB gzipped/, "engine"),
+        [wasm.gzip],
+      ],
       [
         "default entry gzip",
-        entryGzip,
-        rounds(entryGzip, entry.gzip, entry.minGzip),
-        `${kib(entry.gzip).toFixed(1)} KiB gzip, ${kib(entry.minGzip).toFixed(1)} KiB min+gzip`,
+        figure(/the default entry with the baseline build embedded about ([\d.]+) KiB/, "entry"),
+        [entry.gzip, entry.minGzip],
       ],
       [
-        "workerd entry gzip",
-        workerdGzip,
-        rounds(workerdGzip, workerd.gzip, workerd.minGzip),
-        `${kib(workerd.gzip).toFixed(1)} KiB gzip, ${kib(workerd.minGzip).toFixed(1)} KiB min+gzip`,
+        "relaxed chunk gzip",
+        figure(/plus ([\d.]+) KiB for the relaxed chunk/, "relaxed chunk"),
+        [relaxed.gzip, relaxed.minGzip],
+      ],
+      [
+        "threads chunk gzip",
+        figure(/([\d.]+) KiB for a threads chunk/, "threads chunk"),
+        [shared.gzip, shared.minGzip],
+      ],
+      [
+        "workerd entry + both .wasm gzip",
+        figure(/the workerd entry with both `\.wasm` files about ([\d.]+) KiB/, "workerd"),
+        [workerd.gzip, workerd.minGzip],
       ],
     ];
-    const wrong = checks
-      .filter(([, , ok]) => !ok)
-      .map(([name, figure, , measured]) => `${name}: README ${figure} KiB, measured ${measured}`);
-    console.log(`README sizes that differ from \`npm run size\`:\n  ${wrong.join("\n  ") || "none"}`);
-    expect(checks.filter(([, , ok]) => !ok).map(([name]) => name)).toEqual(
-      checks.map(([name]) => name).filter((n) => STALE.has(n)),
+    const wrong = checks.filter(([, value, bytes]) => !rounds(value, ...bytes));
+    console.log(
+      `README sizes that differ from \`npm run size\`:\n  ${
+        wrong
+          .map(([n, v, b]) => `${n}: README ${v} KiB, measured ${b.map((x) => `${kib(x).toFixed(1)} KiB`).join(" / ")}`)
+          .join("\n  ") || "none"
+      }`,
     );
+    expect(wrong.map(([name]) => name)).toEqual(checks.map(([name]) => name).filter((n) => STALE.has(n)));
   });
 });
 
@@ -232,7 +257,9 @@ describe("what is shipped links only to what is shipped", () => {
       ].map((m) => m[1]);
       for (const s of specs) {
         const target = join(dirname(f), s);
-        if (!files.has(target)) dead.push(`${f} → ${s}`);
+        // In a declaration file, "./x.js" names x.d.ts (and "./x.cjs" x.d.cts).
+        const declared = /\.d\.c?ts$/.test(f) ? target.replace(/\.js$/, ".d.ts").replace(/\.cjs$/, ".d.cts") : target;
+        if (!files.has(target) && !files.has(declared)) dead.push(`${f} → ${s}`);
       }
     }
     // Source maps carry their sources' text, so the sources they name need not be shipped.
