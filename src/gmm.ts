@@ -4,21 +4,25 @@
  * covariance.ts and the kernels.
  */
 import { COVARIANCE_MODELS } from "./covariance.js";
-import { describe, sampleWeights } from "./data.js";
-import { GaussMixError } from "./errors.js";
+import { checkFitSize, describe, fitWeights } from "./data.js";
+import { GaussMixError, MAX_SQUARABLE, tooLargeToSquare } from "./errors.js";
 import { checkPrecisions, initialize, kmeansAuxBytes, needsKmeansMemory } from "./init/index.js";
 import { type AnyFittedGaussianMixture, FittedGaussianMixture } from "./model.js";
 import { checkMeansInit, resolveFitOptions, resolveOptions, type ResolvedOptions } from "./options.js";
 import { Random } from "./rng.js";
 import type { CovarianceType, DataInput, FitOptions, GaussianMixtureOptions, IterationInfo, Matrix } from "./types.js";
 import { familyOf, KernelFamily } from "./wasm/abi.js";
-import { acquireEngine, acquireThreadedEngine, type Engine, releaseEngine } from "./wasm/engine.js";
+import {
+  acquireEngine,
+  acquireThreadedEngine,
+  type Engine,
+  releaseEngine,
+  releaseThreadedEngine,
+} from "./wasm/engine.js";
 import type { ThreadPool } from "./wasm/threads.js";
 import type { Params } from "./engine/types.js";
 import { Workspace } from "./engine/workspace.js";
-
-/** Yield to the event loop at most this often when an AbortSignal is given, so it can fire. */
-const YIELD_MS = 50;
+import { checkAborted, raceAbort, yieldIfDue } from "./engine/cancel.js";
 /** Samples × components × (d² or d) below which `threads` is ignored. */
 let THREADS_MIN_WORK = 4_000_000;
 /** @internal For tests: changes the threshold above (returns the previous value). */
@@ -67,7 +71,8 @@ export class GaussianMixture<T extends CovarianceType = "full"> {
 
   private async run(X: DataInput, fitOptions: FitOptions, wantLabels: boolean) {
     const o = this.options;
-    const data = describe(X);
+    checkAborted(o.signal);
+    const data = describe(X, "X", checkFitSize);
     const { n, d } = data;
     const k = o.nComponents;
     if (n < 2) throw new GaussMixError("TOO_FEW_SAMPLES", `X has ${n} sample; a mixture needs at least 2 samples`);
@@ -77,7 +82,7 @@ export class GaussianMixture<T extends CovarianceType = "full"> {
         `X has ${n} samples but nComponents is ${k}; need nSamples ≥ nComponents`,
       );
     }
-    const weights = sampleWeights(resolveFitOptions(fitOptions).sampleWeight, n);
+    const weights = fitWeights(resolveFitOptions(fitOptions).sampleWeight, n);
     const warm = o.warmStart ? this.last : undefined;
     if (warm && warm.nFeatures !== d) {
       throw new GaussMixError(
@@ -102,6 +107,7 @@ export class GaussianMixture<T extends CovarianceType = "full"> {
     const threaded = o.threads > 1 && work >= THREADS_MIN_WORK ? await acquireThreadedEngine(o.threads - 1) : undefined;
     const engine: Engine = threaded?.engine ?? (await acquireEngine());
     const pool: ThreadPool | undefined = threaded?.pool;
+    let done = false;
     try {
       const aux = !warm && !explicit && needsKmeansMemory(o) ? kmeansAuxBytes(n, d, k) : 0;
       const ws = new Workspace(
@@ -113,7 +119,7 @@ export class GaussianMixture<T extends CovarianceType = "full"> {
         Math.max(aux, wantLabels ? ((n + 1) >> 1) * 8 : 0),
         pool,
       );
-      ws.load(data, weights);
+      await ws.load(data, weights, "X", o.signal);
       const rng = new Random(o.randomState);
       const nInit = warm ? 1 : o.nInit;
       let best:
@@ -121,7 +127,7 @@ export class GaussianMixture<T extends CovarianceType = "full"> {
         | undefined;
       for (let init = 0; init < nInit; init++) {
         if (warm) ws.writeParams(warm.params);
-        else initialize(ws, o, rng, meansInit, precisions);
+        else await initialize(ws, o, rng, meansInit, precisions);
         const run = await this.em(ws, init, warm ? warm.lowerBound : -Infinity);
         if (!best || run.lowerBound > best.lowerBound) best = { ...run, params: ws.readParams() };
       }
@@ -130,17 +136,17 @@ export class GaussianMixture<T extends CovarianceType = "full"> {
       if (wantLabels) {
         ws.writeParams(b.params);
         ws.labels(ws.ptr.aux);
-        labels = engine.i32.slice(ws.ptr.aux >> 2, (ws.ptr.aux >> 2) + n);
+        labels = engine.i32.slice(ws.ptr.aux >>> 2, (ws.ptr.aux >>> 2) + n);
       }
       const model = new FittedGaussianMixture(o.covarianceType, k, d, b.params, {
         ...b,
         threads: 1 + (pool?.workers ?? 0),
       });
       this.last = model;
+      done = true;
       return { model, labels };
     } finally {
-      if (pool)
-        pool.terminate(); // the threaded engine is not pooled
+      if (threaded) releaseThreadedEngine(threaded, done);
       else releaseEngine(engine);
     }
   }
@@ -152,12 +158,13 @@ export class GaussianMixture<T extends CovarianceType = "full"> {
     const lowerBounds: number[] = [];
     let converged = false;
     let nIter = 0;
-    let lastYield = Date.now();
     for (let iter = 1; iter <= o.maxIter; iter++) {
-      if (o.signal?.aborted) throw aborted(o.signal);
+      // Time-based: a turn of the event loop every few tens of milliseconds, whatever onIteration does.
+      await yieldIfDue(o.signal);
       const prev = lb;
       lb = await ws.passAsync();
       if (!Number.isFinite(lb)) {
+        if (ws.maxAbs > MAX_SQUARABLE) throw tooLargeToSquare(ws.maxAbs, "the data");
         throw new GaussMixError(
           "ILL_DEFINED_COVARIANCE",
           `The log-likelihood became ${lb} at iteration ${iter}: some samples have zero density under every ` +
@@ -180,8 +187,9 @@ export class GaussianMixture<T extends CovarianceType = "full"> {
           means: Array.from({ length: ws.k }, (_, c) => Array.from(p.means.subarray(c * ws.d, (c + 1) * ws.d))),
           covariances: cm.covariances(p.cov, ws.d, ws.k),
         };
-        const r = await o.onIteration(info);
-        if (o.signal?.aborted) throw aborted(o.signal);
+        // Abort wins over a callback whose promise never settles.
+        const r = await raceAbort(o.onIteration(info), o.signal);
+        checkAborted(o.signal);
         if (Math.abs(change) < o.tol) {
           converged = true;
           break;
@@ -192,10 +200,6 @@ export class GaussianMixture<T extends CovarianceType = "full"> {
       if (Math.abs(change) < o.tol) {
         converged = true;
         break;
-      }
-      if (o.signal && Date.now() - lastYield > YIELD_MS) {
-        await new Promise((resolve) => setTimeout(resolve, 0));
-        lastYield = Date.now();
       }
     }
     return { lowerBound: lb, lowerBounds, converged, nIter };
@@ -263,8 +267,4 @@ export class GaussianMixture<T extends CovarianceType = "full"> {
   sample(...args: Parameters<FittedGaussianMixture["sample"]>): ReturnType<FittedGaussianMixture["sample"]> {
     return this.fitted("sample").sample(...args);
   }
-}
-
-function aborted(signal: AbortSignal): GaussMixError {
-  return new GaussMixError("ABORTED", "The fit was aborted by its AbortSignal.", { cause: signal.reason });
 }
