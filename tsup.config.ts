@@ -35,9 +35,10 @@ export default defineConfig([
   // ESM splitting puts the builds that src/wasm/embedded.ts imports with `import()` (relaxed, shared-memory) in
   // chunks of their own, fetched only when used; CJS (Node) inlines them.
   {
-    entry: { index: "src/index.ts", csv: "src/csv.ts" },
+    entry: { index: "src/index.ts", csv: "src/csv/index.ts" },
     format: ["esm", "cjs"],
-    dts: true,
+    // Members marked @internal (engine storage, the constructor, test hooks) are not part of the published types.
+    dts: { compilerOptions: { stripInternal: true } },
     sourcemap: true,
     target: "es2022",
     platform: "neutral",

@@ -1,5 +1,5 @@
 /** Uploaded CSV files: read with gaussmix/csv, the columns to fit, and what the page says about them. */
-import { type CsvTable, parseCsv } from "../src/csv.js";
+import { type CsvTable, parseCsv } from "../src/csv/index.js";
 import type { DataSet } from "./data.js";
 
 export interface Upload {

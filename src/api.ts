@@ -1,6 +1,6 @@
 /** Everything gaussmix exports, shared by the default entry and the workerd entry. */
 export { GaussianMixture } from "./gmm.js";
-export { FittedGaussianMixture, type ModelJSON } from "./model.js";
+export { type AnyFittedGaussianMixture, FittedGaussianMixture, type ModelJSON } from "./model.js";
 export { GaussMixError, type GaussMixErrorCode } from "./errors.js";
 export {
   type EngineBuild,
@@ -14,6 +14,8 @@ export {
 export { dispose } from "./wasm/engine.js";
 export type {
   BayesianGaussianMixtureOptions,
+  CovarianceShape,
+  CovarianceShapes,
   CovarianceType,
   Covariances,
   Criterion,
@@ -24,6 +26,8 @@ export type {
   InitParams,
   IterationInfo,
   Matrix,
+  ReadonlyCovarianceShape,
+  ReadonlyCovarianceShapes,
   SelectionRow,
   SelectModelOptions,
   WeightConcentrationPriorType,

@@ -13,6 +13,7 @@ export type GaussMixErrorCode =
   | "INVALID_MODEL_JSON" // fromJSON given a malformed or unknown document
   | "DATA_TOO_LARGE" // the computation needs more memory than WebAssembly can address or the runtime gives
   | "ABORTED" // the AbortSignal fired
+  | "NOT_FITTED" // a GaussianMixture's per-sample method called before its fit resolved
   | "WASM_UNAVAILABLE" // the WebAssembly module could not be loaded
   | "MISSING_DEPENDENCY" // an optional package a feature needs is not installed (gaussmix/spark: hyparquet)
   | "STATISTICS_MISMATCH" // sufficient statistics of different parameters merged, or stepped by another model

@@ -7,10 +7,10 @@ import { COVARIANCE_MODELS } from "./covariance.js";
 import { checkFitSize, describe, fitWeights } from "./data.js";
 import { GaussMixError, MAX_SQUARABLE, tooLargeToSquare } from "./errors.js";
 import { checkPrecisions, initialize, kmeansAuxBytes, needsKmeansMemory } from "./init/index.js";
-import { FittedGaussianMixture } from "./model.js";
+import { type AnyFittedGaussianMixture, FittedGaussianMixture } from "./model.js";
 import { checkMeansInit, resolveFitOptions, resolveOptions, type ResolvedOptions } from "./options.js";
 import { Random } from "./rng.js";
-import type { DataInput, FitOptions, GaussianMixtureOptions } from "./types.js";
+import type { CovarianceType, DataInput, FitOptions, GaussianMixtureOptions, IterationInfo, Matrix } from "./types.js";
 import { type IterationStep, iterate } from "./em/loop.js";
 import { familyOf, KernelFamily } from "./wasm/abi.js";
 import {
@@ -37,36 +37,41 @@ export function setThreadsMinWork(work: number): number {
   return prev;
 }
 
-export class GaussianMixture {
+/**
+ * The estimator. T is the covariance type, inferred from a literal `covarianceType` option ("full" when it is
+ * not given), so that `fit` resolves to a model whose `covariances` has that type's shape. As a type,
+ * `GaussianMixture` alone is `GaussianMixture<"full">`; `GaussianMixture<CovarianceType>` holds any of them.
+ */
+export class GaussianMixture<T extends CovarianceType = "full"> {
   /** The validated options, defaults filled in. */
   readonly options: ResolvedOptions;
   private last?: FittedGaussianMixture;
 
   /** Validates the options at once; a bad option throws a GaussMixError of code INVALID_OPTION / INVALID_INIT. */
-  constructor(options: GaussianMixtureOptions = {}) {
-    this.options = resolveOptions(options);
+  constructor(options: GaussianMixtureOptions<T> = {}) {
+    this.options = resolveOptions(options as GaussianMixtureOptions<any>); // T only narrows the types
   }
 
   /** The model of the last fit (used by `warmStart`), if any. */
-  get model(): FittedGaussianMixture | undefined {
-    return this.last;
+  get model(): AnyFittedGaussianMixture<T> | undefined {
+    return this.last as AnyFittedGaussianMixture<T> | undefined;
   }
 
   /**
    * Fits the mixture to X (n × d) by EM. Resolves to the fitted model; the estimator keeps it for `warmStart`.
    * @param X samples: `number[][]`, rows of typed arrays, 1-D `number[]`, or `{ data, shape: [n, d] }`.
    */
-  async fit(X: DataInput, options: FitOptions = {}): Promise<FittedGaussianMixture> {
-    return (await this.run(X, options, false)).model;
+  async fit(X: DataInput, options: FitOptions = {}): Promise<AnyFittedGaussianMixture<T>> {
+    return (await this.fitting(this.run(X, options, false))).model as AnyFittedGaussianMixture<T>;
   }
 
   /** Fits, then labels X with the final parameters (scikit-learn's `fit_predict`). */
   async fitPredict(
     X: DataInput,
     options: FitOptions = {},
-  ): Promise<{ model: FittedGaussianMixture; labels: Int32Array }> {
-    const { model, labels } = await this.run(X, options, true);
-    return { model, labels: labels! };
+  ): Promise<{ model: AnyFittedGaussianMixture<T>; labels: Int32Array }> {
+    const { model, labels } = await this.fitting(this.run(X, options, true));
+    return { model: model as AnyFittedGaussianMixture<T>, labels: labels! };
   }
 
   private async run(X: DataInput, fitOptions: FitOptions, wantLabels: boolean) {
@@ -170,5 +175,68 @@ export class GaussianMixture {
       },
     };
     return iterate(ws, step, { ...o, init, start });
+  }
+
+  // ---- scikit-learn's habit: the estimator answers with its last model ----------------------------------------
+  // `const model = await est.fit(X); model.predict(X)` is the primary form; these delegate to `est.model` so that
+  // `await est.fit(X); est.predict(X)` works too. Before a fit has resolved (or while one runs, e.g. a missing
+  // `await`) they throw NOT_FITTED instead of answering from no model or a stale one.
+
+  private running = 0;
+
+  private async fitting<R>(run: Promise<R>): Promise<R> {
+    this.running++;
+    try {
+      return await run;
+    } finally {
+      this.running--;
+    }
+  }
+
+  private fitted(method: string): AnyFittedGaussianMixture<T> {
+    if (this.running > 0 || !this.last) {
+      const why = this.running > 0 ? "a fit is still running (was it awaited?)" : "it has not been fitted";
+      throw new GaussMixError(
+        "NOT_FITTED",
+        `GaussianMixture.${method}: ${why}. Await the fit and use the model it resolves to: ` +
+          `\`const model = await estimator.fit(X); model.${method}(…)\`.`,
+      );
+    }
+    return this.last as AnyFittedGaussianMixture<T>;
+  }
+
+  /** `model.predict(X)` of the last fit's model (see `FittedGaussianMixture.predict`). */
+  predict(X: DataInput): Int32Array {
+    return this.fitted("predict").predict(X);
+  }
+
+  /** `model.predictProba(X)` of the last fit's model (n × k responsibilities). */
+  predictProba(X: DataInput): Matrix {
+    return this.fitted("predictProba").predictProba(X);
+  }
+
+  /** `model.scoreSamples(X)` of the last fit's model: log p(x) per sample. */
+  scoreSamples(X: DataInput): Float64Array {
+    return this.fitted("scoreSamples").scoreSamples(X);
+  }
+
+  /** `model.score(X, options)` of the last fit's model: the mean log-likelihood. */
+  score(...args: Parameters<FittedGaussianMixture["score"]>): number {
+    return this.fitted("score").score(...args);
+  }
+
+  /** `model.bic(X)` of the last fit's model. */
+  bic(X: DataInput): number {
+    return this.fitted("bic").bic(X);
+  }
+
+  /** `model.aic(X)` of the last fit's model. */
+  aic(X: DataInput): number {
+    return this.fitted("aic").aic(X);
+  }
+
+  /** `model.sample(n, options)` of the last fit's model. */
+  sample(...args: Parameters<FittedGaussianMixture["sample"]>): ReturnType<FittedGaussianMixture["sample"]> {
+    return this.fitted("sample").sample(...args);
   }
 }

@@ -8,7 +8,8 @@ import { checkFeatures, type Data, describe, sampleWeights, writePairs } from ".
 import { GaussMixError, MAX_SQUARABLE } from "./errors.js";
 import { resolveSampleOptions, resolveScoreOptions } from "./options.js";
 import { Random } from "./rng.js";
-import type { CovarianceType, Covariances, DataInput, Matrix } from "./types.js";
+import { matrix } from "./matrix.js";
+import type { CovarianceType, DataInput, Matrix, ReadonlyCovarianceShape } from "./types.js";
 import { acquireEngineSync, releaseEngine } from "./wasm/engine.js";
 import type { Params } from "./engine/types.js";
 import { factorEntries, familyOf, KernelFamily, paramsSizes, strides } from "./wasm/abi.js";
@@ -43,6 +44,9 @@ export interface ModelJSON {
   lowerBounds: number[];
 }
 
+/** Node's key for a custom `util.inspect` (a registered symbol: no import of node:util). */
+const INSPECT: unique symbol = Symbol.for("nodejs.util.inspect.custom");
+
 /** Engine bytes of one chunk of rows of the per-sample methods (small enough for the engine to be pooled). */
 const ESTIMATE_CHUNK_BYTES = 32 * 1024 * 1024;
 
@@ -74,8 +78,12 @@ function freeze<T>(x: T): T {
   return x;
 }
 
-export class FittedGaussianMixture {
-  readonly covarianceType: CovarianceType;
+/**
+ * A fitted model of covariance type T. A value of the type `AnyFittedGaussianMixture` (what `fromJSON` returns)
+ * is narrowed to one T by checking `covarianceType`.
+ */
+export class FittedGaussianMixture<T extends CovarianceType = CovarianceType> {
+  readonly covarianceType: T;
   readonly nComponents: number;
   readonly nFeatures: number;
   readonly converged: boolean;
@@ -91,7 +99,7 @@ export class FittedGaussianMixture {
   readonly threads: number;
   /** @internal engine storage; never mutated. */
   readonly params: Params;
-  private cache = new Map<string, unknown>();
+  private readonly cache = new Map<string, unknown>();
   /**
    * @internal The per-component constants of the estimate kernel (2k), when they are not log w_c + log det U_c
    * − d/2·log 2π (the variational model's, with expected log-weights and log-determinants).
@@ -99,7 +107,7 @@ export class FittedGaussianMixture {
   protected logConstants?: Float64Array;
 
   /** @internal Made by `GaussianMixture.fit` and `fromJSON`. */
-  constructor(type: CovarianceType, k: number, d: number, params: Params, summary: FitSummary) {
+  constructor(type: T, k: number, d: number, params: Params, summary: FitSummary) {
     this.covarianceType = type;
     this.nComponents = k;
     this.nFeatures = d;
@@ -110,11 +118,14 @@ export class FittedGaussianMixture {
     this.lowerBounds = Object.freeze([...summary.lowerBounds]);
     this.threads = summary.threads ?? 1;
     Object.freeze(this.params);
+    // The engine's storage and the memo stay out of logs and Object.keys (no #fields: ES5-targeted consumers).
+    for (const key of ["params", "cache"]) Object.defineProperty(this, key, { enumerable: false });
   }
 
-  private memo<T>(key: string, make: () => T): T {
+  // V is the getter's declared type: the covariance table returns the union of the four shapes.
+  private memo<V>(key: string, make: () => unknown): V {
     if (!this.cache.has(key)) this.cache.set(key, freeze(make()));
-    return this.cache.get(key) as T;
+    return this.cache.get(key) as V;
   }
 
   private get cm() {
@@ -135,17 +146,17 @@ export class FittedGaussianMixture {
   }
 
   /** Covariances: full k×d×d, tied d×d, diag k×d, spherical k. */
-  get covariances(): Covariances {
+  get covariances(): ReadonlyCovarianceShape<T> {
     return this.memo("cov", () => this.cm.covariances(this.params.cov, this.nFeatures, this.nComponents));
   }
 
   /** Precisions (inverse covariances), same shapes as `covariances`. */
-  get precisions(): Covariances {
+  get precisions(): ReadonlyCovarianceShape<T> {
     return this.memo("prec", () => this.cm.precisions(this.params.factors, this.nFeatures, this.nComponents));
   }
 
   /** scikit-learn's `precisions_cholesky_`: upper-triangular U with precision = U·Uᵀ (diag/spherical: √precision). */
-  get precisionsCholesky(): Covariances {
+  get precisionsCholesky(): ReadonlyCovarianceShape<T> {
     return this.memo("pchol", () => this.cm.precisionsCholesky(this.params.factors, this.nFeatures, this.nComponents));
   }
 
@@ -300,7 +311,7 @@ export class FittedGaussianMixture {
   /** Responsibilities: the posterior probability of each component for each sample (n × k, rows sum to 1). */
   predictProba(X: DataInput): Matrix {
     const { n, resp } = this.estimate(X, { resp: true });
-    return { data: resp!, shape: [n, this.nComponents] };
+    return matrix(resp!, [n, this.nComponents]);
   }
 
   /** log p(x) of each sample under the mixture (n). */
@@ -380,7 +391,7 @@ export class FittedGaussianMixture {
         }
       }
     }
-    return { X: { data: X, shape: [n, d] }, labels };
+    return { X: matrix(X, [n, d]), labels };
   }
 
   /** Identifies the exact parameters (a hash of their bits): statistics carry it so they merge only with their own. */
@@ -420,7 +431,8 @@ export class FittedGaussianMixture {
     };
   }
 
-  /** Restores a model from `toJSON()` output (an object or its JSON string). */
+  /** Restores a model from `toJSON()` output (an object or its JSON string); check `covarianceType` to narrow it. */
+  static fromJSON(json: unknown): AnyFittedGaussianMixture;
   static fromJSON(json: unknown): FittedGaussianMixture {
     const doc = typeof json === "string" ? parse(json) : json;
     const bad = (m: string) => new GaussMixError("INVALID_MODEL_JSON", `fromJSON: ${m}`);
@@ -513,11 +525,41 @@ export class FittedGaussianMixture {
    * of code INVALID_OPTION naming it. `converged`, `nIter`, `lowerBound` and `lowerBounds` may be given (defaults:
    * true, 0, −Infinity, []).
    */
+  static fromParameters(parameters: ModelParameters): AnyFittedGaussianMixture;
   static fromParameters(parameters: ModelParameters): FittedGaussianMixture {
     const m = buildModel(parameters);
     return new FittedGaussianMixture(m.covarianceType, m.nComponents, m.nFeatures, m.params, m.summary);
   }
+
+  /**
+   * @internal What `console.log(model)` and `util.inspect(model)` show in Node: the fitted parameters and the
+   * summary, not the engine's storage.
+   */
+  [INSPECT](depth: number, options: object, inspect?: (value: unknown, options: object) => string): string {
+    if (depth < 0) return `[FittedGaussianMixture<"${this.covarianceType}">]`;
+    const summary = {
+      covarianceType: this.covarianceType,
+      nComponents: this.nComponents,
+      nFeatures: this.nFeatures,
+      converged: this.converged,
+      nIter: this.nIter,
+      lowerBound: this.lowerBound,
+      threads: this.threads,
+      weights: this.weights,
+      means: this.means,
+      covariances: this.covariances,
+    };
+    return `FittedGaussianMixture ${inspect ? inspect(summary, options) : JSON.stringify(summary)}`;
+  }
 }
+
+/**
+ * A fitted model of one of the covariance types T, as a union of `FittedGaussianMixture<"full">` … so that
+ * checking `model.covarianceType` narrows the shapes of `covariances` and `precisions`.
+ */
+export type AnyFittedGaussianMixture<T extends CovarianceType = CovarianceType> = T extends CovarianceType
+  ? FittedGaussianMixture<T>
+  : never;
 
 /** How far from 1 the weights of a document may sum (rounding of k terms, and of JSON's decimal digits). */
 const WEIGHT_SUM_TOLERANCE = 1e-8;

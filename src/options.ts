@@ -9,13 +9,13 @@ import { GaussMixError, invalidOption, unknownOption } from "./errors.js";
 import type {
   BayesianGaussianMixtureOptions,
   CovarianceType,
-  Covariances,
   Criterion,
   FitOptions,
   GaussianMixtureOptions,
   InitParams,
   IterationInfo,
   OnlineOptions,
+  ReadonlyCovarianceShape,
   SelectionRow,
   SelectModelOptions,
   WeightConcentrationPriorType,
@@ -141,7 +141,7 @@ export const ESTIMATOR_OPTIONS = {
   initParams: withDefault("How the first parameters are made", "kmeans" as InitParams, oneOf(INIT_PARAMS)),
   weightsInit: optional("Initial weights (k), summing to 1.", checkedLater<ArrayLike<number>>()),
   meansInit: optional("Initial means (k × d).", checkedLater<ArrayLike<ArrayLike<number>>>()),
-  precisionsInit: optional("Initial precisions (inverse covariances)", checkedLater<Covariances>()),
+  precisionsInit: optional("Initial precisions (inverse covariances)", checkedLater<ReadonlyCovarianceShape>()),
   randomState: withDefault("Seed of the one random generator used for initialisation", 0, integerSeed),
   warmStart: withDefault("Start the next `fit` from the previous fit's parameters", false, boolean),
   onIteration: optional(

@@ -7,7 +7,7 @@ import { checkFitSize, describe as describeData, sampleWeights } from "./data.js
 import { checkAborted, yieldIfDue } from "./engine/cancel.js";
 import { GaussMixError } from "./errors.js";
 import { GaussianMixture } from "./gmm.js";
-import type { FittedGaussianMixture } from "./model.js";
+import type { AnyFittedGaussianMixture, FittedGaussianMixture } from "./model.js";
 import { resolveSelectOptions } from "./options.js";
 import type { Criterion, DataInput, SelectionRow, SelectModelOptions } from "./types.js";
 
@@ -15,7 +15,8 @@ export type { Criterion, SelectionRow, SelectModelOptions } from "./types.js";
 
 export interface Selection {
   table: SelectionRow[];
-  best: FittedGaussianMixture;
+  /** The best cell's model; checking `best.covarianceType` narrows its shapes. */
+  best: AnyFittedGaussianMixture;
   bestRow: SelectionRow;
   criterion: Criterion;
 }
@@ -39,7 +40,7 @@ export async function selectModel(X: DataInput, options?: SelectModelOptions): P
   const w = o.sampleWeight === undefined ? undefined : sampleWeights(o.sampleWeight, n);
   const total = ks.length * types.length;
   const table: SelectionRow[] = [];
-  let best: { model: FittedGaussianMixture; row: SelectionRow } | undefined;
+  let best: { model: AnyFittedGaussianMixture; row: SelectionRow } | undefined;
   let firstError: unknown;
   for (const k of ks) {
     for (const covarianceType of types) {

@@ -1,6 +1,8 @@
 /**
  * gaussmix/spark/node: Spark MLlib models from and to directories (Node only; the file-content functions of
  * gaussmix/spark are re-exported).
+ *
+ * @module gaussmix/spark/node
  */
 import { mkdir, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { dirname, join } from "node:path";

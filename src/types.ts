@@ -21,14 +21,23 @@ export interface FlatMatrix {
  */
 export type DataInput = ArrayLike<number> | ArrayLike<ArrayLike<number>> | FlatMatrix;
 
-/** A dense row-major matrix result, e.g. `predictProba` (n × k) or `sample` (n × d). */
-export interface Matrix {
+/**
+ * A dense row-major matrix result, e.g. `predictProba` (n × k) or `sample` (n × d): `data[i * shape[1] + j]` is
+ * entry (i, j). `row(i)`, `rows()` (or `for … of`) and `toArray()` read it without index arithmetic.
+ */
+export interface Matrix extends Iterable<Float64Array> {
   readonly data: Float64Array;
   readonly shape: readonly [number, number];
+  /** Row i (0 ≤ i < shape[0]) as a view on `data` (no copy: writing to it writes to `data`). */
+  row(i: number): Float64Array;
+  /** The rows in order, as views on `data` (also what `for (const r of matrix)` iterates). */
+  rows(): IterableIterator<Float64Array>;
+  /** A copy as nested arrays (shape[0] × shape[1]). */
+  toArray(): number[][];
 }
 
-/** What `onIteration` receives after each M-step. */
-export interface IterationInfo {
+/** What `onIteration` receives after each M-step; `covariances` has the shape of the covariance type T. */
+export interface IterationInfo<T extends CovarianceType = CovarianceType> {
   /** 1-based EM iteration within the current initialisation. */
   readonly iteration: number;
   /** 0-based index of the initialisation (restart) among `nInit`. */
@@ -40,18 +49,46 @@ export interface IterationInfo {
   /** Parameters after this iteration's M-step (copies, scikit-learn's shapes). */
   readonly weights: number[];
   readonly means: number[][];
-  readonly covariances: Covariances;
+  readonly covariances: CovarianceShape<T>;
 }
 
-/** Covariances / precisions in scikit-learn's shapes: full k×d×d, tied d×d, diag k×d, spherical k. */
-export type Covariances = number[][][] | number[][] | number[];
+/**
+ * Covariances / precisions of each covariance type, in scikit-learn's shapes (k = nComponents, d = nFeatures):
+ * full k×d×d, tied d×d, diag k×d, spherical k.
+ */
+export interface CovarianceShapes {
+  full: number[][][];
+  tied: number[][];
+  diag: number[][];
+  spherical: number[];
+}
 
-/** Options of `new GaussianMixture(options)`; each is checked when the estimator is made. */
-export interface GaussianMixtureOptions {
+/** The shape of covariances / precisions for covariance type T (all four shapes for the union). */
+export type CovarianceShape<T extends CovarianceType = CovarianceType> = CovarianceShapes[T];
+
+/** The same shapes, read-only: what a fitted model's (frozen) `covariances`, `precisions` and factors are. */
+export interface ReadonlyCovarianceShapes {
+  full: readonly (readonly (readonly number[])[])[];
+  tied: readonly (readonly number[])[];
+  diag: readonly (readonly number[])[];
+  spherical: readonly number[];
+}
+
+/** The read-only shape of a fitted model's covariances / precisions for covariance type T. */
+export type ReadonlyCovarianceShape<T extends CovarianceType = CovarianceType> = ReadonlyCovarianceShapes[T];
+
+/** Covariances / precisions of any covariance type: full k×d×d, tied d×d, diag k×d, spherical k. */
+export type Covariances = CovarianceShape;
+
+/**
+ * Options of `new GaussianMixture(options)`; each is checked when the estimator is made. T is the covariance type
+ * (inferred from a literal `covarianceType`); it types `precisionsInit` and what `onIteration` receives.
+ */
+export interface GaussianMixtureOptions<T extends CovarianceType = CovarianceType> {
   /** Number of mixture components, k. Default 1. */
   nComponents?: number;
   /** The covariance model. Default "full". */
-  covarianceType?: CovarianceType;
+  covarianceType?: T;
   /** Convergence threshold on the change of the mean per-sample log-likelihood. Default 1e-3. */
   tol?: number;
   /** Added to the diagonal of every covariance. Default 1e-6. */
@@ -66,14 +103,14 @@ export interface GaussianMixtureOptions {
   weightsInit?: ArrayLike<number>;
   /** Initial means (k × d). */
   meansInit?: ArrayLike<ArrayLike<number>>;
-  /** Initial precisions (inverse covariances), in scikit-learn's shapes. */
-  precisionsInit?: Covariances;
+  /** Initial precisions (inverse covariances), in scikit-learn's shapes (a fitted model's `precisions` fit). */
+  precisionsInit?: ReadonlyCovarianceShape<T>;
   /** Seed of the one random generator used for initialisation. Default 0 (fits are deterministic). */
   randomState?: number;
   /** Start the next `fit` from the previous fit's parameters (nInit is then ignored). Default false. */
   warmStart?: boolean;
   /** Called after each M-step; return `false` to stop. May return a promise, which is awaited. */
-  onIteration?: (info: IterationInfo) => boolean | void | Promise<boolean | void>;
+  onIteration?: (info: IterationInfo<T>) => boolean | void | Promise<boolean | void>;
   /** Aborts the fit with a `GaussMixError` of code "ABORTED". */
   signal?: AbortSignal;
   /**

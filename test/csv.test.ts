@@ -1,7 +1,7 @@
 // The CSV reader (gaussmix/csv): hand-worked tables for every rule, chunked feeding equal to one-shot at every
 // split point, and errors that name the line and column.
 import { describe, expect, it } from "vitest";
-import { CsvParser, type CsvOptions, type CsvTable, isDecimal, parseCsv } from "../src/csv.js";
+import { CsvParser, type CsvOptions, type CsvTable, isDecimal, parseCsv } from "../src/csv/index.js";
 import { GaussMixError } from "../src/errors.js";
 
 const plain = (t: CsvTable) => ({ ...t, data: Array.from(t.data) });

@@ -306,8 +306,8 @@ describe("per-sample methods", () => {
     expectError(() => m.sample(0), "INVALID_OPTION", /n must be a positive integer, got 0/);
   });
   it("cannot be called before a fit: a model only exists fitted", () => {
-    // The estimator has no per-sample methods; FittedGaussianMixture comes from fit() or fromJSON().
-    expect("predict" in new GaussianMixture()).toBe(false);
+    // FittedGaussianMixture comes from fit() or fromJSON(); the estimator's delegating methods need a fit first.
+    expectError(() => new GaussianMixture().predict(X), "NOT_FITTED", /const model = await estimator\.fit\(X\)/);
   });
 });
 

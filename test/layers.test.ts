@@ -8,8 +8,8 @@ const src = new URL("../src/", import.meta.url).pathname;
 
 /** Lowest first. Patterns match paths relative to src/ (without the extension). */
 const LAYERS: [name: string, files: RegExp][] = [
-  ["types, errors, util", /^(types|errors|util|wasm\.d)$/],
-  ["data, options, covariance, rng, csv", /^(data|options|covariance|rng|csv)$/],
+  ["types, errors, util", /^(types|errors|util|matrix|wasm\.d)$/],
+  ["data, options, covariance, rng, csv", /^(data|options|covariance|rng|csv\/[\w.-]+)$/],
   ["wasm", /^wasm\//],
   ["engine and EM", /^(engine|init|em)(\/[\w.-]+)?$|^interop\/parameters$|^bayesian\/(special|variational|priors)$/],
   ["estimator and model, statistics", /^(gmm|model|statistics|bayesian\/(estimator|model))$/],

@@ -175,7 +175,7 @@ describe("the tables", () => {
   // states the table's default.
   const types = readFileSync(new URL("../src/types.ts", import.meta.url), "utf8");
   function docs(iface: string): Map<string, string> {
-    const body = new RegExp(`export interface ${iface} \\{([\\s\\S]*?)\\n\\}`).exec(types)?.[1];
+    const body = new RegExp(`export interface ${iface}(?:<[^>]*>)? \\{([\\s\\S]*?)\\n\\}`).exec(types)?.[1];
     if (!body) throw new Error(`interface ${iface} not found in src/types.ts`);
     const out = new Map<string, string>();
     for (const m of body.matchAll(/\/\*\*([\s\S]*?)\*\/\s*(\w+)\?:/g))

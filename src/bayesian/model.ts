@@ -6,7 +6,14 @@
 import { COVARIANCE_MODELS } from "../covariance.js";
 import { GaussMixError } from "../errors.js";
 import { FittedGaussianMixture } from "../model.js";
-import type { CovarianceType, Covariances, DataInput, Matrix, WeightConcentrationPriorType } from "../types.js";
+import type {
+  CovarianceType,
+  Covariances,
+  DataInput,
+  Matrix,
+  ReadonlyCovarianceShape,
+  WeightConcentrationPriorType,
+} from "../types.js";
 import { isArrayLike, tri } from "../util.js";
 import { blocksOf, covarianceEntries, factorEntries, familyOf, KernelFamily } from "../wasm/abi.js";
 import { expectedWeights, logConstants, type Posterior, type Priors } from "./variational.js";
@@ -141,17 +148,17 @@ export class FittedBayesianGaussianMixture {
   }
 
   /** The Wishart scales normalised by their degrees of freedom (scikit-learn's `covariances_`), its shapes. */
-  get covariances(): Covariances {
+  get covariances(): ReadonlyCovarianceShape<CovarianceType> {
     return this.mixture.covariances;
   }
 
   /** Their inverses (scikit-learn's `precisions_`). */
-  get precisions(): Covariances {
+  get precisions(): ReadonlyCovarianceShape<CovarianceType> {
     return this.mixture.precisions;
   }
 
   /** scikit-learn's `precisions_cholesky_`: upper-triangular U with precision = U·Uᵀ (diag/spherical: √precision). */
-  get precisionsCholesky(): Covariances {
+  get precisionsCholesky(): ReadonlyCovarianceShape<CovarianceType> {
     return this.mixture.precisionsCholesky;
   }
 

@@ -4,7 +4,7 @@
  * model is checked the same way whatever it was read from.
  */
 import { GaussMixError, type GaussMixErrorCode } from "../errors.js";
-import type { CovarianceType, Covariances } from "../types.js";
+import type { CovarianceType, ReadonlyCovarianceShape } from "../types.js";
 import { acquireEngineSync, releaseEngine } from "../wasm/engine.js";
 import type { Params } from "../engine/types.js";
 import { blocksOf, CovarianceCode, covarianceEntries, factorEntries, familyOf, KernelFamily } from "../wasm/abi.js";
@@ -18,13 +18,13 @@ export interface ModelParameters {
   /** k × d component means. */
   means: ArrayLike<ArrayLike<number>>;
   /** Covariances: full k×d×d, tied d×d, diag k×d, spherical k. Positive definite. */
-  covariances?: Covariances;
+  covariances?: ReadonlyCovarianceShape;
   /**
    * scikit-learn's `precisions_cholesky_`, same shapes: U upper triangular with precision = U·Uᵀ (diag and
    * spherical: 1/√variance). When both this and `covariances` are given, predictions use this one exactly, and the
    * two must agree to rounding.
    */
-  precisionsCholesky?: Covariances;
+  precisionsCholesky?: ReadonlyCovarianceShape;
   /** What the fit that made these parameters reported, if known. Defaults: true, 0, −Infinity, []. */
   converged?: boolean;
   nIter?: number;

@@ -48,9 +48,9 @@ export function writeSklearnJSON(model: FittedGaussianMixture): SklearnGaussianM
     n_features_in_: model.nFeatures,
     weights_: [...model.weights],
     means_: copy(model.means) as number[][],
-    covariances_: copy(model.covariances),
-    precisions_cholesky_: copy(model.precisionsCholesky),
-    precisions_: copy(model.precisions),
+    covariances_: copy(model.covariances) as Covariances,
+    precisions_cholesky_: copy(model.precisionsCholesky) as Covariances,
+    precisions_: copy(model.precisions) as Covariances,
     converged_: model.converged,
     n_iter_: model.nIter,
   };

@@ -4,7 +4,7 @@
  * data (any DataInput, optionally with a `sampleWeight`), or CSV text (a Node Readable, a web ReadableStream or any
  * async iterable of strings or bytes), or a list of CSV file paths (Node).
  */
-import { CsvParser } from "../csv.js";
+import { CsvParser } from "../csv/index.js";
 import { type Data, describe } from "../data.js";
 import { GaussMixError } from "../errors.js";
 import { sliceData } from "../statistics.js";

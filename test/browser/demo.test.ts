@@ -8,12 +8,11 @@ import { extname, join } from "node:path";
 import { chromium, type Browser, type Page } from "playwright-core";
 import { build } from "vite";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { CHROMIUM, hasChromium } from "./chromium.js";
 import { large, threeGaussians, twoClasses1D } from "../../demo/data.js";
 import { FittedGaussianMixture, GaussianMixture } from "../../src/index.js";
 
 const root = new URL("../..", import.meta.url).pathname;
-const CHROMIUM = "/usr/bin/chromium";
-const hasChromium = existsSync(CHROMIUM);
 if (!hasChromium)
   console.warn(`test/browser/demo.test.ts: skipped, no Chromium at ${CHROMIUM} (apt-get install chromium)`);
 const dist = join(root, "demo", "dist");

@@ -1,16 +1,14 @@
 // `threads` in Debian's Chromium: on a cross-origin-isolated page (COOP + COEP) the passes run on Web Workers
 // started from a blob: URL and the fit equals Node's one-thread fit; on a page without isolation the fit runs on
 // one thread, without error.
-import { existsSync } from "node:fs";
 import { createServer, type Server } from "node:http";
 import { buildSync } from "esbuild";
 import { chromium, type Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { CHROMIUM, hasChromium } from "./chromium.js";
 import { GaussianMixture } from "../../src/index.js";
 import { maxRelError } from "../helpers/fixtures.js";
 
-const CHROMIUM = "/usr/bin/chromium";
-const hasChromium = existsSync(CHROMIUM);
 let server: Server;
 let browser: Browser;
 let base: string;

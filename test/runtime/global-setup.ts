@@ -4,6 +4,7 @@
 import { execSync } from "node:child_process";
 import { existsSync, readdirSync, statSync } from "node:fs";
 import { join } from "node:path";
+import { skipNotice } from "../browser/chromium.js";
 
 const root = new URL("../..", import.meta.url).pathname;
 
@@ -48,6 +49,12 @@ export function ensureBuilt(): void {
   execSync("npm run build", { cwd: root, stdio: "inherit" });
 }
 
-export default function setup(): void {
+export default function setup(): () => void {
   ensureBuilt();
+  // Said at the start and again at the end of the run, where it is not lost among the results.
+  const notice = skipNotice();
+  if (notice) console.warn(`\n[gaussmix] ${notice}\n`);
+  return () => {
+    if (notice) console.warn(`\n[gaussmix] ${notice}\n`);
+  };
 }

@@ -1,178 +1,20 @@
-/**
- * A CSV reader for numeric tables, with no dependencies (`gaussmix/csv`), shared by the command line and the demo.
- *
- * One incremental parser: `new CsvParser(options)`, `feed(text)` as often as needed, then `end()`; `parseCsv(text)`
- * is the same parser fed once. The output is one row-major Float64Array grown geometrically, never rows of arrays.
- *
- * Rules:
- * - A UTF-8 byte order mark at the start is dropped. Lines end with CRLF, LF or CR; blank lines are skipped.
- * - Fields may be quoted with `"`: delimiters and line breaks inside quotes are data, `""` is one quote.
- *   Spaces and tabs around a field, inside or outside its quotes, are ignored.
- * - The delimiter is `,` `;` or tab, detected from the first ten records unless given.
- * - A first record with a cell that is not a number (nor meant as one, see below) is the header (unless `header` says otherwise); without a
- *   header the columns are named x0, x1, ….
- * - Numbers are decimal only: `1`, `-2.5`, `1e-3`, `.5`, `+4.`. A cell meant as a number in another form (`0x10`,
- *   `0b1`, `Infinity`, `NaN`, a decimal comma `1,5`), an empty cell, or a value beyond a double is an error.
- * - Columns are typed by the first data row: a column whose first cell is text (iris's `Species`), or whose header
- *   is empty (row names written by R's `write.csv` or pandas' `to_csv`), is skipped and listed in `skipped`, unless
- *   selected by `columns`. A later cell that is not a number in a column being read is an error.
- * - Positions in error messages: `line` is the 1-based physical line of the input on which the field starts (every
- *   CRLF, LF or CR counts one, blank lines and line breaks inside quotes included; a byte order mark does not
- *   move it); `column` is the 1-based position of the field in its record, skipped columns included.
- */
-import { GaussMixError } from "./errors.js";
-
-export type CsvDelimiter = "," | ";" | "\t";
-
-export interface CsvOptions {
-  /** The field separator. Default: detected from the first ten records (tab, then `;`, then `,`). */
-  delimiter?: CsvDelimiter;
-  /** Whether the first record is a header. Default: detected (a first record with a non-numeric cell). */
-  header?: boolean;
-  /**
-   * The columns to read, in this order: names from the header or 0-based indices. Default: every numeric
-   * column (text and unnamed columns are skipped and reported in `skipped`).
-   */
-  columns?: readonly (string | number)[];
-  /** Columns never read when `columns` is not given (e.g. a class label): names or 0-based indices. */
-  exclude?: readonly (string | number)[];
-}
-
-/** A column of the file that was not read, with why. */
-export interface SkippedColumn {
-  /** 0-based position in the file. */
-  index: number;
-  name: string;
-  /** "text": its first data cell is not a number; "unnamed": its header is empty (row names); "excluded". */
-  reason: "text" | "unnamed" | "excluded";
-  /** The first data cell of the column. */
-  firstValue: string;
-}
-
-/** A numeric table read from CSV. */
-export interface CsvTable {
-  /** Row-major nSamples × nFeatures values (exactly that length). */
-  data: Float64Array;
-  shape: [nSamples: number, nFeatures: number];
-  /** Names of the columns read, in the order of `data`'s columns. */
-  columns: string[];
-  /** 0-based positions in the file of the columns read. */
-  indices: number[];
-  /** Columns of the file that were not read. */
-  skipped: SkippedColumn[];
-  /** Names of every column of the file (x0, x1, … without a header). */
-  names: string[];
-  header: boolean;
-  delimiter: CsvDelimiter;
-}
-
-const QUOTE = 34;
-const LF = 10;
-const CR = 13;
-const SPACE = 32;
-const TAB = 9;
-const DELIMITERS: readonly CsvDelimiter[] = ["\t", ";", ","];
-/** The delimiter is detected from this many records, or from this many characters if they come first. */
-const DETECT_RECORDS = 10;
-const DETECT_CHARS = 65536;
-
-const fail = (message: string) => new GaussMixError("INVALID_DATA", message);
-
-/** A decimal number: optional sign, digits with an optional point (at least one digit), optional exponent. */
-export function isDecimal(s: string): boolean {
-  let i = 0;
-  const n = s.length;
-  let c = s.charCodeAt(0);
-  if (c === 43 || c === 45) c = s.charCodeAt(++i); // + -
-  let digits = 0;
-  while (c >= 48 && c <= 57) {
-    digits++;
-    c = s.charCodeAt(++i);
-  }
-  if (c === 46) {
-    c = s.charCodeAt(++i);
-    while (c >= 48 && c <= 57) {
-      digits++;
-      c = s.charCodeAt(++i);
-    }
-  }
-  if (digits === 0) return false;
-  if (c === 101 || c === 69) {
-    c = s.charCodeAt(++i);
-    if (c === 43 || c === 45) c = s.charCodeAt(++i);
-    let exp = 0;
-    while (c >= 48 && c <= 57) {
-      exp++;
-      c = s.charCodeAt(++i);
-    }
-    if (exp === 0) return false;
-  }
-  return i === n;
-}
-
-const DECIMAL_COMMA = /^[+-]?\d*,\d+$/;
-const NON_FINITE = /^[+-]?(nan|inf|infinity)$/i;
-
-/**
- * Whether a cell is meant as a number, even one this reader refuses (`0x10`, `Infinity`, `1,5`): such a cell
- * makes its row data (not a header) and its column numeric, so it is reported as an error, not skipped as text.
- */
-function looksNumeric(cell: string): boolean {
-  return (
-    cell !== "" && (isDecimal(cell) || DECIMAL_COMMA.test(cell) || NON_FINITE.test(cell) || !Number.isNaN(Number(cell)))
-  );
-}
-
-/** Why a cell is not a number, with what to do. */
-function notNumber(cell: string): string {
-  if (cell === "")
-    return "the cell is empty; every row needs a number in every column read (fill or remove the row, or read other columns)";
-  const shown = JSON.stringify(cell.length > 40 ? `${cell.slice(0, 40)}…` : cell);
-  if (DECIMAL_COMMA.test(cell))
-    return `${shown} is not a decimal number: write the decimal separator as a point (1.5, not 1,5)`;
-  if (isDecimal(cell)) return `${shown} is beyond the range of a double (about 1.8e308)`;
-  if (NON_FINITE.test(cell)) return `${shown} is not a finite number; remove the row or replace the value`;
-  if (!Number.isNaN(Number(cell)))
-    return `${shown} is not a decimal number (hexadecimal, octal and binary are not read); write it in decimal`;
-  return `${shown} is not a decimal number (digits with an optional sign, point and exponent, like -2.5 or 1e-3)`;
-}
-
-/**
- * Picks the delimiter from the first records of `text`: the first of tab, `;`, `,` that occurs the same
- * non-zero number of times in each record (outside quotes); else the one most frequent in the first record;
- * else `,` (one column). Returns undefined while `text` holds too little to decide and more may come.
- */
-function detectDelimiter(text: string, final: boolean): CsvDelimiter | undefined {
-  const counts: number[][] = [];
-  let row = [0, 0, 0];
-  let quoted = false;
-  let i = text.charCodeAt(0) === 0xfeff ? 1 : 0;
-  let content = false;
-  const limit = Math.min(text.length, DETECT_CHARS);
-  for (; i < limit && counts.length < DETECT_RECORDS; i++) {
-    const c = text.charCodeAt(i);
-    if (quoted) {
-      if (c === QUOTE) quoted = false; // a doubled quote re-enters at the next character: same counts
-    } else if (c === QUOTE) quoted = true;
-    else if (c === LF || c === CR) {
-      if (content) counts.push(row);
-      row = [0, 0, 0];
-      content = false;
-    } else {
-      content = true;
-      const d = c === TAB ? 0 : c === 59 ? 1 : c === 44 ? 2 : -1;
-      if (d >= 0) row[d]++;
-    }
-  }
-  const decided = final || counts.length >= DETECT_RECORDS || text.length >= DETECT_CHARS;
-  if (!decided) return undefined;
-  if (content && counts.length < DETECT_RECORDS && (final || text.length >= DETECT_CHARS)) counts.push(row);
-  if (counts.length === 0) return ",";
-  for (let d = 0; d < 3; d++) if (counts[0][d] > 0 && counts.every((r) => r[d] === counts[0][d])) return DELIMITERS[d];
-  let best = -1;
-  for (let d = 0; d < 3; d++) if (counts[0][d] > 0 && (best < 0 || counts[0][d] > counts[0][best])) best = d;
-  return best < 0 ? "," : DELIMITERS[best];
-}
+/** The incremental parser of `gaussmix/csv` (the rules are in index.ts). */
+import { GaussMixError } from "../errors.js";
+import { looksNumeric, isDecimal, notNumber } from "./numbers.js";
+import {
+  CR,
+  DELIMITERS,
+  DETECT_CHARS,
+  detectDelimiter,
+  fail,
+  isBlank,
+  LF,
+  QUOTE,
+  SPACE,
+  TAB,
+  trimBlank,
+} from "./syntax.js";
+import type { CsvDelimiter, CsvOptions, CsvTable, SkippedColumn } from "./types.js";
 
 /** Incremental CSV reader: `feed` text in pieces of any size, then `end()` for the table. */
 export class CsvParser {
@@ -533,11 +375,6 @@ export class CsvParser {
     }
   }
 }
-
-const isBlank = (s: string) => /^[ \t]*$/.test(s);
-const trimBlank = (s: string) =>
-  s.length && (isSpace(s.charCodeAt(0)) || isSpace(s.charCodeAt(s.length - 1))) ? s.replace(/^[ \t]+|[ \t]+$/g, "") : s;
-const isSpace = (c: number) => c === SPACE || c === TAB;
 
 /** Reads a whole CSV text (the incremental parser fed once). */
 export function parseCsv(text: string, options: CsvOptions = {}): CsvTable {
