@@ -10,7 +10,7 @@ export default module;
 export default defineConfig([
   // The library: ESM + CJS + .d.ts from one build; the WebAssembly bytes are embedded (src/wasm/bytes.generated.ts).
   {
-    entry: { index: "src/index.ts" },
+    entry: { index: "src/index.ts", csv: "src/csv.ts" },
     format: ["esm", "cjs"],
     dts: true,
     sourcemap: true,
