@@ -244,6 +244,16 @@ describe("predict, score and sample with a model file", () => {
     expect(m.err).toMatch(
       /iris-missing.csv: the model's feature "Sepal.Width" is not a column of the file \(columns: Petal.Width, SepalWidth, Species, Petal.Length, Sepal.Length\); rename the column, or choose columns by position with --columns/,
     );
+    // A bad cell among the first rows is reported where it is, also when columns are found by name.
+    const bad = run([
+      "predict",
+      "iris.json",
+      file("iris-hex.csv", text.replace(/\n[^\n]*/, "\n0x10,3.5,setosa,1.4,5.1")),
+    ]);
+    expect(bad.code).toBe(2);
+    expect(bad.err).toMatch(
+      /^gaussmix: iris-hex.csv: line 2, column 1 \(Petal.Width\): "0x10" is not a decimal number/,
+    );
     // --columns overrides the names (by position in the file).
     const byPosition = run(["predict", "iris.json", missing, "--columns", "5,2,4,1"]);
     expect(byPosition.out).toBe(a.out);

@@ -73,19 +73,26 @@ function describeSkipped(skipped: SkippedColumn[]): string[] {
   return shown.length ? [`skipped ${shown.join(", ")}; --columns or --exclude to choose`] : [];
 }
 
-/** Reads the header (and the first rows) from the first records alone; undefined when they cannot tell. */
-function peek(text: string, final: boolean, delimiter: CsvDelimiter | undefined): CsvTable | undefined {
-  // Cut after the last line break, so that no record is read half (unless the text is all there is).
-  let end = text.length;
-  if (!final) {
-    end = Math.max(text.lastIndexOf("\n"), text.lastIndexOf("\r")) + 1;
-    if (end === 0) return undefined;
+/**
+ * Reads the header (and the first rows) from the first records alone, cut after a line break so that no record
+ * is read in half: after the last one, else after earlier ones (a quoted line break can make a cut fall inside
+ * a field). When none can be read, the error of the longest cut (the full read would report the same).
+ */
+function peek(text: string, final: boolean, delimiter: CsvDelimiter | undefined): CsvTable | unknown {
+  const cuts: number[] = final ? [text.length] : [];
+  for (let i = text.length - 1; i >= 0 && cuts.length < AHEAD_LINES; i--) {
+    const c = text.charCodeAt(i);
+    if (c === 10 || (c === 13 && text.charCodeAt(i + 1) !== 10)) cuts.push(i + 1);
   }
-  try {
-    return parseCsv(text.slice(0, end), { delimiter });
-  } catch {
-    return undefined; // the full read reports the problem at its line and column
+  let first: unknown;
+  for (const end of cuts) {
+    try {
+      return parseCsv(text.slice(0, end), { delimiter });
+    } catch (e) {
+      first ??= e; // the error of the longest cut, to report if no cut can be read
+    }
   }
+  return first ?? new GaussMixError("INVALID_DATA", "no line break in the first 64 KiB: expected rows of numbers");
 }
 
 /** Rephrases the CSV reader's errors for the command line (with the file's name). */
@@ -111,10 +118,11 @@ export async function readTable(path: string, choice: ColumnChoice = {}): Promis
   let ahead = "";
   let lines = 0;
   let table: CsvTable;
-  let head: CsvTable | undefined;
+  let head: unknown;
   const start = (final: boolean) => {
     head = peek(ahead, final, choice.delimiter);
-    parser = new CsvParser({ delimiter: choice.delimiter ?? head?.delimiter, ...chooseColumns(head, choice, label) });
+    const delimiter = choice.delimiter ?? (isTable(head) ? head.delimiter : undefined);
+    parser = new CsvParser({ delimiter, ...chooseColumns(head, choice, label) });
     parser.feed(ahead);
     ahead = "";
   };
@@ -167,12 +175,14 @@ export async function readTable(path: string, choice: ColumnChoice = {}): Promis
 }
 
 /** The CSV reader's `columns` / `exclude` (0-based) from the command line's choice and the file's header. */
-function chooseColumns(
-  head: CsvTable | undefined,
-  choice: ColumnChoice,
-  label: string,
-): { columns?: number[]; exclude?: number[] } {
-  if (head === undefined) return {}; // the full read will fail at the first records, with its message
+const isTable = (x: unknown): x is CsvTable => typeof x === "object" && x !== null && "names" in x && "shape" in x;
+
+function chooseColumns(head: unknown, choice: ColumnChoice, label: string): { columns?: number[]; exclude?: number[] } {
+  if (!isTable(head)) {
+    // The first records cannot be read: the full read says why, unless a choice needs the header first.
+    if (choice.columns || choice.exclude || choice.featureNames) throw csvError(head, label);
+    return {};
+  }
   const names = head.names;
   if (choice.columns) {
     if (choice.exclude) throw new InputError("--columns and --exclude cannot be used together: use one of them");
