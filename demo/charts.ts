@@ -5,7 +5,10 @@ import type { Params, SelectionCell } from "./protocol.js";
 import { COLORS, type View } from "./scatter.js";
 
 /** Integer steps for axes that count (iterations, k). */
-const INTEGER_AXIS: Partial<uPlot.Axis> = { incrs: [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000], values: (_u, vals) => vals.map((v) => String(Math.round(v))) };
+const INTEGER_AXIS: Partial<uPlot.Axis> = {
+  incrs: [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000],
+  values: (_u, vals) => vals.map((v) => String(Math.round(v))),
+};
 const TYPE_COLORS: Record<string, string> = { full: "#d1495b", tied: "#00798c", diag: "#edae49", spherical: "#30638e" };
 
 /** Tick labels with as many decimals as the tick step needs (no repeated labels on a narrow range). */
@@ -17,7 +20,8 @@ const STEP_DECIMALS: Partial<uPlot.Axis> = {
 };
 
 /** A y axis as wide as its longest tick label (long labels are not cut at the panel's edge). */
-const labelWidth = (_u: uPlot, values: string[] | null) => (values?.length ? Math.max(...values.map((v) => v.length)) * 7.5 + 20 : 50);
+const labelWidth = (_u: uPlot, values: string[] | null) =>
+  values?.length ? Math.max(...values.map((v) => v.length)) * 7.5 + 20 : 50;
 
 /** A y range around the data with some room, also when the values barely change. */
 const paddedRange: uPlot.Range.Function = (_u, min, max) => {
@@ -67,7 +71,9 @@ export function drawDensity(el: HTMLElement, data: DataSet, view: View, params?:
       if (b >= 0 && b < bins) counts[b]++;
     }
     // As a density on the same grid as the curves.
-    return xs.map((x) => counts[Math.min(bins - 1, Math.max(0, Math.floor((x - view.x0) / width)))] / (values.length * width));
+    return xs.map(
+      (x) => counts[Math.min(bins - 1, Math.max(0, Math.floor((x - view.x0) / width)))] / (values.length * width),
+    );
   };
   const comps = (params?.weights ?? []).map((w, c) => {
     const m = params!.means[c][0];
@@ -77,13 +83,39 @@ export function drawDensity(el: HTMLElement, data: DataSet, view: View, params?:
   const mixture = xs.map((_, i) => comps.reduce((s, c) => s + c[i], 0));
   const series: uPlot.Series[] = [
     {},
-    { label: "data (histogram)", stroke: "#9aa3b2", fill: "rgba(154,163,178,0.35)", paths: uPlot.paths.stepped!({ align: 1 }) },
+    {
+      label: "data (histogram)",
+      stroke: "#9aa3b2",
+      fill: "rgba(154,163,178,0.35)",
+      paths: uPlot.paths.stepped!({ align: 1 }),
+    },
     // Filled components under a dashed mixture: where components do not overlap the two curves coincide.
-    ...comps.map((_, c) => ({ label: `component ${c}`, stroke: COLORS[c % COLORS.length], fill: `${COLORS[c % COLORS.length]}33`, width: 2.5 })),
+    ...comps.map((_, c) => ({
+      label: `component ${c}`,
+      stroke: COLORS[c % COLORS.length],
+      fill: `${COLORS[c % COLORS.length]}33`,
+      width: 2.5,
+    })),
     ...(comps.length ? [{ label: "mixture", stroke: "#111", width: 1.5, dash: [6, 4] }] : []),
-    ...(samples ? [{ label: `samples (${samples.length}, histogram)`, stroke: "#8d5a97", width: 2, dash: [5, 3], paths: uPlot.paths.stepped!({ align: 1 }) }] : []),
+    ...(samples
+      ? [
+          {
+            label: `samples (${samples.length}, histogram)`,
+            stroke: "#8d5a97",
+            width: 2,
+            dash: [5, 3],
+            paths: uPlot.paths.stepped!({ align: 1 }),
+          },
+        ]
+      : []),
   ];
-  const rows = [xs, histogram(data.data), ...comps, ...(comps.length ? [mixture] : []), ...(samples ? [histogram(samples)] : [])];
+  const rows = [
+    xs,
+    histogram(data.data),
+    ...comps,
+    ...(comps.length ? [mixture] : []),
+    ...(samples ? [histogram(samples)] : []),
+  ];
   densityPlot?.destroy();
   el.replaceChildren();
   const opts: uPlot.Options = {
@@ -105,7 +137,10 @@ export function drawLogLik(el: HTMLElement, lowerBounds: number[]): void {
   llPlot?.destroy();
   llPlot = undefined;
   if (lowerBounds.length === 0) {
-    placeholder(el, "The mean log-likelihood per EM iteration is drawn here while a fit runs (press play, step or fit).");
+    placeholder(
+      el,
+      "The mean log-likelihood per EM iteration is drawn here while a fit runs (press play, step or fit).",
+    );
     return;
   }
   el.replaceChildren();
@@ -115,7 +150,10 @@ export function drawLogLik(el: HTMLElement, lowerBounds: number[]): void {
     height: 230,
     title: "mean log-likelihood per iteration",
     scales: { x: { time: false, range: (_u, _min, max) => [1, Math.max(2, max)] }, y: { range: paddedRange } },
-    axes: [{ ...INTEGER_AXIS, label: "iteration" }, { size: labelWidth, ...STEP_DECIMALS }],
+    axes: [
+      { ...INTEGER_AXIS, label: "iteration" },
+      { size: labelWidth, ...STEP_DECIMALS },
+    ],
     legend: { show: false },
     series: [{ label: "iteration" }, { label: "log-likelihood", stroke: "#30638e", width: 2, points: { show: true } }],
   };
@@ -128,7 +166,11 @@ let critPlot: uPlot | undefined;
  * BIC over k with one line per covariance type (as mclust plots it; lower is better here), and the lowest-BIC
  * cell marked with a ring and a dashed line at its k.
  */
-export function drawCriteria(el: HTMLElement, cells: SelectionCell[] | undefined, progress?: string): SelectionCell | undefined {
+export function drawCriteria(
+  el: HTMLElement,
+  cells: SelectionCell[] | undefined,
+  progress?: string,
+): SelectionCell | undefined {
   critPlot?.destroy();
   critPlot = undefined;
   if (!cells) {
@@ -159,14 +201,23 @@ export function drawCriteria(el: HTMLElement, cells: SelectionCell[] | undefined
     c.strokeStyle = "#111";
     c.setLineDash([4 * dpr, 4 * dpr]);
     c.lineWidth = dpr;
-    c.beginPath(); c.moveTo(x, u.bbox.top); c.lineTo(x, u.bbox.top + u.bbox.height); c.stroke();
+    c.beginPath();
+    c.moveTo(x, u.bbox.top);
+    c.lineTo(x, u.bbox.top + u.bbox.height);
+    c.stroke();
     c.setLineDash([]);
     c.lineWidth = 2.5 * dpr;
-    c.beginPath(); c.arc(x, y, 8 * dpr, 0, 2 * Math.PI); c.stroke();
+    c.beginPath();
+    c.arc(x, y, 8 * dpr, 0, 2 * Math.PI);
+    c.stroke();
     c.fillStyle = "#111";
     c.font = `${12 * dpr}px system-ui, sans-serif`;
     c.textAlign = x > u.bbox.left + u.bbox.width * 0.7 ? "right" : "left";
-    c.fillText(`lowest BIC: k = ${best.k}, ${best.covarianceType}`, x + (c.textAlign === "right" ? -12 : 12) * dpr, u.bbox.top + 14 * dpr);
+    c.fillText(
+      `lowest BIC: k = ${best.k}, ${best.covarianceType}`,
+      x + (c.textAlign === "right" ? -12 : 12) * dpr,
+      u.bbox.top + 14 * dpr,
+    );
     c.restore();
   };
   const opts: uPlot.Options = {

@@ -62,9 +62,30 @@ export function twoClasses1D(seed: number): DataSet {
 /** The bundled example: three correlated 2-D Gaussians, 1,000 points each. */
 export function threeGaussians(seed: number, each = 1000): DataSet {
   return gaussians(normals(seed), [
-    { n: each, mean: [1, 2], cov: [[1, 0.7], [0.7, 1]] },
-    { n: each, mean: [-1, -1], cov: [[0.5, 0.1], [0.1, 0.5]] },
-    { n: each, mean: [2, -2], cov: [[0.8, -0.3], [-0.3, 0.8]] },
+    {
+      n: each,
+      mean: [1, 2],
+      cov: [
+        [1, 0.7],
+        [0.7, 1],
+      ],
+    },
+    {
+      n: each,
+      mean: [-1, -1],
+      cov: [
+        [0.5, 0.1],
+        [0.1, 0.5],
+      ],
+    },
+    {
+      n: each,
+      mean: [2, -2],
+      cov: [
+        [0.8, -0.3],
+        [-0.3, 0.8],
+      ],
+    },
   ]);
 }
 
@@ -72,9 +93,30 @@ export function threeGaussians(seed: number, each = 1000): DataSet {
 export function stretchedBlobs(seed: number): DataSet {
   const normal = normals(seed);
   const base = gaussians(normal, [
-    { n: 400, mean: [0, 0], cov: [[1, 0], [0, 1]] },
-    { n: 400, mean: [0, 5], cov: [[1, 0], [0, 1]] },
-    { n: 400, mean: [5, 2.5], cov: [[1, 0], [0, 1]] },
+    {
+      n: 400,
+      mean: [0, 0],
+      cov: [
+        [1, 0],
+        [0, 1],
+      ],
+    },
+    {
+      n: 400,
+      mean: [0, 5],
+      cov: [
+        [1, 0],
+        [0, 1],
+      ],
+    },
+    {
+      n: 400,
+      mean: [5, 2.5],
+      cov: [
+        [1, 0],
+        [0, 1],
+      ],
+    },
   ]);
   const a = [0.7 + 0.05 * normal(), -0.63, -0.4, 0.9 + 0.03 * normal()];
   const { data } = base;

@@ -9,7 +9,15 @@ import { drawCriteria, drawDensity, drawLogLik } from "./charts.js";
 import { type DataSet, large, stretchedBlobs, threeGaussians, twoClasses1D } from "./data.js";
 import type { Fitted, FromWorker, Params, SelectionCell, ToWorker } from "./protocol.js";
 import { bounds, COLORS, drawScatter, toData } from "./scatter.js";
-import { fillColumnPicker, plural, readUpload, tableData, type Upload, uploadCaption, uploadSummary } from "./upload.js";
+import {
+  fillColumnPicker,
+  plural,
+  readUpload,
+  tableData,
+  type Upload,
+  uploadCaption,
+  uploadSummary,
+} from "./upload.js";
 
 const MAX_K = 10;
 const PLAY_DELAY = 250;
@@ -40,15 +48,20 @@ const el = {
 declare global {
   interface Window {
     /** The last finished fit of the data shown (undefined after any change), for tests and the curious. */
-    __gaussmix?: { weights: number[]; means: number[][]; lowerBound: number; nIter: number; converged: boolean; fitted: Fitted; caption: string };
+    __gaussmix?: {
+      weights: number[];
+      means: number[][];
+      lowerBound: number;
+      nIter: number;
+      converged: boolean;
+      fitted: Fitted;
+      caption: string;
+    };
   }
 }
 
 /** Where the data shown came from. */
-type Source =
-  | { kind: "builtin"; which: string }
-  | { kind: "clicks" }
-  | Upload;
+type Source = { kind: "builtin"; which: string } | { kind: "clicks" } | Upload;
 
 const BUILTIN: Record<string, [string, (seed: number) => DataSet]> = {
   three: ["three correlated Gaussians", threeGaussians],
@@ -113,12 +126,19 @@ function showData(ds: DataSet, text: string): void {
   el.caption.textContent = `Showing: ${caption}`;
   clearSelection();
   clearFit();
-  setStatus(data.n < 2 ? "Click the plot to add points (at least two), then press play, step or fit." : `Press play, step or fit to fit ${caption.split(" — ")[0]}.`);
+  setStatus(
+    data.n < 2
+      ? "Click the plot to add points (at least two), then press play, step or fit."
+      : `Press play, step or fit to fit ${caption.split(" — ")[0]}.`,
+  );
 }
 
+/** The seed: a whole number; the field shows the one used (e.g. 2 for "2.5", 0 for an empty field). */
 function seed(): number {
   const v = Math.trunc(Number(el.seed.value));
-  return Number.isFinite(v) ? v : 0;
+  const used = Number.isSafeInteger(v) ? v : 0;
+  if (el.seed.value.trim() !== String(used)) el.seed.value = String(used);
+  return used;
 }
 
 /** The data set chosen in the menu (built-in data is regenerated with the seed). */
@@ -189,7 +209,11 @@ function validK(edited = false): number {
   if (String(used) !== raw) {
     el.k.value = String(used);
     const limit = max < MAX_K ? ` (the data has ${plural(data.n, "point")})` : "";
-    note(el.kMsg, `k must be a whole number from 1 to ${max}${limit}; “${raw}” was given, so k = ${used} is used.`, "warn");
+    note(
+      el.kMsg,
+      `k must be a whole number from 1 to ${max}${limit}; “${raw}” was given, so k = ${used} is used.`,
+      "warn",
+    );
   } else if (edited) note(el.kMsg, undefined);
   return used;
 }
@@ -238,7 +262,12 @@ function start(delay: number): void {
   }
   const k = validK();
   clearFit();
-  const o = { nComponents: k, covarianceType: el.cov.value as CovarianceType, initParams: el.init.value as InitParams, seed: seed() };
+  const o = {
+    nComponents: k,
+    covarianceType: el.cov.value as CovarianceType,
+    initParams: el.init.value as InitParams,
+    seed: seed(),
+  };
   fitLabel = `k = ${k}, ${o.covarianceType}, ${o.initParams} init, seed ${o.seed}`;
   fitFile = `gaussmix-model-k${k}-${o.covarianceType}.json`;
   setMode(delay < 0 ? "paused" : delay > 0 ? "playing" : "fitting");
@@ -279,16 +308,29 @@ function receive(m: FromWorker): void {
     resp = m.resp;
     modelJSON = m.model;
     el.download.disabled = false;
-    window.__gaussmix = { weights: m.weights, means: m.means, lowerBound: m.lowerBound, nIter: m.nIter, converged: m.converged, fitted: m.fitted, caption };
+    window.__gaussmix = {
+      weights: m.weights,
+      means: m.means,
+      lowerBound: m.lowerBound,
+      nIter: m.nIter,
+      converged: m.converged,
+      fitted: m.fitted,
+      caption,
+    };
     const how = `${m.converged ? "converged" : `stopped (not converged) at the iteration limit`} after ${plural(m.nIter, "iteration")}`;
     const numbers = `EM took ${m.ms < 10 ? m.ms.toFixed(1) : m.ms.toFixed(0)} ms (animation pauses left out); mean log-likelihood ${m.lowerBound.toFixed(4)}.`;
     if (m.converged && collapsed(m)) {
-      setStatus(`${fitLabel}: converged to a single cluster: all ${m.weights.length} components share one mean, so the model is one Gaussian. Try k-means init or another seed. ${numbers}`, "warn");
+      setStatus(
+        `${fitLabel}: converged to a single cluster: all ${m.weights.length} components share one mean, so the model is one Gaussian. Try k-means init or another seed. ${numbers}`,
+        "warn",
+      );
     } else setStatus(`${fitLabel}: ${how}. ${numbers}`, m.converged ? "" : "warn");
     document.body.dataset.fit = "done";
   } else if (m.type === "samples") {
     samples = m;
-    setStatus(`${plural(m.labels.length, "sample")} drawn from the fitted model (${data.d === 1 ? "dashed histogram" : "hollow points"}).`);
+    setStatus(
+      `${plural(m.labels.length, "sample")} drawn from the fitted model (${data.d === 1 ? "dashed histogram" : "hollow points"}).`,
+    );
   } else if (m.type === "error") {
     setMode("idle");
     setStatus(`error: ${m.message}`, "error");
@@ -305,7 +347,10 @@ function receiveSelection(m: FromWorker): void {
     selecting = false;
     cells = m.cells;
     const best = drawCriteria(el.criteria, cells);
-    if (best) setStatus(`BIC is lowest at k = ${best.k} with ${best.covarianceType} covariance (marked on the chart); set k and covariance to fit it.`);
+    if (best)
+      setStatus(
+        `BIC is lowest at k = ${best.k} with ${best.covarianceType} covariance (marked on the chart); set k and covariance to fit it.`,
+      );
   } else if (m.type === "error") {
     selecting = false;
     drawCriteria(el.criteria, undefined, `BIC over k failed: ${m.message}`);
@@ -327,7 +372,10 @@ function drawAll(): void {
       const li = document.createElement("li");
       const dot = document.createElement("i");
       dot.style.background = COLORS[c % COLORS.length];
-      li.append(dot, ` component ${c}: weight ${w.toFixed(3)}, mean (${params!.means[c].map((v) => v.toFixed(2)).join(", ")})`);
+      li.append(
+        dot,
+        ` component ${c}: weight ${w.toFixed(3)}, mean (${params!.means[c].map((v) => v.toFixed(2)).join(", ")})`,
+      );
       return li;
     }),
   );
@@ -414,7 +462,9 @@ $("select").addEventListener("click", () => {
   drawCriteria(el.criteria, undefined, selectionNote);
   const copy = data.data.slice();
   // Negative generation numbers mark the selection worker's answers.
-  selectWorker.postMessage({ type: "select", gen: -selGen, data: copy, d: data.d, seed: seed() } satisfies ToWorker, [copy.buffer]);
+  selectWorker.postMessage({ type: "select", gen: -selGen, data: copy, d: data.d, seed: seed() } satisfies ToWorker, [
+    copy.buffer,
+  ]);
   setStatus("Fitting k = 1…8 with each of the four covariance types…");
 });
 $("sample").addEventListener("click", () => {

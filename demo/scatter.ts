@@ -2,7 +2,18 @@
 import type { DataSet } from "./data.js";
 import type { Params } from "./protocol.js";
 
-export const COLORS = ["#d1495b", "#00798c", "#edae49", "#30638e", "#66a182", "#8d5a97", "#f28f3b", "#4f5d75", "#c8553d", "#2e86ab"];
+export const COLORS = [
+  "#d1495b",
+  "#00798c",
+  "#edae49",
+  "#30638e",
+  "#66a182",
+  "#8d5a97",
+  "#f28f3b",
+  "#4f5d75",
+  "#c8553d",
+  "#2e86ab",
+];
 const RGB = COLORS.map((c) => [1, 3, 5].map((i) => parseInt(c.slice(i, i + 2), 16)));
 /** Room for the tick labels and axis names around the plotting area (CSS pixels). */
 const MARGIN = { left: 62, right: 14, top: 12, bottom: 46 };
@@ -30,7 +41,10 @@ export function bounds(ds: DataSet): View {
   for (let i = 0; i < ds.n; i++) {
     const x = ds.data[i * ds.d];
     const y = ds.d === 2 ? ds.data[i * ds.d + 1] : 0;
-    x0 = Math.min(x0, x); x1 = Math.max(x1, x); y0 = Math.min(y0, y); y1 = Math.max(y1, y);
+    x0 = Math.min(x0, x);
+    x1 = Math.max(x1, x);
+    y0 = Math.min(y0, y);
+    y1 = Math.max(y1, y);
   }
   if (!Number.isFinite(x0)) [x0, x1, y0, y1] = [-5, 5, -5, 5];
   const px = (x1 - x0) * 0.08 || 1;
@@ -44,7 +58,8 @@ export function ticks(lo: number, hi: number, count: number): number[] {
   const mag = 10 ** Math.floor(Math.log10(raw));
   const step = [1, 2, 5, 10].map((m) => m * mag).find((s) => s >= raw) ?? 10 * mag;
   const out: number[] = [];
-  for (let v = Math.ceil(lo / step) * step; v <= hi + step * 1e-9; v += step) out.push(Math.abs(v) < step * 1e-9 ? 0 : v);
+  for (let v = Math.ceil(lo / step) * step; v <= hi + step * 1e-9; v += step)
+    out.push(Math.abs(v) < step * 1e-9 ? 0 : v);
   return out;
 }
 
@@ -57,7 +72,10 @@ function frame(canvas: HTMLCanvasElement, view: View) {
   const pw = w - MARGIN.left - MARGIN.right;
   const ph = h - MARGIN.top - MARGIN.bottom;
   return {
-    w, h, pw, ph,
+    w,
+    h,
+    pw,
+    ph,
     sx: (x: number) => MARGIN.left + ((x - view.x0) / (view.x1 - view.x0)) * pw,
     sy: (y: number) => MARGIN.top + ph - ((y - view.y0) / (view.y1 - view.y0)) * ph,
   };
@@ -118,6 +136,11 @@ export function drawScatter(canvas: HTMLCanvasElement, s: ScatterState): void {
   params?.means.forEach((mu, c) => drawComponent(ctx, f, mu, params.covariances[c], COLORS[c % COLORS.length]));
   ctx.restore();
   canvas.dataset.components = String(k);
+  canvas.dataset.axes = s.data.names.join(" × ");
+  // Where the means were drawn (CSS pixels), so a test can look at those pixels.
+  canvas.dataset.means = JSON.stringify(
+    (params?.means ?? []).map((mu) => [Math.round(f.sx(mu[0])), Math.round(f.sy(mu[1]))]),
+  );
 }
 
 function drawAxes(ctx: CanvasRenderingContext2D, f: ReturnType<typeof frame>, s: ScatterState): void {
@@ -133,14 +156,20 @@ function drawAxes(ctx: CanvasRenderingContext2D, f: ReturnType<typeof frame>, s:
   ctx.textBaseline = "top";
   for (const t of ticks(view.x0, view.x1, Math.max(2, Math.floor(f.pw / 80)))) {
     const x = Math.round(f.sx(t)) + 0.5;
-    ctx.beginPath(); ctx.moveTo(x, yb); ctx.lineTo(x, yb + 5); ctx.stroke();
+    ctx.beginPath();
+    ctx.moveTo(x, yb);
+    ctx.lineTo(x, yb + 5);
+    ctx.stroke();
     ctx.fillText(label(t), x, yb + 7);
   }
   ctx.textAlign = "right";
   ctx.textBaseline = "middle";
   for (const t of ticks(view.y0, view.y1, Math.max(2, Math.floor(f.ph / 60)))) {
     const y = Math.round(f.sy(t)) + 0.5;
-    ctx.beginPath(); ctx.moveTo(x0 - 5, y); ctx.lineTo(x0, y); ctx.stroke();
+    ctx.beginPath();
+    ctx.moveTo(x0 - 5, y);
+    ctx.lineTo(x0, y);
+    ctx.stroke();
     ctx.fillText(label(t), x0 - 7, y);
   }
   ctx.font = "600 13px system-ui, sans-serif";
@@ -156,7 +185,13 @@ function drawAxes(ctx: CanvasRenderingContext2D, f: ReturnType<typeof frame>, s:
 }
 
 /** One component: 1σ and 2σ ellipses from the eigen-decomposition of its 2×2 covariance, and a cross at the mean. */
-function drawComponent(ctx: CanvasRenderingContext2D, f: ReturnType<typeof frame>, mu: number[], cov: number[][], color: string): void {
+function drawComponent(
+  ctx: CanvasRenderingContext2D,
+  f: ReturnType<typeof frame>,
+  mu: number[],
+  cov: number[][],
+  color: string,
+): void {
   const [a, b, d] = [cov[0][0], cov[0][1], cov[1][1]];
   const tr = (a + d) / 2;
   const disc = Math.sqrt(((a - d) / 2) ** 2 + b * b);
@@ -189,7 +224,10 @@ function drawComponent(ctx: CanvasRenderingContext2D, f: ReturnType<typeof frame
   ctx.setLineDash([]);
   const [mx, my] = [f.sx(mu[0]), f.sy(mu[1])];
   ctx.beginPath();
-  ctx.moveTo(mx - 7, my); ctx.lineTo(mx + 7, my); ctx.moveTo(mx, my - 7); ctx.lineTo(mx, my + 7);
+  ctx.moveTo(mx - 7, my);
+  ctx.lineTo(mx + 7, my);
+  ctx.moveTo(mx, my - 7);
+  ctx.lineTo(mx, my + 7);
   ctx.strokeStyle = "#fff";
   ctx.lineWidth = 6;
   ctx.stroke();

@@ -13,7 +13,8 @@ export const plural = (n: number, word: string) => `${n.toLocaleString("en")} ${
 /** Reads a file into a table of its numeric columns; throws (with the reader's line and column) when it cannot. */
 export async function readUpload(file: File): Promise<Upload> {
   const table = parseCsv(await file.text());
-  if (table.shape[0] < 2) throw new Error(`it has ${plural(table.shape[0], "row")} of numbers; a fit needs at least two`);
+  if (table.shape[0] < 2)
+    throw new Error(`it has ${plural(table.shape[0], "row")} of numbers; a fit needs at least two`);
   return { kind: "upload", file: file.name, table };
 }
 
@@ -47,7 +48,11 @@ export function uploadSummary(u: Upload): string {
 /** Fills the x and y menus with the table's numeric columns (y also offers none: 1-D); picks the first two. */
 export function fillColumnPicker(t: CsvTable, colX: HTMLSelectElement, colY: HTMLSelectElement): void {
   const options = (select: HTMLSelectElement, extra: [string, string][]) => {
-    select.replaceChildren(...[...extra, ...t.columns.map((c, j) => [String(j), c] as [string, string])].map(([v, text]) => new Option(text, v)));
+    select.replaceChildren(
+      ...[...extra, ...t.columns.map((c, j) => [String(j), c] as [string, string])].map(
+        ([v, text]) => new Option(text, v),
+      ),
+    );
   };
   options(colX, []);
   options(colY, [["-1", "none (1-D)"]]);

@@ -3,7 +3,13 @@
  * Fits in a Web Worker so the page never freezes. `onIteration` paces EM (a delay while playing, or a wait
  * for the page's "step"), and each iteration's parameters and responsibilities go to the page.
  */
-import { type CovarianceType, type FittedGaussianMixture, GaussianMixture, type IterationInfo, selectModel } from "../src/index.js";
+import {
+  type CovarianceType,
+  type FittedGaussianMixture,
+  GaussianMixture,
+  type IterationInfo,
+  selectModel,
+} from "../src/index.js";
 import type { FromWorker, Params, SelectionCell, ToWorker } from "./protocol.js";
 
 declare const self: DedicatedWorkerGlobalScope;
@@ -21,10 +27,14 @@ const post = (m: FromWorker, transfer: Transferable[] = []) => self.postMessage(
 function expand(type: CovarianceType, cov: unknown, k: number, d: number): number[][][] {
   const eye = (v: number[]) => v.map((x, i) => v.map((_, j) => (i === j ? x : 0)));
   switch (type) {
-    case "full": return cov as number[][][];
-    case "tied": return Array.from({ length: k }, () => cov as number[][]);
-    case "diag": return (cov as number[][]).map(eye);
-    case "spherical": return (cov as number[]).map((v) => eye(new Array(d).fill(v)));
+    case "full":
+      return cov as number[][][];
+    case "tied":
+      return Array.from({ length: k }, () => cov as number[][]);
+    case "diag":
+      return (cov as number[][]).map(eye);
+    case "spherical":
+      return (cov as number[]).map((v) => eye(new Array(d).fill(v)));
   }
 }
 
@@ -35,7 +45,13 @@ function responsibilities(data: Float64Array, d: number, p: Params): Float32Arra
   const out = new Float32Array(n * k);
   const pre = p.covariances.map((c, j) => {
     const det = d === 1 ? c[0][0] : c[0][0] * c[1][1] - c[0][1] * c[1][0];
-    const inv = d === 1 ? [[1 / c[0][0]]] : [[c[1][1] / det, -c[0][1] / det], [-c[1][0] / det, c[0][0] / det]];
+    const inv =
+      d === 1
+        ? [[1 / c[0][0]]]
+        : [
+            [c[1][1] / det, -c[0][1] / det],
+            [-c[1][0] / det, c[0][0] / det],
+          ];
     return { inv, logc: Math.log(p.weights[j]) - 0.5 * Math.log(det) - (d / 2) * Math.log(2 * Math.PI) };
   });
   const lp = new Float64Array(k);
@@ -71,22 +87,52 @@ async function fit(req: Extract<ToWorker, { type: "fit" }>) {
   let paced = 0; // time spent in the pacing callback: drawing data for the page, animation delays, waiting for "step"
   const pace = async (info: IterationInfo) => {
     const t = performance.now();
-    const params: Params = { weights: info.weights, means: info.means, covariances: expand(covarianceType, info.covariances, k, d) };
+    const params: Params = {
+      weights: info.weights,
+      means: info.means,
+      covariances: expand(covarianceType, info.covariances, k, d),
+    };
     const resp = responsibilities(data, d, params);
-    post({ gen, type: "iteration", iteration: info.iteration, lowerBound: info.lowerBound, resp, ...params }, [resp.buffer]);
+    post({ gen, type: "iteration", iteration: info.iteration, lowerBound: info.lowerBound, resp, ...params }, [
+      resp.buffer,
+    ]);
     if (delay < 0) await new Promise<void>((r) => (waiting = r));
     else if (delay > 0) await new Promise((r) => setTimeout(r, delay));
     paced += performance.now() - t;
   };
   try {
     const t0 = performance.now();
-    const fitted = await new GaussianMixture({ nComponents: k, covarianceType, initParams: req.initParams, randomState: req.seed, onIteration: pace }).fit({ data, shape: [n, d] });
+    const fitted = await new GaussianMixture({
+      nComponents: k,
+      covarianceType,
+      initParams: req.initParams,
+      randomState: req.seed,
+      onIteration: pace,
+    }).fit({ data, shape: [n, d] });
     const ms = performance.now() - t0 - paced;
     model = fitted;
     modelGen = gen;
-    const params: Params = { weights: [...fitted.weights], means: fitted.means.map((r) => [...r]), covariances: expand(covarianceType, fitted.covariances, k, d) };
+    const params: Params = {
+      weights: [...fitted.weights],
+      means: fitted.means.map((r) => [...r]),
+      covariances: expand(covarianceType, fitted.covariances, k, d),
+    };
     const resp = new Float32Array(fitted.predictProba({ data, shape: [n, d] }).data);
-    post({ gen, type: "done", nIter: fitted.nIter, converged: fitted.converged, lowerBound: fitted.lowerBound, ms, resp, model: JSON.stringify(fitted.toJSON()), fitted: { n, d, sum }, ...params }, [resp.buffer]);
+    post(
+      {
+        gen,
+        type: "done",
+        nIter: fitted.nIter,
+        converged: fitted.converged,
+        lowerBound: fitted.lowerBound,
+        ms,
+        resp,
+        model: JSON.stringify(fitted.toJSON()),
+        fitted: { n, d, sum },
+        ...params,
+      },
+      [resp.buffer],
+    );
   } catch (e) {
     post({ gen, type: "error", message: message(e) });
   }
@@ -98,9 +144,18 @@ async function select(m: Extract<ToWorker, { type: "select" }>) {
   try {
     const s = await selectModel(
       { data: m.data, shape: [n, m.d] },
-      { nComponents: ks, covarianceTypes: COVARIANCE_TYPES, randomState: m.seed, onProgress: (done, total) => post({ gen: m.gen, type: "progress", done, total }) },
+      {
+        nComponents: ks,
+        covarianceTypes: COVARIANCE_TYPES,
+        randomState: m.seed,
+        onProgress: (done, total) => post({ gen: m.gen, type: "progress", done, total }),
+      },
     );
-    const cells: SelectionCell[] = s.table.map((r) => ({ k: r.nComponents, covarianceType: r.covarianceType, bic: r.bic }));
+    const cells: SelectionCell[] = s.table.map((r) => ({
+      k: r.nComponents,
+      covarianceType: r.covarianceType,
+      bic: r.bic,
+    }));
     post({ gen: m.gen, type: "selection", cells });
   } catch (e) {
     post({ gen: m.gen, type: "error", message: message(e) });

@@ -183,6 +183,8 @@ export class CsvParser {
   private pending = "";
   private started = false;
   private ended = false;
+  /** The error that stopped the parser: later calls throw it again (its state is not resumable). */
+  private failed: unknown;
 
   // Tokeniser state, kept across chunks.
   private line = 1;
@@ -194,6 +196,8 @@ export class CsvParser {
   private quoteLine = 1;
   private fields: string[] = [];
   private fieldLines: number[] = [];
+  /** Fields of the current record in `fields` / `fieldLines` (reused, never shrunk). */
+  private nFields = 0;
   /** The record's first field was quoted (so a lone `""` line is a record, not a blank line). */
   private firstQuoted = false;
 
@@ -242,8 +246,18 @@ export class CsvParser {
 
   /** Reads the next piece of the text (any split, even inside a field, a quote pair or a CRLF). */
   feed(text: string): void {
+    if (this.failed !== undefined) throw this.failed;
     if (this.ended)
       throw new GaussMixError("INVALID_OPTION", "feed() after end(): make a new CsvParser for another file");
+    try {
+      this.feedText(text);
+    } catch (e) {
+      this.failed = e;
+      throw e;
+    }
+  }
+
+  private feedText(text: string): void {
     if (!this.started && text.length > 0) {
       this.started = true;
       if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
@@ -263,8 +277,18 @@ export class CsvParser {
 
   /** Finishes the text and returns the table. */
   end(): CsvTable {
+    if (this.failed !== undefined) throw this.failed;
     if (this.ended)
       throw new GaussMixError("INVALID_OPTION", "end() called twice: make a new CsvParser for another file");
+    try {
+      return this.finish();
+    } catch (e) {
+      this.failed = e;
+      throw e;
+    }
+  }
+
+  private finish(): CsvTable {
     if (this.delimiter < 0) {
       this.setDelimiter(detectDelimiter(this.pending, true)!);
       const text = this.pending;
@@ -275,15 +299,16 @@ export class CsvParser {
     if (this.state === 1 || this.state === 2) {
       if (this.state === 1)
         throw fail(
-          `line ${this.quoteLine}, column ${this.fields.length + 1}: a quoted field is never closed (a missing " ?)`,
+          `line ${this.quoteLine}, column ${this.nFields + 1}: a quoted field is never closed (a missing " ?)`,
         );
       this.state = 3; // the text ended right after a closing quote
     }
     // The last record when the text does not end with a line break.
-    if (this.state === 3 || this.field !== "" || this.fields.length > 0) this.endField("", 0, 0);
+    if (this.state === 3 || this.field !== "" || this.nFields > 0) this.endField("", 0, 0);
     this.endRecord();
     if (this.names === undefined) throw fail("the text is empty: expected rows of numbers separated by , ; or tabs");
-    if (this.rows === 0) throw fail(`no data rows after the header (line 1: ${this.names.join(this.delimiterChar)})`);
+    if (this.rows === 0)
+      throw fail(`no data rows after the header (line ${this.widthLine}: ${this.names.join(this.delimiterChar)})`);
     const d = this.picked.length;
     return {
       data: this.data.slice(0, this.length),
@@ -334,7 +359,7 @@ export class CsvParser {
         } else if (c === QUOTE && isBlank(this.field + text.slice(start, i))) {
           state = 1;
           this.field = "";
-          if (this.fields.length === 0) this.firstQuoted = true;
+          if (this.nFields === 0) this.firstQuoted = true;
           this.quoteLine = this.line;
           start = i + 1;
         }
@@ -372,7 +397,7 @@ export class CsvParser {
           start = i + 1;
         } else {
           throw fail(
-            `line ${this.line}, column ${this.fields.length + 1}: ${JSON.stringify(text[i])} after a closing quote; a quoted field ends at the next delimiter (write a quote inside quotes as "")`,
+            `line ${this.line}, column ${this.nFields + 1}: ${JSON.stringify(text[i])} after a closing quote; a quoted field ends at the next delimiter (write a quote inside quotes as "")`,
           );
         }
       }
@@ -386,36 +411,37 @@ export class CsvParser {
   private endField(text: string, start: number, end: number): void {
     const raw = this.field === "" ? text.slice(start, end) : this.field + text.slice(start, end);
     this.field = "";
-    this.fields.push(trimBlank(raw));
-    this.fieldLines.push(this.fieldLine);
+    this.fields[this.nFields] = trimBlank(raw);
+    this.fieldLines[this.nFields++] = this.fieldLine;
     this.fieldLine = this.line;
   }
 
   /** A record is complete (at a line break outside quotes, or at the end); its last field is already pushed. */
   private endRecord(): void {
-    const fields = this.fields;
-    const blank = fields.length === 0 || (fields.length === 1 && fields[0] === "" && !this.firstQuoted);
-    if (!blank) this.record(fields, this.fieldLines);
+    const count = this.nFields;
+    const blank = count === 0 || (count === 1 && this.fields[0] === "" && !this.firstQuoted);
+    if (!blank) this.record(this.fields, this.fieldLines, count);
     // The arrays are reused for the next record (nothing keeps them: the header is copied).
-    fields.length = 0;
-    this.fieldLines.length = 0;
+    this.nFields = 0;
     this.firstQuoted = false;
   }
 
-  private record(fields: string[], lines: number[]): void {
+  /** One record of `count` fields (`fields` and `lines` are reused buffers: entries past `count` are stale). */
+  private record(fields: string[], lines: number[], count: number): void {
     if (this.names === undefined) {
-      this.width = fields.length;
+      const first = fields.slice(0, count);
+      this.width = count;
       this.widthLine = lines[0];
-      this.header = this.options.header ?? fields.some((f) => !looksNumeric(f));
+      this.header = this.options.header ?? first.some((f) => !looksNumeric(f));
       if (this.header) {
-        this.names = fields.slice();
+        this.names = first;
         return;
       }
-      this.names = fields.map((_, j) => `x${j}`);
+      this.names = first.map((_, j) => `x${j}`);
     }
-    if (fields.length !== this.width) {
+    if (count !== this.width) {
       throw fail(
-        `line ${lines[0]}: ${fields.length} field${fields.length === 1 ? "" : "s"}, but line ${this.widthLine} has ${this.width}; every row needs the same number of columns (a missing or extra delimiter?)`,
+        `line ${lines[0]}: ${count} field${count === 1 ? "" : "s"}, but line ${this.widthLine} has ${this.width}; every row needs the same number of columns (a missing or extra delimiter?)`,
       );
     }
     if (this.rows === 0) this.chooseColumns(fields, lines);

@@ -206,7 +206,8 @@ describe("delimiter and header detection", () => {
     expect(t.names).toEqual(["x0", "x1"]);
     expect(t.shape).toEqual([2, 2]);
     expect(parseCsv("1,2\n3,4\n", { header: true }).columns).toEqual(["1", "2"]);
-    expect(errorOf(() => parseCsv("x,y\n")).message).toMatch(/^no data rows after the header/);
+    expect(errorOf(() => parseCsv("x,y\n")).message).toBe("no data rows after the header (line 1: x,y)");
+    expect(errorOf(() => parseCsv("\n\nx;y\n\n")).message).toBe("no data rows after the header (line 3: x;y)");
     expect(errorOf(() => parseCsv("")).message).toMatch(/^the text is empty/);
     expect(errorOf(() => parseCsv("\uFEFF\r\n\n")).message).toMatch(/^the text is empty/);
   });
@@ -352,6 +353,15 @@ describe("incremental: feed in chunks, then end", () => {
         String(size),
       ).toEqual(whole);
     }
+  });
+
+  it("after an error, feed and end throw that error again (the parser does not resume)", () => {
+    const p = new CsvParser({ delimiter: "," }); // given, so rows are read as they come (not held for detection)
+    p.feed("x,y\n1,2\n");
+    const e = errorOf(() => p.feed("3,abc\n4,5\n"));
+    expect(e.message).toMatch(/^line 3, column 2 \(y\)/);
+    expect(errorOf(() => p.feed("6,7\n"))).toBe(e);
+    expect(errorOf(() => p.end())).toBe(e);
   });
 
   it("feed after end, and end twice, are errors", () => {

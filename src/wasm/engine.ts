@@ -6,7 +6,7 @@
  * after use instead of pooled, so one big fit does not pin its memory for the life of the page.
  */
 import { getModule, getModuleSync, getSharedModule } from "./module.js";
-import type { startPool, ThreadPool } from "./threads.js";
+import type { PassArgs, startPool, ThreadPool } from "./threads.js";
 
 /** Worker-thread support, registered by the default entry (the workerd entry has no threads and no Node code). */
 let threads: { startPool: typeof startPool; threadsAvailable: () => boolean } | undefined;
@@ -22,23 +22,7 @@ export interface Kernels {
   memory?: WebAssembly.Memory;
   heapBase(): number;
   scratchBytes(d: number, k: number): number;
-  pass(
-    variant: number,
-    X: number,
-    W: number,
-    p0: number,
-    p1: number,
-    d: number,
-    k: number,
-    means: number,
-    factors: number,
-    factorStride: number,
-    logConst: number,
-    S: number,
-    s2Stride: number,
-    scratch: number,
-    shift: number,
-  ): void;
+  pass(...args: PassArgs): void;
   dataMoments(
     tri: number,
     X: number,

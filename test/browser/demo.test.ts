@@ -203,7 +203,7 @@ describe.skipIf(!hasChromium)(
       let shown = await fitAndWait(page);
       expect(shown.fitted).toEqual({ n: 12, d: 2, sum: sumOf(IRIS_ROWS, [2, 3]) });
       expect(shown.caption).toBe("iris.csv — Petal.Length × Petal.Width, 12 rows, 2-D");
-      // The axes are named after the columns: the axis names are drawn, so compare against a page without them.
+      expect(await page.getAttribute("#scatter", "data-axes")).toBe("Petal.Length × Petal.Width");
       await page.screenshot({ path: join(artifacts, "demo-iris.png") });
       // A new seed seeds the next fit; the uploaded data stays.
       await page.fill("#seed", "7");
@@ -476,6 +476,18 @@ describe.skipIf(!hasChromium)(
         .waitForFunction(() => window.__gaussmix, null, { timeout: 60_000 })
         .then((h) => h.jsonValue());
       expect(shown!.fitted.n).toBe(large(0).n);
+      // Each mean's cross is drawn over the points (in the densest spot there is): its centre pixel is the cross's
+      // near-black, not a point's colour.
+      const centres = await page.evaluate(() => {
+        const c = document.getElementById("scatter") as HTMLCanvasElement;
+        const dpr = c.width / c.clientWidth;
+        const ctx = c.getContext("2d")!;
+        return (JSON.parse(c.dataset.means!) as number[][]).map(([x, y]) =>
+          Array.from(ctx.getImageData(Math.round(x * dpr), Math.round(y * dpr), 1, 1).data),
+        );
+      });
+      expect(centres).toHaveLength(3);
+      for (const [r, g, b, a] of centres) expect(Math.max(r, g, b) < 60 && a === 255, `${[r, g, b, a]}`).toBe(true);
       await page.screenshot({ path: join(artifacts, "demo-large.png") });
       await done();
     });
