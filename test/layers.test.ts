@@ -12,7 +12,7 @@ const LAYERS: [name: string, files: RegExp][] = [
   ["data, options, covariance, rng, csv", /^(data|options|covariance|rng|csv)$/],
   ["wasm", /^wasm\//],
   ["engine and EM", /^(engine|init|em)(\/[\w.-]+)?$|^interop\/parameters$/],
-  ["estimator and model", /^(gmm|model)$/],
+  ["estimator and model", /^(gmm|model|model-json)$/],
   ["selection, scikit-learn JSON", /^(select|interop\/sklearn)$/],
   ["entry points", /^(api|index|index\.workerd)$/],
   // Spark interchange is a client of the library's public entry (its build imports "gaussmix").
