@@ -109,9 +109,12 @@ function notify(label: string, table: Table): void {
 const matrixOf = (t: Table) => ({ data: t.data, shape: [t.nSamples, t.nFeatures] as [number, number] });
 
 /** Options shared by the commands that read a CSV file. */
-function csvOptions(cmd: Command): Command {
+function csvOptions(cmd: Command, columnsDefault: string): Command {
   return cmd
-    .option("--columns <list>", "columns to read, by name or number (1 = first column), in this order")
+    .option(
+      "--columns <list>",
+      `columns to read, by name or number (1 = first column), in this order (default: ${columnsDefault})`,
+    )
     .option("--exclude <list>", "columns to leave out, by name or number (1 = first column)")
     .option("--delimiter <char>", 'field separator: ",", ";" or tab (default: detected)', parseDelimiter);
 }
@@ -136,14 +139,21 @@ export function program(): Command {
       .command("fit")
       .description("select the number of components and covariance type, fit, and report")
       .argument("<data>", "CSV file (header detected), or - for stdin"),
+    "the numeric ones, but not one named label or class",
   )
-    .option(
-      "--components <list>",
-      `numbers of components: a range 1..8 or a list 1,2,5 (k ≤ ${MAX_COMPONENTS}, at most ${MAX_GRID_K} values)`,
-      parseComponents,
-      parseComponents("1..8"),
+    .addOption(
+      new Option(
+        "--components <list>",
+        `numbers of components: a range 1..8 or a list 1,2,5 (k ≤ ${MAX_COMPONENTS}, at most ${MAX_GRID_K} values)`,
+      )
+        .argParser(parseComponents)
+        .default(parseComponents("1..8"), "1..8"),
     )
-    .option("--covariance <list>", "covariance types to try", parseCovariance, [...COV_TYPES])
+    .addOption(
+      new Option("--covariance <list>", "covariance types to try")
+        .argParser(parseCovariance)
+        .default([...COV_TYPES], COV_TYPES.join(",")),
+    )
     .addOption(new Option("--criterion <name>", "what picks the model").choices(["bic", "aic", "icl"]).default("bic"))
     .option("--init <method>", "initialisation: kmeans, k-means++, random or random_from_data", "kmeans")
     .option("--n-init <n>", "initialisations per fit (the best is kept)", parsePositive, 1)
@@ -236,6 +246,7 @@ export function program(): Command {
       .description("write the label (or with --proba the responsibilities) of each row as CSV")
       .argument("<model>", "model JSON written by fit --out")
       .argument("<data>", "CSV file, or - for stdin (the model's columns are found by name)"),
+    "the model's feature names, else by position",
   )
     .option("--proba", "write responsibilities p0,p1,… instead of labels")
     .action(async (modelPath: string, path: string, o) => {
@@ -296,6 +307,7 @@ export function program(): Command {
       .description("print the mean log-likelihood of the rows (or with --per-sample each row's)")
       .argument("<model>", "model JSON written by fit --out")
       .argument("<data>", "CSV file, or - for stdin (the model's columns are found by name)"),
+    "the model's feature names, else by position",
   )
     .option("--per-sample", "write log p(x) of each row as CSV")
     .action(async (modelPath: string, path: string, o) => {
