@@ -59,7 +59,12 @@ describe("gaussmix fit", () => {
     expect(r.out).toMatch(/16 fits in [\d.]+ ms/);
     // The class label column is not a feature by default, and that is said.
     expect(r.err).toMatch(/left out column 3 \(label\): a class label, not a feature \(--columns to use it\)/);
-    const model = JSON.parse(readFileSync(join(dir, "model.json"), "utf8"));
+    const text = readFileSync(join(dir, "model.json"), "utf8");
+    // Readable: one key per line, a component's mean or a covariance row per line.
+    expect(text).toMatch(/^ {2}"featureNames": \["x","y"\],$/m);
+    expect(text).toMatch(/^ {2}"means": \[\n {4}\[-?\d+\.\d+,-?\d+\.\d+\],\n/m);
+    expect(text.split("\n").length).toBeGreaterThan(20);
+    const model = JSON.parse(text);
     expect(model).toMatchObject({ format: "gaussmix-model", version: 2, nComponents: 3, covarianceType: "full" });
     expect(model.featureNames).toEqual(["x", "y"]);
     // What the library writes, plus the names: the same model back.
@@ -257,6 +262,15 @@ describe("predict, score and sample with a model file", () => {
     // --columns overrides the names (by position in the file).
     const byPosition = run(["predict", "iris.json", missing, "--columns", "5,2,4,1"]);
     expect(byPosition.out).toBe(a.out);
+  });
+  it("a version 1 model file (gaussmix 0.1) still predicts, by position", () => {
+    const v1 = JSON.parse(readFileSync(join(root, "test", "fixtures", "model-v1", "models.json"), "utf8"));
+    file("v1.json", JSON.stringify(v1.models.full));
+    const data = file("v1.csv", v1.X.map((r: number[]) => r.join(",")).join("\n"));
+    const r = run(["predict", "v1.json", data]);
+    expect(r.code).toBe(0);
+    const want = FittedGaussianMixture.fromJSON(v1.models.full).predict(v1.X);
+    expect(r.out).toBe(`label\n${Array.from(want).join("\n")}\n`);
   });
   it("a model without feature names (the library's own toJSON) reads columns by position", () => {
     const { featureNames: _, ...doc } = JSON.parse(readFileSync(join(dir, "m.json"), "utf8"));
