@@ -166,6 +166,31 @@ describe("R's iris and faithful (write.csv): row names and text columns", () => 
     expect(JSON.parse(a.out).model).toEqual(JSON.parse(b.out).model);
   });
 
+  it("the files read give R's mclust's maximum likelihood (VVV: faithful k = 2, iris k = 3)", () => {
+    // Rscript: library(mclust); Mclust(faithful, G = 2, modelNames = "VVV")$loglik (and iris[, 1:4], G = 3),
+    // mclust 6.0. A value read wrong, or a column too many, would move the optimum far more than this.
+    for (const [path, k, loglik] of [
+      [faithful, "2", -1130.264068],
+      [iris, "3", -180.185839],
+    ] as const) {
+      const r = run([
+        "fit",
+        path,
+        "--components",
+        k,
+        "--covariance",
+        "full",
+        "--tol",
+        "1e-8",
+        "--reg-covar",
+        "0",
+        "--json",
+      ]);
+      expect(r.code).toBe(0);
+      expect(Math.abs(JSON.parse(r.out).table[0].logLikelihood - loglik)).toBeLessThan(1e-3);
+    }
+  });
+
   it("column numbers are 1-based in --columns and in messages alike", () => {
     // The message names column 3 (Sepal.Width) ...
     const broken = readFileSync(iris, "utf8").replace('"7",4.6,3.4,', '"7",4.6,abc,');
