@@ -2,7 +2,15 @@
 export { GaussianMixture } from "./gmm.js";
 export { FittedGaussianMixture, type ModelJSON } from "./model.js";
 export { GaussMixError, type GaussMixErrorCode } from "./errors.js";
-export { init, type ModuleInput } from "./wasm/module.js";
+export {
+  type EngineBuild,
+  type EngineChoice,
+  type EngineInfo,
+  engineInfo,
+  init,
+  type InitOptions,
+  type ModuleInput,
+} from "./wasm/module.js";
 export { dispose } from "./wasm/engine.js";
 export type {
   CovarianceType,

@@ -5,7 +5,7 @@
  * memory), per-sample methods borrow one synchronously, and an engine whose memory grew large is dropped
  * after use instead of pooled, so one big fit does not pin its memory for the life of the page.
  */
-import { getModule, getModuleSync, getSharedModule } from "./module.js";
+import { getModule, getModuleSync, getSharedModule, moduleGeneration } from "./module.js";
 import type { PassArgs, startPool, ThreadPool } from "./threads.js";
 
 /** Worker-thread support, registered by the default entry (the workerd entry has no threads and no Node code). */
@@ -196,25 +196,44 @@ const imports = {
   },
 };
 const pool: Engine[] = [];
+/** The module generation each engine was made from: after `init` switches builds, older engines are dropped. */
+const madeFrom = new WeakMap<Engine, number>();
+
+function pooled(): Engine | undefined {
+  const free = pool.pop();
+  if (free && madeFrom.get(free) === moduleGeneration()) return free;
+  pool.length = 0; // all from an older module
+  return undefined;
+}
+
+function made(instance: WebAssembly.Instance, generation: number): Engine {
+  const engine = new Engine(instance);
+  madeFrom.set(engine, generation);
+  return engine;
+}
 
 /** An engine for a fit, held until `releaseEngine`. */
 export async function acquireEngine(): Promise<Engine> {
-  const free = pool.pop();
+  const free = pooled();
   if (free) return free;
+  // Read before waiting: if `init` switches builds meanwhile, this engine is of the old one and is not pooled.
+  const generation = moduleGeneration();
   const module = await getModule();
   const instance = await WebAssembly.instantiate(module, imports);
-  return new Engine(instance);
+  return made(instance, generation);
 }
 
 /** An engine for synchronous work (per-sample methods); release it before returning to the caller. */
 export function acquireEngineSync(): Engine {
-  const free = pool.pop();
+  const free = pooled();
   if (free) return free;
-  return new Engine(new WebAssembly.Instance(getModuleSync(), imports));
+  const module = getModuleSync();
+  return made(new WebAssembly.Instance(module, imports), moduleGeneration());
 }
 
 export function releaseEngine(engine: Engine): void {
-  if (engine.memoryBytes <= POOL_MEMORY_LIMIT && pool.length < POOL_SIZE) pool.push(engine);
+  const current = madeFrom.get(engine) === moduleGeneration();
+  if (current && engine.memoryBytes <= POOL_MEMORY_LIMIT && pool.length < POOL_SIZE) pool.push(engine);
 }
 
 /** Pages of the shared memory of a threaded fit: initial, and the maximum (2 GiB) it may grow to. */
