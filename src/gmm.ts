@@ -4,21 +4,25 @@
  * covariance.ts and the kernels.
  */
 import { COVARIANCE_MODELS } from "./covariance.js";
-import { describe, sampleWeights } from "./data.js";
-import { GaussMixError } from "./errors.js";
+import { checkFitSize, describe, fitWeights } from "./data.js";
+import { GaussMixError, MAX_SQUARABLE, tooLargeToSquare } from "./errors.js";
 import { checkPrecisions, initialize, kmeansAuxBytes, needsKmeansMemory } from "./init/index.js";
 import { FittedGaussianMixture } from "./model.js";
 import { checkMeansInit, resolveFitOptions, resolveOptions, type ResolvedOptions } from "./options.js";
 import { Random } from "./rng.js";
 import type { DataInput, FitOptions, GaussianMixtureOptions, IterationInfo } from "./types.js";
 import { familyOf, KernelFamily } from "./wasm/abi.js";
-import { acquireEngine, acquireThreadedEngine, type Engine, releaseEngine } from "./wasm/engine.js";
+import {
+  acquireEngine,
+  acquireThreadedEngine,
+  type Engine,
+  releaseEngine,
+  releaseThreadedEngine,
+} from "./wasm/engine.js";
 import type { ThreadPool } from "./wasm/threads.js";
 import type { Params } from "./engine/types.js";
 import { Workspace } from "./engine/workspace.js";
-
-/** Yield to the event loop at most this often when an AbortSignal is given, so it can fire. */
-const YIELD_MS = 50;
+import { checkAborted, raceAbort, yieldIfDue } from "./engine/cancel.js";
 /** Samples × components × (d² or d) below which `threads` is ignored. */
 let THREADS_MIN_WORK = 4_000_000;
 /** @internal For tests: changes the threshold above (returns the previous value). */
@@ -62,7 +66,8 @@ export class GaussianMixture {
 
   private async run(X: DataInput, fitOptions: FitOptions, wantLabels: boolean) {
     const o = this.options;
-    const data = describe(X);
+    checkAborted(o.signal);
+    const data = describe(X, "X", checkFitSize);
     const { n, d } = data;
     const k = o.nComponents;
     if (n < 2) throw new GaussMixError("TOO_FEW_SAMPLES", `X has ${n} sample; a mixture needs at least 2 samples`);
@@ -72,7 +77,7 @@ export class GaussianMixture {
         `X has ${n} samples but nComponents is ${k}; need nSamples ≥ nComponents`,
       );
     }
-    const weights = sampleWeights(resolveFitOptions(fitOptions).sampleWeight, n);
+    const weights = fitWeights(resolveFitOptions(fitOptions).sampleWeight, n);
     const warm = o.warmStart ? this.last : undefined;
     if (warm && warm.nFeatures !== d) {
       throw new GaussMixError(
@@ -97,6 +102,7 @@ export class GaussianMixture {
     const threaded = o.threads > 1 && work >= THREADS_MIN_WORK ? await acquireThreadedEngine(o.threads - 1) : undefined;
     const engine: Engine = threaded?.engine ?? (await acquireEngine());
     const pool: ThreadPool | undefined = threaded?.pool;
+    let done = false;
     try {
       const aux = !warm && !explicit && needsKmeansMemory(o) ? kmeansAuxBytes(n, d, k) : 0;
       const ws = new Workspace(
@@ -108,7 +114,7 @@ export class GaussianMixture {
         Math.max(aux, wantLabels ? ((n + 1) >> 1) * 8 : 0),
         pool,
       );
-      ws.load(data, weights);
+      await ws.load(data, weights, "X", o.signal);
       const rng = new Random(o.randomState);
       const nInit = warm ? 1 : o.nInit;
       let best:
@@ -116,7 +122,7 @@ export class GaussianMixture {
         | undefined;
       for (let init = 0; init < nInit; init++) {
         if (warm) ws.writeParams(warm.params);
-        else initialize(ws, o, rng, meansInit, precisions);
+        else await initialize(ws, o, rng, meansInit, precisions);
         const run = await this.em(ws, init, warm ? warm.lowerBound : -Infinity);
         if (!best || run.lowerBound > best.lowerBound) best = { ...run, params: ws.readParams() };
       }
@@ -125,17 +131,17 @@ export class GaussianMixture {
       if (wantLabels) {
         ws.writeParams(b.params);
         ws.labels(ws.ptr.aux);
-        labels = engine.i32.slice(ws.ptr.aux >> 2, (ws.ptr.aux >> 2) + n);
+        labels = engine.i32.slice(ws.ptr.aux >>> 2, (ws.ptr.aux >>> 2) + n);
       }
       const model = new FittedGaussianMixture(o.covarianceType, k, d, b.params, {
         ...b,
         threads: 1 + (pool?.workers ?? 0),
       });
       this.last = model;
+      done = true;
       return { model, labels };
     } finally {
-      if (pool)
-        pool.terminate(); // the threaded engine is not pooled
+      if (threaded) releaseThreadedEngine(threaded, done);
       else releaseEngine(engine);
     }
   }
@@ -147,12 +153,13 @@ export class GaussianMixture {
     const lowerBounds: number[] = [];
     let converged = false;
     let nIter = 0;
-    let lastYield = Date.now();
     for (let iter = 1; iter <= o.maxIter; iter++) {
-      if (o.signal?.aborted) throw aborted(o.signal);
+      // Time-based: a turn of the event loop every few tens of milliseconds, whatever onIteration does.
+      await yieldIfDue(o.signal);
       const prev = lb;
       lb = await ws.passAsync();
       if (!Number.isFinite(lb)) {
+        if (ws.maxAbs > MAX_SQUARABLE) throw tooLargeToSquare(ws.maxAbs, "the data");
         throw new GaussMixError(
           "ILL_DEFINED_COVARIANCE",
           `The log-likelihood became ${lb} at iteration ${iter}: some samples have zero density under every ` +
@@ -175,8 +182,9 @@ export class GaussianMixture {
           means: Array.from({ length: ws.k }, (_, c) => Array.from(p.means.subarray(c * ws.d, (c + 1) * ws.d))),
           covariances: cm.covariances(p.cov, ws.d, ws.k),
         };
-        const r = await o.onIteration(info);
-        if (o.signal?.aborted) throw aborted(o.signal);
+        // Abort wins over a callback whose promise never settles.
+        const r = await raceAbort(o.onIteration(info), o.signal);
+        checkAborted(o.signal);
         if (Math.abs(change) < o.tol) {
           converged = true;
           break;
@@ -188,15 +196,7 @@ export class GaussianMixture {
         converged = true;
         break;
       }
-      if (o.signal && Date.now() - lastYield > YIELD_MS) {
-        await new Promise((resolve) => setTimeout(resolve, 0));
-        lastYield = Date.now();
-      }
     }
     return { lowerBound: lb, lowerBounds, converged, nIter };
   }
-}
-
-function aborted(signal: AbortSignal): GaussMixError {
-  return new GaussMixError("ABORTED", "The fit was aborted by its AbortSignal.", { cause: signal.reason });
 }

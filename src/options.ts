@@ -61,8 +61,16 @@ const nonNegative: Check<number> = (v, name) => {
   return v;
 };
 
+/** The largest seed: seeds are scikit-learn's range, [0, 2^32), and each maps to its own random stream. */
+export const MAX_SEED = 2 ** 32 - 1;
+
 const integerSeed: Check<number> = (v, name) => {
-  if (typeof v !== "number" || !Number.isInteger(v)) throw invalidOption(name, "an integer seed", v);
+  if (typeof v !== "number" || !Number.isInteger(v) || v < 0 || v > MAX_SEED) {
+    throw new GaussMixError(
+      "INVALID_OPTION",
+      `${name} must be an integer seed, got ${show(v)} (seeds are integers from 0 to ${MAX_SEED}, each giving its own random stream)`,
+    );
+  }
   return v;
 };
 

@@ -3,7 +3,8 @@
  * scikit-learn leaves this loop to its users; mclust does it over covariance models. A failing cell is
  * recorded in the table, not fatal.
  */
-import { describe as describeData, sampleWeights } from "./data.js";
+import { checkFitSize, describe as describeData, sampleWeights } from "./data.js";
+import { checkAborted, yieldIfDue } from "./engine/cancel.js";
 import { GaussMixError } from "./errors.js";
 import { GaussianMixture } from "./gmm.js";
 import type { FittedGaussianMixture } from "./model.js";
@@ -30,7 +31,8 @@ const FATAL: ReadonlySet<string> = new Set(["INVALID_DATA", "INVALID_OPTION", "I
  */
 export async function selectModel(X: DataInput, options?: SelectModelOptions): Promise<Selection> {
   const o = resolveSelectOptions(options);
-  const data = describeData(X);
+  checkAborted(o.signal, "The model selection");
+  const data = describeData(X, "X", checkFitSize);
   const n = data.n;
   const { criterion, covarianceTypes: types, signal } = o;
   const ks = o.nComponents ?? Array.from({ length: Math.min(10, n) }, (_, i) => i + 1);
@@ -42,6 +44,7 @@ export async function selectModel(X: DataInput, options?: SelectModelOptions): P
   for (const k of ks) {
     for (const covarianceType of types) {
       let row: SelectionRow;
+      await yieldIfDue(signal, "The model selection");
       try {
         const model = await new GaussianMixture({
           nComponents: k,

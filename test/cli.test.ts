@@ -244,6 +244,11 @@ describe("predict, score and sample with a model file", () => {
     expect(lines[0]).toBe("x,y,label");
     expect(lines).toHaveLength(501);
     expect(run(["sample", "m.json", "-n", "500", "--seed", "3"]).out).toBe(r.out);
+    // A seed the library refuses: no output at all.
+    const refused = run(["sample", "m.json", "-n", "5", "--seed", "-1"]);
+    expect(refused.code).toBe(2);
+    expect(refused.out).toBe("");
+    expect(refused.err).toMatch(/INVALID_OPTION: randomState must be an integer seed, got -1/);
     // Exactly the library's draws.
     const { X, labels } = FittedGaussianMixture.fromJSON(readFileSync(join(dir, "m.json"), "utf8")).sample(500, {
       randomState: 3,

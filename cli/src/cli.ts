@@ -281,13 +281,14 @@ export function program(): Command {
       const m = loadModel(modelPath);
       const d = m.nFeatures;
       const names = m.featureNames ?? Array.from({ length: d }, (_, j) => `x${j}`);
-      await write(`${[...names.map(csvCell), "label"].join(",")}\n`);
       // Up to one block: exactly the library's model.sample(n, { randomState: seed }). More rows are drawn in
-      // blocks of SAMPLE_BLOCK, block b with the seed seed + b·2³², so memory stays bounded for any n.
+      // blocks of SAMPLE_BLOCK, block b with the seed (seed + b·0x9e3779b9) mod 2³² (distinct for every block, as
+      // the multiplier is odd), so memory stays bounded for any n.
       for (let b = 0, done = 0; done < o.n; b++) {
         const count = Math.min(SAMPLE_BLOCK, o.n - done);
-        const { X, labels } = m.sample(count, { randomState: o.seed + b * 4294967296 });
-        let text = "";
+        const { X, labels } = m.sample(count, { randomState: (o.seed + b * 0x9e3779b9) % 2 ** 32 });
+        // The header once the first block is drawn: a refused option leaves no output.
+        let text = b === 0 ? `${[...names.map(csvCell), "label"].join(",")}\n` : "";
         for (let i = 0; i < count; i++) {
           for (let j = 0; j < d; j++) text += `${X.data[i * d + j]},`;
           text += `${labels[i]}\n`;

@@ -50,25 +50,30 @@ export function layoutRegions(
   auxBytes: number,
   threads: number,
 ): Regions {
-  const pairs = (n + 1) >> 1;
+  const pairs = Math.ceil(n / 2);
   const sizes = paramsSizes(type, d, k);
   const statsSize = 2 * statsLayout(type, d, k).entries;
   const scratchSize = engine.kernels.scratchBytes(d, k);
-  const ptr = engine.layout({
-    X: pairs * d * 16,
-    W: pairs * 16,
-    weights: sizes.weights * 8,
-    means: sizes.means * 8,
-    cov: sizes.cov * 8,
-    factors: sizes.factors * 8,
-    logConst: 2 * k * 8, // log-constants, then the flush thresholds
-    stats: threads * statsSize * 8,
-    scratch: threads * scratchSize,
-    work: 5 * d * d * 8, // the M-step's 3·d·d; setPrecisions' P, its factor and factorFromPrecision's 2·d·d
-    rv: RESP_CHUNK * k * 16,
-    aux: auxBytes,
-    common: commonShiftLayout(d, k).size * 8,
-    moments: 2 * momentsLayout(d).entries * 8,
-  });
+  const ptr = engine.layout(
+    {
+      X: pairs * d * 16,
+      W: pairs * 16,
+      weights: sizes.weights * 8,
+      means: sizes.means * 8,
+      cov: sizes.cov * 8,
+      factors: sizes.factors * 8,
+      logConst: 2 * k * 8, // log-constants, then the flush thresholds
+      stats: threads * statsSize * 8,
+      scratch: threads * scratchSize,
+      work: 5 * d * d * 8, // the M-step's 3·d·d; setPrecisions' P, its factor and factorFromPrecision's 2·d·d
+      rv: RESP_CHUNK * k * 16,
+      aux: auxBytes,
+      common: commonShiftLayout(d, k).size * 8,
+      moments: 2 * momentsLayout(d).entries * 8,
+    },
+    `a fit of ${n} samples × ${d} features with ${k} components (${type})`,
+    "fit a random subsample of the rows (a mixture fitted on a few million samples is as good), reduce the " +
+      'features (e.g. by PCA), or use covarianceType "diag" or "spherical" when d is large',
+  );
   return { ptr, statsSize, scratchSize, ...strides(type, d) };
 }

@@ -1,6 +1,5 @@
 // The command line on large files: memory proportional to the data (peak RSS of the process, measured by the
-// process itself at exit), output streamed. Slow (about three minutes): run with `npm run test:large`
-// (GAUSSMIX_LARGE=1); skipped otherwise.
+// process itself at exit), output streamed. Slow (about three minutes): part of `npm run test:large`.
 import { execFileSync, spawnSync } from "node:child_process";
 import {
   closeSync,
@@ -16,9 +15,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
-const root = new URL("..", import.meta.url).pathname;
+const root = new URL("../..", import.meta.url).pathname;
 const cli = join(root, "cli", "dist", "cli.js");
-const large = process.env.GAUSSMIX_LARGE === "1";
 let dir: string;
 /** Loaded before the command line: prints the process's peak resident set size (bytes) on stderr at exit. */
 let reporter: string;
@@ -50,7 +48,6 @@ const D = 3;
 const dataBytes = N * D * 8;
 
 beforeAll(() => {
-  if (!large) return;
   dir = mkdtempSync(join(tmpdir(), "gaussmix-cli-large-"));
   reporter = join(dir, "peak.mjs");
   writeFileSync(
@@ -81,7 +78,7 @@ afterAll(() => {
   if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
-describe.skipIf(!large)("large files", () => {
+describe("the command line on large files", () => {
   it("the test file is about 200 MB", () => {
     expect(statSync(join(dir, "big.csv")).size).toBeGreaterThan(190e6);
   });
