@@ -13,6 +13,7 @@ export {
 } from "./wasm/module.js";
 export { dispose } from "./wasm/engine.js";
 export type {
+  BayesianGaussianMixtureOptions,
   CovarianceType,
   Covariances,
   Criterion,
@@ -25,7 +26,10 @@ export type {
   Matrix,
   SelectionRow,
   SelectModelOptions,
+  WeightConcentrationPriorType,
 } from "./types.js";
 export { selectModel, type Selection } from "./select.js";
+export { BayesianGaussianMixture } from "./bayesian/estimator.js";
+export { FittedBayesianGaussianMixture, type BayesianModelJSON } from "./bayesian/model.js";
 export { readSklearnJSON, writeSklearnJSON, type SklearnGaussianMixtureJSON } from "./interop/sklearn.js";
 export type { ModelParameters } from "./interop/parameters.js";

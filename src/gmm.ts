@@ -10,7 +10,8 @@ import { checkPrecisions, initialize, kmeansAuxBytes, needsKmeansMemory } from "
 import { FittedGaussianMixture } from "./model.js";
 import { checkMeansInit, resolveFitOptions, resolveOptions, type ResolvedOptions } from "./options.js";
 import { Random } from "./rng.js";
-import type { DataInput, FitOptions, GaussianMixtureOptions, IterationInfo } from "./types.js";
+import type { DataInput, FitOptions, GaussianMixtureOptions } from "./types.js";
+import { type IterationStep, iterate } from "./em/loop.js";
 import { familyOf, KernelFamily } from "./wasm/abi.js";
 import {
   acquireEngine,
@@ -22,9 +23,13 @@ import {
 import type { ThreadPool } from "./wasm/threads.js";
 import type { Params } from "./engine/types.js";
 import { Workspace } from "./engine/workspace.js";
-import { checkAborted, raceAbort, yieldIfDue } from "./engine/cancel.js";
+import { checkAborted } from "./engine/cancel.js";
 /** Samples × components × (d² or d) below which `threads` is ignored. */
 let THREADS_MIN_WORK = 4_000_000;
+/** @internal The threshold above (the Bayesian estimator uses the same). */
+export function threadsMinWork(): number {
+  return THREADS_MIN_WORK;
+}
 /** @internal For tests: changes the threshold above (returns the previous value). */
 export function setThreadsMinWork(work: number): number {
   const prev = THREADS_MIN_WORK;
@@ -146,57 +151,24 @@ export class GaussianMixture {
     }
   }
 
-  // The EM loop of one initialisation, with scikit-learn's semantics (the repository's design notes describe it).
-  private async em(ws: Workspace, init: number, start: number) {
+  // The EM loop of one initialisation, with scikit-learn's semantics (the repository's design notes describe it):
+  // the shared loop with the M-step kernel after each pass.
+  private em(ws: Workspace, init: number, start: number) {
     const o = this.options;
-    let lb = start;
-    const lowerBounds: number[] = [];
-    let converged = false;
-    let nIter = 0;
-    for (let iter = 1; iter <= o.maxIter; iter++) {
-      // Time-based: a turn of the event loop every few tens of milliseconds, whatever onIteration does.
-      await yieldIfDue(o.signal);
-      const prev = lb;
-      lb = await ws.passAsync();
-      if (!Number.isFinite(lb)) {
-        if (ws.maxAbs > MAX_SQUARABLE) throw tooLargeToSquare(ws.maxAbs, "the data");
-        throw new GaussMixError(
-          "ILL_DEFINED_COVARIANCE",
-          `The log-likelihood became ${lb} at iteration ${iter}: some samples have zero density under every ` +
-            "component in floating point. Scale the input data (e.g. standardise each feature) or increase regCovar.",
-        );
-      }
-      ws.mstep(o.regCovar);
-      lowerBounds.push(lb);
-      nIter = iter;
-      const change = lb - prev;
-      if (o.onIteration) {
-        const cm = ws.model;
+    const step: IterationStep = {
+      mstep: (passBound) => {
+        ws.mstep(o.regCovar);
+        return passBound; // GaussianMixture's lower bound: the mean log-likelihood of the pass
+      },
+      parameters: () => {
         const p = ws.readParams();
-        const info: IterationInfo = {
-          iteration: iter,
-          init,
-          lowerBound: lb,
-          change,
+        return {
           weights: Array.from(p.weights),
           means: Array.from({ length: ws.k }, (_, c) => Array.from(p.means.subarray(c * ws.d, (c + 1) * ws.d))),
-          covariances: cm.covariances(p.cov, ws.d, ws.k),
+          covariances: ws.model.covariances(p.cov, ws.d, ws.k),
         };
-        // Abort wins over a callback whose promise never settles.
-        const r = await raceAbort(o.onIteration(info), o.signal);
-        checkAborted(o.signal);
-        if (Math.abs(change) < o.tol) {
-          converged = true;
-          break;
-        }
-        if (r === false) break;
-        continue;
-      }
-      if (Math.abs(change) < o.tol) {
-        converged = true;
-        break;
-      }
-    }
-    return { lowerBound: lb, lowerBounds, converged, nIter };
+      },
+    };
+    return iterate(ws, step, { ...o, init, start });
   }
 }

@@ -102,6 +102,11 @@ export class FittedGaussianMixture {
   /** @internal engine storage; never mutated. */
   readonly params: Params;
   private cache = new Map<string, unknown>();
+  /**
+   * @internal The per-component constants of the estimate kernel (2k), when they are not log w_c + log det U_c
+   * − d/2·log 2π (the variational model's, with expected log-weights and log-determinants).
+   */
+  protected logConstants?: Float64Array;
 
   /** @internal Made by `GaussianMixture.fit` and `fromJSON`. */
   constructor(
@@ -213,7 +218,8 @@ export class FittedGaussianMixture {
       f.set(this.params.factors, ptr.factors >>> 3);
       const family = familyOf(this.covarianceType);
       const stride = strides(this.covarianceType, d).factorStride;
-      engine.kernels.logConstants(family, d, k, ptr.weights, ptr.factors, stride, ptr.logConst);
+      if (this.logConstants) f.set(this.logConstants, ptr.logConst >>> 3);
+      else engine.kernels.logConstants(family, d, k, ptr.weights, ptr.factors, stride, ptr.logConst);
       const logConst = f.slice(ptr.logConst >>> 3, (ptr.logConst >>> 3) + k);
       for (let i0 = 0; i0 < n; i0 += chunk) {
         const i1 = Math.min(n, i0 + chunk);

@@ -95,6 +95,26 @@ export class CommonShift {
     return { mean, variance };
   }
 
+  /**
+   * The weighted data mean, Σv and the scatter Σ v (x − x̄)(x − x̄)ᵀ (d×d row-major; `full` false: its diagonal
+   * only), in two sweeps of the engine.
+   */
+  dataScatter(full: boolean): { mean: Float64Array; weight: number; scatter: Float64Array } {
+    const d = this.d;
+    const mean = this.dataMean();
+    const N = this.sweepMoments(full ? 1 : 0);
+    const scatter = new Float64Array(d * d);
+    let idx = d; // S2 follows S1: the packed upper triangle, or the diagonal
+    for (let i = 0; i < d; i++) {
+      for (let j = i; j < (full ? d : i + 1); j++) {
+        const v = this.moment(idx++) - (this.moment(i) * this.moment(j)) / N;
+        scatter[i * d + j] = v;
+        scatter[j * d + i] = v;
+      }
+    }
+    return { mean, weight: N, scatter };
+  }
+
   /** s, s repeated k times and, for tied, T: once per loaded data. */
   private prepare(): void {
     const { d, k } = this;

@@ -94,6 +94,16 @@ export class Workspace {
     return this.common.featureMoments();
   }
 
+  /** The weighted data mean, Σv and the scatter around the mean (d×d; `full` false: its diagonal only). */
+  dataScatter(full: boolean): { mean: Float64Array; weight: number; scatter: Float64Array } {
+    return this.common.dataScatter(full);
+  }
+
+  /** Where the statistics now in block 0 are centred: the byte offset of k·d f64, one shift per component. */
+  get statsShift(): number {
+    return this.statsVariant === PassVariant.tiedShifted ? this.common.shifts : this.ptr.means;
+  }
+
   writeParams(p: Params): void {
     const f = this.engine.f64;
     f.set(p.weights, this.ptr.weights >>> 3);
@@ -231,7 +241,7 @@ export class Workspace {
   mstep(regCovar: number): void {
     const { ptr, d, k } = this;
     // After the tied pass around s, every component's statistics are around s (stored repeated k times).
-    const shift = this.statsVariant === PassVariant.tiedShifted ? this.common.shifts : ptr.means;
+    const shift = this.statsShift;
     const status = this.engine.kernels.mstep(
       CovarianceCode[this.type],
       d,

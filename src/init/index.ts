@@ -35,7 +35,11 @@ function oneHot(label: (i: number) => number, n: number, k: number): Fill {
 }
 
 /** The responsibilities an initialisation method gives, as a chunked fill (k-means honours `o.signal`). */
-export async function initialResponsibilities(ws: Workspace, o: ResolvedOptions, rng: Random): Promise<Fill> {
+export async function initialResponsibilities(
+  ws: Workspace,
+  o: Pick<ResolvedOptions, "initParams" | "signal">,
+  rng: Random,
+): Promise<Fill> {
   const { n, k } = ws;
   switch (o.initParams) {
     case "kmeans": {
@@ -77,7 +81,7 @@ export async function initialResponsibilities(ws: Workspace, o: ResolvedOptions,
   }
 }
 
-export function needsKmeansMemory(o: ResolvedOptions): boolean {
+export function needsKmeansMemory(o: Pick<ResolvedOptions, "initParams">): boolean {
   return o.initParams === "kmeans" || o.initParams === "k-means++";
 }
 
