@@ -8,7 +8,9 @@ import { createRequire } from "node:module";
 import cliProgress from "cli-progress";
 import { Command, CommanderError, InvalidArgumentError, Option } from "commander";
 import {
+  BayesianGaussianMixture,
   type CovarianceType,
+  FittedBayesianGaussianMixture,
   FittedGaussianMixture,
   GaussMixError,
   type ModelJSON,
@@ -24,6 +26,8 @@ const COV_TYPES: readonly CovarianceType[] = ["spherical", "diag", "tied", "full
 /** Largest number of components on the command line, and most values of k in one selection grid. */
 export const MAX_COMPONENTS = 10_000;
 export const MAX_GRID_K = 1_000;
+/** With --bayesian, a component counts as used when its weight is at least this. */
+export const EFFECTIVE_WEIGHT = 0.01;
 /** `sample` draws at most this many rows at once (so its memory is bounded, whatever -n is). */
 const SAMPLE_BLOCK = 1_000_000;
 
@@ -85,7 +89,27 @@ function parseNumber(value: string): number {
   return v;
 }
 
-function loadModel(path: string): FittedGaussianMixture {
+/** What the commands use of a fitted mixture, Bayesian or not. */
+type Mixture = Pick<
+  FittedGaussianMixture,
+  | "covarianceType"
+  | "nComponents"
+  | "nFeatures"
+  | "weights"
+  | "means"
+  | "covariances"
+  | "converged"
+  | "nIter"
+  | "lowerBound"
+  | "predict"
+  | "predictProba"
+  | "scoreSamples"
+  | "score"
+  | "sample"
+>;
+
+/** A model file of `fit --out`: a mixture or a Bayesian mixture, with the feature names it was fitted on. */
+function loadModel(path: string): { m: Mixture; featureNames?: readonly string[] } {
   let text: string;
   try {
     text = readFileSync(path, "utf8");
@@ -95,11 +119,31 @@ function loadModel(path: string): FittedGaussianMixture {
     throw new InputError(`${path}: cannot read the model file (${why})`);
   }
   try {
-    return FittedGaussianMixture.fromJSON(text);
+    const doc = JSON.parse(text);
+    if (doc?.format === "gaussmix-bayesian-model") {
+      const m = FittedBayesianGaussianMixture.fromJSON(doc);
+      const names = doc.featureNames;
+      const ok = Array.isArray(names) && names.length === m.nFeatures && names.every((x) => typeof x === "string");
+      if (names !== undefined && !ok) throw new InputError(`${path}: featureNames must be ${m.nFeatures} strings`);
+      return { m, featureNames: ok ? names : undefined };
+    }
+    const m = FittedGaussianMixture.fromJSON(doc);
+    return { m, featureNames: m.featureNames };
   } catch (e) {
+    if (e instanceof SyntaxError) throw new InputError(`${path}: not a model written by gaussmix fit (not JSON)`);
     if (e instanceof GaussMixError) throw new InputError(`${path}: not a model written by gaussmix fit (${e.message})`);
     throw e;
   }
+}
+
+/** The model document with the names of the columns it was fitted on, placed after nFeatures. */
+function withNames<T extends { nFeatures: number }>(doc: T, featureNames: string[]): T {
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(doc)) {
+    out[key] = value;
+    if (key === "nFeatures") out.featureNames = featureNames;
+  }
+  return out as T;
 }
 
 function notify(label: string, table: Table): void {
@@ -164,7 +208,11 @@ export function program(): Command {
     .option("--threads <n>", "threads for each EM pass", parsePositive, 1)
     .option("--out <file>", "write the chosen model as JSON (checked before fitting; written only if the fit succeeds)")
     .option("--json", "print the selection table and the model as JSON")
-    .action(async (path: string, o) => {
+    .option(
+      "--bayesian",
+      `fit one BayesianGaussianMixture with the largest --components as an upper bound (one --covariance type, default full) and report its effective number of components (weights ≥ ${EFFECTIVE_WEIGHT})`,
+    )
+    .action(async (path: string, o, command: Command) => {
       if (o.out) checkOutFile(o.out);
       const table = await readTable(path, columnChoice(o));
       const label = path === "-" ? "stdin" : path;
@@ -180,6 +228,13 @@ export function program(): Command {
       const leftOut = tooMany.length
         ? `k = ${tooMany.join(", ")} left out: more components than the ${plural(n, "sample")}`
         : "";
+      if (o.bayesian) {
+        const types = command.getOptionValueSource("covariance") === "default" ? ["full"] : o.covariance;
+        if (types.length !== 1)
+          throw new InputError(`--bayesian fits one covariance type; got --covariance ${types.join(",")}: give one`);
+        await fitBayesian(table, { ...o, covarianceType: types[0], nComponents: Math.max(...ks) });
+        return;
+      }
       const total = ks.length * o.covariance.length;
       const bar =
         process.stderr.isTTY && !o.json
@@ -210,17 +265,7 @@ export function program(): Command {
       }
       const ms = performance.now() - t0;
       const { table: rows, best, bestRow, criterion } = selection;
-      // The model document with the names of the columns it was fitted on (placed after nFeatures).
-      const { format, version, covarianceType, nComponents, nFeatures, ...rest } = best.toJSON();
-      const model: ModelJSON = {
-        format,
-        version,
-        covarianceType,
-        nComponents,
-        nFeatures,
-        featureNames: table.names,
-        ...rest,
-      };
+      const model: ModelJSON = withNames(best.toJSON(), table.names);
       if (o.out) writeOutFile(o.out, `${readableJSON(model)}\n`);
       if (o.json) {
         const doc = { columns: table.names, nSamples: n, criterion, leftOut: tooMany, table: rows, model, fitMs: ms };
@@ -250,10 +295,10 @@ export function program(): Command {
   )
     .option("--proba", "write responsibilities p0,p1,… instead of labels")
     .action(async (modelPath: string, path: string, o) => {
-      const m = loadModel(modelPath);
+      const { m, featureNames } = loadModel(modelPath);
       const table = await readTable(path, {
         ...columnChoice(o),
-        featureNames: m.featureNames,
+        featureNames,
         nFeatures: m.nFeatures,
       });
       notify(path === "-" ? "stdin" : path, table);
@@ -278,9 +323,9 @@ export function program(): Command {
     .requiredOption("-n, --n <count>", "number of samples (required)", parsePositive)
     .option("--seed <n>", "random seed", parseInteger, 0)
     .action(async (modelPath: string, o) => {
-      const m = loadModel(modelPath);
+      const { m, featureNames } = loadModel(modelPath);
       const d = m.nFeatures;
-      const names = m.featureNames ?? Array.from({ length: d }, (_, j) => `x${j}`);
+      const names = featureNames ?? Array.from({ length: d }, (_, j) => `x${j}`);
       // Up to one block: exactly the library's model.sample(n, { randomState: seed }). More rows are drawn in
       // blocks of SAMPLE_BLOCK, block b with the seed (seed + b·0x9e3779b9) mod 2³² (distinct for every block, as
       // the multiplier is odd), so memory stays bounded for any n.
@@ -312,10 +357,10 @@ export function program(): Command {
   )
     .option("--per-sample", "write log p(x) of each row as CSV")
     .action(async (modelPath: string, path: string, o) => {
-      const m = loadModel(modelPath);
+      const { m, featureNames } = loadModel(modelPath);
       const table = await readTable(path, {
         ...columnChoice(o),
-        featureNames: m.featureNames,
+        featureNames,
         nFeatures: m.nFeatures,
       });
       notify(path === "-" ? "stdin" : path, table);
@@ -325,6 +370,46 @@ export function program(): Command {
       } else await write(`${m.score(matrixOf(table))}\n`);
     });
   return cmd;
+}
+
+/** `fit --bayesian`: one variational fit; the components it leaves (near-)empty are not counted. */
+async function fitBayesian(table: Table, o: Record<string, any>): Promise<void> {
+  const t0 = performance.now();
+  const model = await new BayesianGaussianMixture({
+    nComponents: o.nComponents,
+    covarianceType: o.covarianceType,
+    randomState: o.seed,
+    nInit: o.nInit,
+    initParams: o.init,
+    maxIter: o.maxIter,
+    tol: o.tol,
+    regCovar: o.regCovar,
+    threads: o.threads,
+  }).fit(matrixOf(table));
+  const ms = performance.now() - t0;
+  const effective = model.weights.filter((w) => w >= EFFECTIVE_WEIGHT).length;
+  const doc = withNames(model.toJSON(), table.names);
+  if (o.out) writeOutFile(o.out, `${readableJSON(doc)}\n`);
+  if (o.json) {
+    const out = {
+      columns: table.names,
+      nSamples: table.nSamples,
+      effectiveComponents: effective,
+      model: doc,
+      fitMs: ms,
+    };
+    await write(`${readableJSON(out)}\n`);
+    return;
+  }
+  await write(
+    `${[
+      `${plural(table.nSamples, "sample")} × ${plural(table.nFeatures, "feature")} (${table.names.join(", ")}); Bayesian fit of at most ${plural(o.nComponents, "component")} in ${ms.toFixed(1)} ms`,
+      `effective components: ${effective} of ${o.nComponents} (weight ≥ ${EFFECTIVE_WEIGHT})`,
+      "",
+      `fitted: ${describeModel(model, table.names)}`,
+      ...(o.out ? [`model written to ${o.out}`] : []),
+    ].join("\n")}\n`,
+  );
 }
 
 export async function main(argv: string[]): Promise<number> {

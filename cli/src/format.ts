@@ -36,7 +36,21 @@ export function selectionTable(table: SelectionRow[], best: SelectionRow, criter
 }
 
 /** Weights, means and covariances per component, in the model's covariance type's own shape. */
-export function describeModel(m: FittedGaussianMixture, names: readonly string[]): string {
+export function describeModel(
+  m: Pick<
+    FittedGaussianMixture,
+    | "covarianceType"
+    | "nComponents"
+    | "nFeatures"
+    | "weights"
+    | "means"
+    | "covariances"
+    | "converged"
+    | "nIter"
+    | "lowerBound"
+  >,
+  names: readonly string[],
+): string {
   const out = [
     `${plural(m.nComponents, "component")}, covariance "${m.covarianceType}", ${plural(m.nFeatures, "feature")} (${names.join(", ")})`,
   ];
