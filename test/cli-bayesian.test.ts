@@ -1,10 +1,10 @@
 // `gaussmix fit --bayesian`, end to end: the library's BayesianGaussianMixture with the command line's options,
 // its effective number of components, and its model file used by predict, score and sample.
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, readFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { BayesianGaussianMixture, FittedBayesianGaussianMixture } from "../src/index.js";
 
 const root = new URL("..", import.meta.url).pathname;
@@ -28,6 +28,10 @@ const irisRows = () =>
 
 beforeAll(() => {
   dir = mkdtempSync(join(tmpdir(), "gaussmix-cli-bayes-"));
+});
+
+afterAll(() => {
+  if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
 describe("gaussmix fit --bayesian", () => {

@@ -1,10 +1,19 @@
 // The built command line, end to end on files in a temporary folder (R's iris and faithful as R writes them:
 // examples/make-r-examples.R).
 import { execFileSync, spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { FittedGaussianMixture, selectModel } from "../src/index.js";
 
 const root = new URL("..", import.meta.url).pathname;
@@ -48,6 +57,10 @@ beforeAll(() => {
     execFileSync("npm", ["run", "build:cli"], { cwd: root, stdio: "ignore" });
   }
   dir = mkdtempSync(join(tmpdir(), "gaussmix-cli-"));
+});
+
+afterAll(() => {
+  if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
 describe("gaussmix fit", () => {
