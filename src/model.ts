@@ -9,10 +9,11 @@ import { GaussMixError, MAX_SQUARABLE } from "./errors.js";
 import { resolveSampleOptions, resolveScoreOptions } from "./options.js";
 import { Random } from "./rng.js";
 import { matrix } from "./matrix.js";
-import type { CovarianceType, DataInput, Matrix, ReadonlyCovarianceShape } from "./types.js";
+import type { CovarianceType, Covariances, DataInput, Matrix, ReadonlyCovarianceShape } from "./types.js";
 import { acquireEngineSync, releaseEngine } from "./wasm/engine.js";
 import type { Params } from "./engine/types.js";
 import { factorEntries, familyOf, KernelFamily, paramsSizes, strides } from "./wasm/abi.js";
+import { flattenParams, readableParams } from "./model-json.js";
 import { buildModel, type ModelParameters } from "./interop/parameters.js";
 import { fingerprintOf, type SufficientStatistics, statisticsOf, stepOf } from "./statistics.js";
 
@@ -26,18 +27,26 @@ export interface FitSummary {
   readonly threads?: number;
 }
 
-/** The JSON document of a model (`toJSON` / `fromJSON`). */
+/**
+ * The JSON document of a model (`toJSON` / `fromJSON`), version 2: parameters in scikit-learn's shapes, exact
+ * copies of the fitted values, so predictions round-trip bit for bit. `fromJSON` also reads version 1 documents
+ * (flat `means`, `covariances` and packed `factors`).
+ */
 export interface ModelJSON {
   format: "gaussmix-model";
-  version: 1;
+  version: 2;
   covarianceType: CovarianceType;
   nComponents: number;
   nFeatures: number;
+  /** Names of the d features (the columns of the data), when known; kept by `fromJSON` as `featureNames`. */
+  featureNames?: string[];
   weights: number[];
-  means: number[];
-  /** Engine storage (see covariance.ts): exact, so predictions round-trip bit for bit. */
-  covariances: number[];
-  factors: number[];
+  /** k × d. */
+  means: number[][];
+  /** full k×d×d, tied d×d, diag k×d, spherical k. */
+  covariances: Covariances;
+  /** scikit-learn's `precisions_cholesky_`, same shapes as `covariances` (upper-triangular for full and tied). */
+  precisionsCholesky: Covariances;
   converged: boolean;
   nIter: number;
   lowerBound: number;
@@ -68,7 +77,7 @@ function allocate<T>(Type: { new (n: number): T; BYTES_PER_ELEMENT: number }, le
 }
 
 const FORMAT = "gaussmix-model";
-const VERSION = 1;
+const VERSION = 2;
 
 function freeze<T>(x: T): T {
   if (Array.isArray(x)) {
@@ -97,6 +106,8 @@ export class FittedGaussianMixture<T extends CovarianceType = CovarianceType> {
    * (no shared memory or workers), for small problems, and for models restored by `fromJSON`.
    */
   readonly threads: number;
+  /** Names of the features (columns), from a model document that has them (`ModelJSON.featureNames`). */
+  readonly featureNames?: readonly string[];
   /** @internal engine storage; never mutated. */
   readonly params: Params;
   private readonly cache = new Map<string, unknown>();
@@ -107,7 +118,7 @@ export class FittedGaussianMixture<T extends CovarianceType = CovarianceType> {
   protected logConstants?: Float64Array;
 
   /** @internal Made by `GaussianMixture.fit` and `fromJSON`. */
-  constructor(type: T, k: number, d: number, params: Params, summary: FitSummary) {
+  constructor(type: T, k: number, d: number, params: Params, summary: FitSummary, featureNames?: readonly string[]) {
     this.covarianceType = type;
     this.nComponents = k;
     this.nFeatures = d;
@@ -117,6 +128,7 @@ export class FittedGaussianMixture<T extends CovarianceType = CovarianceType> {
     this.lowerBound = summary.lowerBound;
     this.lowerBounds = Object.freeze([...summary.lowerBounds]);
     this.threads = summary.threads ?? 1;
+    if (featureNames !== undefined) this.featureNames = Object.freeze([...featureNames]);
     Object.freeze(this.params);
     // The engine's storage and the memo stay out of logs and Object.keys (no #fields: ES5-targeted consumers).
     for (const key of ["params", "cache"]) Object.defineProperty(this, key, { enumerable: false });
@@ -414,16 +426,17 @@ export class FittedGaussianMixture<T extends CovarianceType = CovarianceType> {
 
   /** A JSON document that `fromJSON` turns back into an identical model (bit-identical predictions). */
   toJSON(): ModelJSON {
+    const { d, k } = this.shape;
+    const { means, cov, factors } = this.params;
     return {
       format: FORMAT,
       version: VERSION,
       covarianceType: this.covarianceType,
       nComponents: this.nComponents,
       nFeatures: this.nFeatures,
+      ...(this.featureNames && { featureNames: [...this.featureNames] }),
       weights: Array.from(this.params.weights),
-      means: Array.from(this.params.means),
-      covariances: Array.from(this.params.cov),
-      factors: Array.from(this.params.factors),
+      ...readableParams(this.covarianceType, d, k, means, cov, factors),
       converged: this.converged,
       nIter: this.nIter,
       lowerBound: this.lowerBound,
@@ -437,10 +450,10 @@ export class FittedGaussianMixture<T extends CovarianceType = CovarianceType> {
     const doc = typeof json === "string" ? parse(json) : json;
     const bad = (m: string) => new GaussMixError("INVALID_MODEL_JSON", `fromJSON: ${m}`);
     if (typeof doc !== "object" || doc === null) throw bad("expected an object made by toJSON()");
-    const o = doc as Record<string, unknown>;
+    let o = doc as Record<string, unknown>;
     if (o.format !== FORMAT) throw bad(`format must be "${FORMAT}", got ${JSON.stringify(o.format)}`);
-    if (o.version !== VERSION)
-      throw bad(`unsupported version ${JSON.stringify(o.version)} (this library reads ${VERSION})`);
+    if (o.version !== 1 && o.version !== VERSION)
+      throw bad(`unsupported version ${JSON.stringify(o.version)} (this library reads 1 and ${VERSION})`);
     const type = o.covarianceType as CovarianceType;
     if (typeof type !== "string" || !Object.prototype.hasOwnProperty.call(COVARIANCE_MODELS, type)) {
       throw bad(`unknown covarianceType ${JSON.stringify(o.covarianceType)}`);
@@ -449,6 +462,19 @@ export class FittedGaussianMixture<T extends CovarianceType = CovarianceType> {
     const d = o.nFeatures;
     if (!Number.isInteger(k) || (k as number) < 1) throw bad("nComponents must be a positive integer");
     if (!Number.isInteger(d) || (d as number) < 1) throw bad("nFeatures must be a positive integer");
+    if (o.version === 2) {
+      // Nested parameters → the flat engine storage of version 1, checked below like a version 1 document.
+      const flat = flattenParams(o, type, d as number, k as number);
+      if (typeof flat === "string") throw bad(flat);
+      o = { ...o, ...flat };
+    }
+    const names = o.featureNames;
+    if (
+      names !== undefined &&
+      !(Array.isArray(names) && names.length === d && names.every((s) => typeof s === "string"))
+    ) {
+      throw bad(`featureNames must be an array of ${d} strings (one per feature) when present`);
+    }
     const sizes = paramsSizes(type, d as number, k as number);
     const fs = factorEntries(type, d as number);
     const vec = (name: string, len: number, check?: (v: number) => boolean) => {
@@ -510,12 +536,19 @@ export class FittedGaussianMixture<T extends CovarianceType = CovarianceType> {
     if (typeof lowerBound !== "number" || (o.lowerBound !== null && !Number.isFinite(lowerBound))) {
       throw bad(`lowerBound is ${show(o.lowerBound)}, not a finite number (or null: no EM pass)`);
     }
-    return new FittedGaussianMixture(type, k as number, d as number, params, {
-      converged: o.converged,
-      nIter: o.nIter as number,
-      lowerBound,
-      lowerBounds: lowerBounds as number[],
-    });
+    return new FittedGaussianMixture(
+      type,
+      k as number,
+      d as number,
+      params,
+      {
+        converged: o.converged,
+        nIter: o.nIter as number,
+        lowerBound,
+        lowerBounds: lowerBounds as number[],
+      },
+      names as string[] | undefined,
+    );
   }
 
   /**

@@ -324,13 +324,13 @@ describe("fromJSON", () => {
   it("not an object", () =>
     expectError(() => FittedGaussianMixture.fromJSON(42), "INVALID_MODEL_JSON", /expected an object/));
   it("wrong format", () => bad((j) => void (j.format = "sklearn"), /format must be "gaussmix-model"/));
-  it("unknown version", () => bad((j) => void (j.version = 2), /unsupported version 2/));
+  it("unknown version", () => bad((j) => void (j.version = 3), /unsupported version 3/));
   it("unknown covariance type", () =>
     bad((j) => void (j.covarianceType = "banded"), /unknown covarianceType "banded"/));
   it("weights of the wrong length", () => bad((j) => void (j.weights = [1]), /weights must be an array of 2 numbers/));
   it("non-finite mean", () => bad((j) => void ((j.means as (number | null)[])[1] = null), /means\[1\] is null/));
   it("a factor with a non-positive diagonal", () =>
-    bad((j) => void ((j.factors as number[])[0] = 0), /positive diagonal/));
+    bad((j) => void ((j.precisionsCholesky as number[][][])[0][0][0] = 0), /positive diagonal/));
   it("missing lowerBounds", () => bad((j) => void delete j.lowerBounds, /lowerBounds must be an array/));
   it("accepts its own JSON string", async () => {
     const j = await good();

@@ -1,4 +1,5 @@
-// fromJSON validates every number and invariant the fitted model relies on, naming the field.
+// fromJSON validates every number and invariant the fitted model relies on, naming the field (in a version 2
+// document, with parameters in scikit-learn's shapes; version 1 documents go through the same checks).
 import { describe, expect, it } from "vitest";
 import { FittedGaussianMixture, GaussianMixture, GaussMixError, type ModelJSON } from "../src/index.js";
 import { Random } from "../src/rng.js";
@@ -37,21 +38,69 @@ describe("fromJSON rejects documents a fit cannot have made", async () => {
   });
 
   it("means that are not finite or too large to take distances from", () => {
-    rejects(edit(full, { means: [1e308, 0, 0, 0] }), /means\[0\] is 1e\+308, not a valid value/);
-    rejects(edit(full, { means: [0, null, 0, 0] }), /means\[1\] is null/);
+    rejects(
+      edit(full, {
+        means: [
+          [1e308, 0],
+          [0, 0],
+        ],
+      }),
+      /means\[0\] is 1e\+308, not a valid value/,
+    );
+    rejects(
+      edit(full, {
+        means: [
+          [0, null],
+          [0, 0],
+        ],
+      }),
+      /means\[1\] is null/,
+    );
   });
 
   it("covariances that are not positive definite, or negative", () => {
     rejects(
-      edit(full, { covariances: [1, 2, 2, 1, ...full.covariances.slice(4)] }),
+      edit(full, {
+        covariances: [
+          [
+            [1, 2],
+            [2, 1],
+          ],
+          (full.covariances as number[][][])[1],
+        ],
+      }),
       /covariances of component 0 must be symmetric positive definite/,
     );
     rejects(
-      edit(full, { covariances: [1, 0.5, 0.4, 1, ...full.covariances.slice(4)] }),
+      edit(full, {
+        covariances: [
+          [
+            [1, 0.5],
+            [0.4, 1],
+          ],
+          (full.covariances as number[][][])[1],
+        ],
+      }),
       /covariances of component 0 must be symmetric/,
     );
-    rejects(edit(diag, { covariances: [1, -1, 1, 1] }), /covariances of component 0 must be > 0/);
-    rejects(edit(diag, { factors: [1, 0, 1, 1] }), /factors of block 0 must have a positive diagonal; entry 1 is 0/);
+    rejects(
+      edit(diag, {
+        covariances: [
+          [1, -1],
+          [1, 1],
+        ],
+      }),
+      /covariances of component 0 must be > 0/,
+    );
+    rejects(
+      edit(diag, {
+        precisionsCholesky: [
+          [1, 0],
+          [1, 1],
+        ],
+      }),
+      /factors of block 0 must have a positive diagonal; entry 1 is 0/,
+    );
   });
 
   it("bounds that are not finite", () => {

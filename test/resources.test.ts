@@ -133,7 +133,7 @@ describe("determinism and serialisation", () => {
       const m = await new GaussianMixture({ nComponents: 3, covarianceType, randomState: 1 }).fit(X);
       const back = FittedGaussianMixture.fromJSON(JSON.parse(JSON.stringify(m)));
       expect(back.toJSON()).toEqual(m.toJSON());
-      expect(back.toJSON().version).toBe(1);
+      expect(back.toJSON().version).toBe(2);
       for (const key of [
         "weights",
         "means",

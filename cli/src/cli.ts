@@ -1,217 +1,241 @@
 /**
  * The gaussmix command line: fit (with model selection), predict, sample and score on CSV files.
- * Exit codes: 0 success, 2 bad input (CSV, options, model file) or a fit that failed, 1 anything unexpected.
+ * Exit codes: 0 success, 2 bad input (CSV, options, model file, output path) or a fit that failed, 1 anything
+ * unexpected.
  */
-import { readFileSync, renameSync, writeFileSync } from "node:fs";
-import { Command, CommanderError, InvalidArgumentError, Option } from "commander";
-import { parse } from "csv-parse/sync";
+import { readFileSync } from "node:fs";
+import { createRequire } from "node:module";
 import cliProgress from "cli-progress";
+import { Command, CommanderError, InvalidArgumentError, Option } from "commander";
 import {
+  BayesianGaussianMixture,
   type CovarianceType,
-  type Criterion,
-  type Selection,
+  FittedBayesianGaussianMixture,
   FittedGaussianMixture,
   GaussMixError,
+  type ModelJSON,
+  type Selection,
   selectModel,
-  type SelectionRow,
 } from "gaussmix";
-
-/** An input problem: reported on stderr with exit code 2. */
-class InputError extends Error {}
+import type { CsvDelimiter } from "gaussmix/csv";
+import { describeModel, plural, readableJSON, selectionTable } from "./format.js";
+import { InputError, readTable, type Table } from "./read.js";
+import { checkOutFile, csvCell, OutputClosed, write, writeOutFile, writeRows } from "./write.js";
 
 const COV_TYPES: readonly CovarianceType[] = ["spherical", "diag", "tied", "full"];
-
-interface Table {
-  names: string[];
-  rows: number[][];
-}
-
-/** Reads a CSV file (or stdin for "-"): header detected, numeric cells checked with their line and column. */
-export function readCsv(path: string, columns?: string): Table {
-  const label = path === "-" ? "stdin" : path;
-  let text: string;
-  try {
-    text = readFileSync(path === "-" ? 0 : path, "utf8");
-  } catch (e) {
-    throw new InputError(`${label}: cannot read the file (${(e as Error).message})`);
-  }
-  let records: string[][];
-  try {
-    records = parse(text, { skip_empty_lines: true, trim: true, bom: true });
-  } catch (e) {
-    const err = e as Error & { lines?: number; code?: string };
-    const where = err.lines !== undefined ? `line ${err.lines}: ` : "";
-    const what =
-      err.code === "CSV_RECORD_INCONSISTENT_FIELDS_LENGTH" ? "rows have different numbers of columns" : err.message;
-    throw new InputError(`${label}: ${where}${what}`);
-  }
-  if (records.length === 0) throw new InputError(`${label}: the file is empty`);
-  const isNumber = (s: string) => s !== "" && Number.isFinite(Number(s));
-  const hasHeader = records[0].some((cell) => !isNumber(cell));
-  const width = records[0].length;
-  const names = hasHeader ? records[0] : records[0].map((_, j) => `x${j}`);
-  const body = hasHeader ? records.slice(1) : records;
-  const firstLine = hasHeader ? 2 : 1;
-  if (body.length === 0) throw new InputError(`${label}: no data rows after the header`);
-  let picked: number[];
-  if (columns) {
-    picked = columns.split(",").map((c) => {
-      const t = c.trim();
-      const byName = names.indexOf(t);
-      if (byName >= 0) return byName;
-      if (/^\d+$/.test(t) && Number(t) < width) return Number(t);
-      throw new InputError(`${label}: no column "${t}" (columns: ${names.join(", ")})`);
-    });
-  } else {
-    picked = names.map((_, j) => j).filter((j) => !(hasHeader && /^(label|class)$/i.test(names[j])));
-  }
-  const rows = body.map((record, i) =>
-    picked.map((j) => {
-      const cell = record[j];
-      if (!isNumber(cell)) {
-        throw new InputError(
-          `${label}: line ${firstLine + i}, column ${j + 1} (${names[j]}): "${cell}" is not a finite number`,
-        );
-      }
-      return Number(cell);
-    }),
-  );
-  return { names: picked.map((j) => names[j]), rows };
-}
+/** Largest number of components on the command line, and most values of k in one selection grid. */
+export const MAX_COMPONENTS = 10_000;
+export const MAX_GRID_K = 1_000;
+/** With --bayesian, a component counts as used when its weight is at least this. */
+export const EFFECTIVE_WEIGHT = 0.01;
+/** `sample` draws at most this many rows at once (so its memory is bounded, whatever -n is). */
+const SAMPLE_BLOCK = 1_000_000;
 
 function parseComponents(value: string): number[] {
-  const range = /^(\d+)\.\.(\d+)$/.exec(value);
-  const list = range
-    ? Array.from({ length: Math.max(0, Number(range[2]) - Number(range[1]) + 1) }, (_, i) => Number(range[1]) + i)
-    : value.split(",").map((s) => Number(s.trim()));
-  if (list.length === 0 || !list.every((k) => Number.isInteger(k) && k >= 1)) {
-    throw new InvalidArgumentError("expected a range like 1..8 or a list like 1,2,5 of positive integers");
+  const range = /^\s*(\d+)\s*\.\.\s*(\d+)\s*$/.exec(value);
+  let list: number[];
+  if (range) {
+    const [a, b] = [Number(range[1]), Number(range[2])];
+    if (a < 1 || b < a) throw new InvalidArgumentError("a range lo..hi needs 1 ≤ lo ≤ hi, like 1..8");
+    if (b > MAX_COMPONENTS)
+      throw new InvalidArgumentError(`at most ${MAX_COMPONENTS} components (got ${b}); choose a smaller range`);
+    if (b - a + 1 > MAX_GRID_K)
+      throw new InvalidArgumentError(`at most ${MAX_GRID_K} values of k in one selection (got ${b - a + 1})`);
+    list = Array.from({ length: b - a + 1 }, (_, i) => a + i);
+  } else {
+    list = value.split(",").map((s) => (/^\s*\d+\s*$/.test(s) ? Number(s) : NaN));
+    if (!list.every((k) => Number.isInteger(k) && k >= 1))
+      throw new InvalidArgumentError("expected a range like 1..8 or a list like 1,2,5 of positive integers");
+    const big = list.find((k) => k > MAX_COMPONENTS);
+    if (big !== undefined)
+      throw new InvalidArgumentError(`at most ${MAX_COMPONENTS} components (got ${big}); choose fewer`);
+    if (list.length > MAX_GRID_K)
+      throw new InvalidArgumentError(`at most ${MAX_GRID_K} values of k in one selection (got ${list.length})`);
   }
-  return list;
+  return [...new Set(list)];
 }
 
 function parseCovariance(value: string): CovarianceType[] {
   const list = value.split(",").map((s) => s.trim()) as CovarianceType[];
-  if (!list.every((t) => COV_TYPES.includes(t)))
-    throw new InvalidArgumentError(`expected a list of ${COV_TYPES.join(", ")}`);
-  return list;
+  const bad = list.find((t) => !COV_TYPES.includes(t));
+  if (bad !== undefined)
+    throw new InvalidArgumentError(`"${bad}" is not a covariance type; expected a list of ${COV_TYPES.join(", ")}`);
+  return [...new Set(list)];
+}
+
+const parseList = (value: string): string[] => value.split(",").map((s) => s.trim());
+
+function parseDelimiter(value: string): CsvDelimiter {
+  const d = { ",": ",", comma: ",", ";": ";", semicolon: ";", "\t": "\t", tab: "\t", "\\t": "\t" }[value];
+  if (d === undefined) throw new InvalidArgumentError('expected ",", ";" or tab');
+  return d as CsvDelimiter;
 }
 
 function parseInteger(value: string): number {
-  const v = Number(value);
-  if (!Number.isInteger(v)) throw new InvalidArgumentError("expected an integer");
+  const v = /^\s*[+-]?\d+\s*$/.test(value) ? Number(value) : NaN;
+  if (!Number.isSafeInteger(v)) throw new InvalidArgumentError("expected an integer");
+  return v;
+}
+
+function parsePositive(value: string): number {
+  const v = parseInteger(value);
+  if (v < 1) throw new InvalidArgumentError("expected a positive integer");
   return v;
 }
 
 function parseNumber(value: string): number {
   const v = Number(value);
-  if (!Number.isFinite(v)) throw new InvalidArgumentError("expected a number");
+  if (value.trim() === "" || !Number.isFinite(v)) throw new InvalidArgumentError("expected a number");
   return v;
 }
 
-function loadModel(path: string): FittedGaussianMixture {
+/** What the commands use of a fitted mixture, Bayesian or not. */
+type Mixture = Pick<
+  FittedGaussianMixture,
+  | "covarianceType"
+  | "nComponents"
+  | "nFeatures"
+  | "weights"
+  | "means"
+  | "covariances"
+  | "converged"
+  | "nIter"
+  | "lowerBound"
+  | "predict"
+  | "predictProba"
+  | "scoreSamples"
+  | "score"
+  | "sample"
+>;
+
+/** A model file of `fit --out`: a mixture or a Bayesian mixture, with the feature names it was fitted on. */
+function loadModel(path: string): { m: Mixture; featureNames?: readonly string[] } {
   let text: string;
   try {
     text = readFileSync(path, "utf8");
   } catch (e) {
-    throw new InputError(`${path}: cannot read the model file (${(e as Error).message})`);
+    const code = (e as NodeJS.ErrnoException).code;
+    const why = code === "ENOENT" ? "no such file" : code === "EISDIR" ? "it is a directory" : (e as Error).message;
+    throw new InputError(`${path}: cannot read the model file (${why})`);
   }
-  return FittedGaussianMixture.fromJSON(text);
+  try {
+    const doc = JSON.parse(text);
+    if (doc?.format === "gaussmix-bayesian-model") {
+      const m = FittedBayesianGaussianMixture.fromJSON(doc);
+      const names = doc.featureNames;
+      const ok = Array.isArray(names) && names.length === m.nFeatures && names.every((x) => typeof x === "string");
+      if (names !== undefined && !ok) throw new InputError(`${path}: featureNames must be ${m.nFeatures} strings`);
+      return { m, featureNames: ok ? names : undefined };
+    }
+    const m = FittedGaussianMixture.fromJSON(doc);
+    return { m, featureNames: m.featureNames };
+  } catch (e) {
+    if (e instanceof SyntaxError) throw new InputError(`${path}: not a model written by gaussmix fit (not JSON)`);
+    if (e instanceof GaussMixError) throw new InputError(`${path}: not a model written by gaussmix fit (${e.message})`);
+    throw e;
+  }
 }
 
-const fmt = (v: number) =>
-  Number.isFinite(v)
-    ? Math.abs(v) >= 1e5 || (Math.abs(v) < 1e-3 && v !== 0)
-      ? v.toExponential(4)
-      : v.toFixed(4)
-    : String(v);
-
-function selectionTable(table: SelectionRow[], best: SelectionRow, criterion: Criterion): string {
-  const head = ["k", "covariance", "log-likelihood", "params", "BIC", "AIC", "ICL", "converged", "iter"];
-  const body = table.map((r) => [
-    String(r.nComponents),
-    r.covarianceType,
-    fmt(r.logLikelihood),
-    String(r.nParameters),
-    fmt(r.bic),
-    fmt(r.aic),
-    fmt(r.icl),
-    r.error ? `error: ${r.error.code}` : r.converged ? "yes" : "no",
-    String(r.nIter),
-  ]);
-  const widths = head.map((h, j) => Math.max(h.length, ...body.map((r) => r[j].length)));
-  const line = (cells: string[], mark = " ") =>
-    mark + " " + cells.map((c, j) => (j < 2 ? c.padEnd(widths[j]) : c.padStart(widths[j]))).join("  ");
-  return [
-    line(head),
-    ...body.map((cells, i) => line(cells, table[i] === best ? "*" : " ")),
-    `  (* lowest ${criterion.toUpperCase()})`,
-  ].join("\n");
+/** The model document with the names of the columns it was fitted on, placed after nFeatures. */
+function withNames<T extends { nFeatures: number }>(doc: T, featureNames: string[]): T {
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(doc)) {
+    out[key] = value;
+    if (key === "nFeatures") out.featureNames = featureNames;
+  }
+  return out as T;
 }
 
-function describeModel(m: FittedGaussianMixture): string {
-  const out = [
-    `${m.nComponents} component${m.nComponents === 1 ? "" : "s"}, covariance "${m.covarianceType}", ${m.nFeatures} feature${m.nFeatures === 1 ? "" : "s"}`,
-  ];
-  const cov = m.covariances as unknown;
-  m.weights.forEach((w, c) => {
-    out.push(`  component ${c}: weight ${fmt(w)}, mean [${m.means[c].map(fmt).join(", ")}]`);
-    const block =
-      m.covarianceType === "full"
-        ? (cov as number[][][])[c]
-        : m.covarianceType === "diag"
-          ? [(cov as number[][])[c]]
-          : m.covarianceType === "spherical"
-            ? [[(cov as number[])[c]]]
-            : undefined;
-    if (block)
-      out.push(
-        `    ${m.covarianceType === "full" ? "covariance" : m.covarianceType === "diag" ? "variances" : "variance"} ${JSON.stringify(block.map((r) => r.map((v) => Number(fmt(v)))))}`,
-      );
-  });
-  if (m.covarianceType === "tied")
-    out.push(`  tied covariance ${JSON.stringify((cov as number[][]).map((r) => r.map((v) => Number(fmt(v)))))}`);
-  out.push(
-    `  converged: ${m.converged ? "yes" : "no"} after ${m.nIter} iteration${m.nIter === 1 ? "" : "s"}; lower bound ${fmt(m.lowerBound)}`,
-  );
-  return out.join("\n");
+function notify(label: string, table: Table): void {
+  for (const n of table.notices) process.stderr.write(`gaussmix: ${label}: ${n}\n`);
 }
 
-function writeCsv(header: string[], rows: Iterable<string>): void {
-  let out = header.join(",") + "\n";
-  for (const r of rows) out += r + "\n";
-  process.stdout.write(out);
+const matrixOf = (t: Table) => ({ data: t.data, shape: [t.nSamples, t.nFeatures] as [number, number] });
+
+/** Options shared by the commands that read a CSV file. */
+function csvOptions(cmd: Command, columnsDefault: string): Command {
+  return cmd
+    .option(
+      "--columns <list>",
+      `columns to read, by name or number (1 = first column), in this order (default: ${columnsDefault})`,
+    )
+    .option("--exclude <list>", "columns to leave out, by name or number (1 = first column)")
+    .option("--delimiter <char>", 'field separator: ",", ";" or tab (default: detected)', parseDelimiter);
 }
+
+const columnChoice = (o: { columns?: string; exclude?: string; delimiter?: CsvDelimiter }) => ({
+  columns: o.columns === undefined ? undefined : parseList(o.columns),
+  exclude: o.exclude === undefined ? undefined : parseList(o.exclude),
+  delimiter: o.delimiter,
+});
 
 export function program(): Command {
+  const require = createRequire(import.meta.url);
+  const version = `${require("../package.json").version} (gaussmix ${require("gaussmix/package.json").version})`;
   const cmd = new Command("gaussmix")
     .description("Gaussian mixture models on CSV files: fit with model selection, predict, sample, score")
+    .version(version, "-V, --version", "print the version")
     .exitOverride()
     .configureOutput({ writeErr: (s) => process.stderr.write(s) });
 
-  cmd
-    .command("fit")
-    .description("select the number of components and covariance type, fit, and report")
-    .argument("<data>", "CSV file (header detected), or - for stdin")
-    .option(
-      "--components <list>",
-      "numbers of components: a range 1..8 or a list 1,2,5",
-      parseComponents,
-      parseComponents("1..8"),
+  csvOptions(
+    cmd
+      .command("fit")
+      .description("select the number of components and covariance type, fit, and report")
+      .argument("<data>", "CSV file (header detected), or - for stdin"),
+    "the numeric ones, but not one named label or class",
+  )
+    .addOption(
+      new Option(
+        "--components <list>",
+        `numbers of components: a range 1..8 or a list 1,2,5 (k ≤ ${MAX_COMPONENTS}, at most ${MAX_GRID_K} values)`,
+      )
+        .argParser(parseComponents)
+        .default(parseComponents("1..8"), "1..8"),
     )
-    .option("--covariance <list>", "covariance types to try", parseCovariance, [...COV_TYPES])
+    .addOption(
+      new Option("--covariance <list>", "covariance types to try")
+        .argParser(parseCovariance)
+        .default([...COV_TYPES], COV_TYPES.join(",")),
+    )
     .addOption(new Option("--criterion <name>", "what picks the model").choices(["bic", "aic", "icl"]).default("bic"))
-    .option("--columns <list>", "columns to use, by name or 0-based index (default: all but label/class)")
+    .option("--init <method>", "initialisation: kmeans, k-means++, random or random_from_data", "kmeans")
+    .option("--n-init <n>", "initialisations per fit (the best is kept)", parsePositive, 1)
     .option("--seed <n>", "random seed", parseInteger, 0)
-    .option("--n-init <n>", "initialisations per fit", parseInteger, 1)
-    .option("--max-iter <n>", "EM iterations per initialisation", parseInteger, 100)
+    .option("--max-iter <n>", "EM iterations per initialisation", parsePositive, 100)
     .option("--tol <x>", "convergence threshold", parseNumber, 1e-3)
     .option("--reg-covar <x>", "added to covariance diagonals", parseNumber, 1e-6)
-    .option("--out <file>", "write the chosen model as JSON (only if the fit succeeds)")
+    .option("--threads <n>", "threads for each EM pass", parsePositive, 1)
+    .option("--out <file>", "write the chosen model as JSON (checked before fitting; written only if the fit succeeds)")
     .option("--json", "print the selection table and the model as JSON")
-    .action(async (path: string, o) => {
-      const { rows, names } = readCsv(path, o.columns);
-      const total = o.components.length * o.covariance.length;
+    .option(
+      "--bayesian",
+      `fit one BayesianGaussianMixture with the largest --components as an upper bound (one --covariance type, default full) and report its effective number of components (weights ≥ ${EFFECTIVE_WEIGHT})`,
+    )
+    .action(async (path: string, o, command: Command) => {
+      if (o.out) checkOutFile(o.out);
+      const table = await readTable(path, columnChoice(o));
+      const label = path === "-" ? "stdin" : path;
+      notify(label, table);
+      const n = table.nSamples;
+      const ks = (o.components as number[]).filter((k) => k <= n);
+      const tooMany = (o.components as number[]).filter((k) => k > n);
+      if (ks.length === 0) {
+        throw new InputError(
+          `--components ${tooMany.join(",")}: more components than the ${plural(n, "sample")} of ${label}; choose k ≤ ${n}`,
+        );
+      }
+      const leftOut = tooMany.length
+        ? `k = ${tooMany.join(", ")} left out: more components than the ${plural(n, "sample")}`
+        : "";
+      if (o.bayesian) {
+        const types = command.getOptionValueSource("covariance") === "default" ? ["full"] : o.covariance;
+        if (types.length !== 1)
+          throw new InputError(`--bayesian fits one covariance type; got --covariance ${types.join(",")}: give one`);
+        await fitBayesian(table, { ...o, covarianceType: types[0], nComponents: Math.max(...ks) });
+        return;
+      }
+      const total = ks.length * o.covariance.length;
       const bar =
         process.stderr.isTTY && !o.json
           ? new cliProgress.SingleBar(
@@ -223,101 +247,169 @@ export function program(): Command {
       const t0 = performance.now();
       let selection: Selection;
       try {
-        selection = await selectModel(rows, {
-          nComponents: o.components,
+        selection = await selectModel(matrixOf(table), {
+          nComponents: ks,
           covarianceTypes: o.covariance,
           criterion: o.criterion,
           randomState: o.seed,
           nInit: o.nInit,
+          initParams: o.init,
           maxIter: o.maxIter,
           tol: o.tol,
           regCovar: o.regCovar,
+          threads: o.threads,
           onProgress: (done, _total, row) => bar?.update(done, { cell: `k=${row.nComponents} ${row.covarianceType}` }),
         });
       } finally {
         bar?.stop();
       }
       const ms = performance.now() - t0;
-      const { table, best, bestRow, criterion } = selection;
-      if (o.out) {
-        const tmp = `${o.out}.tmp-${process.pid}`;
-        writeFileSync(tmp, JSON.stringify(best.toJSON()) + "\n");
-        renameSync(tmp, o.out);
-      }
+      const { table: rows, best, bestRow, criterion } = selection;
+      const model: ModelJSON = withNames(best.toJSON(), table.names);
+      if (o.out) writeOutFile(o.out, `${readableJSON(model)}\n`);
       if (o.json) {
-        process.stdout.write(
-          JSON.stringify(
-            { columns: names, nSamples: rows.length, criterion, table, model: best.toJSON(), fitMs: ms },
-            null,
-            1,
-          ) + "\n",
-        );
+        const doc = { columns: table.names, nSamples: n, criterion, leftOut: tooMany, table: rows, model, fitMs: ms };
+        await write(`${readableJSON(doc)}\n`);
         return;
       }
-      process.stdout.write(
-        [
-          `${rows.length} samples × ${names.length} features (${names.join(", ")}); ${total} fits in ${ms.toFixed(1)} ms`,
+      await write(
+        `${[
+          `${plural(n, "sample")} × ${plural(table.nFeatures, "feature")} (${table.names.join(", ")}); ${plural(total, "fit")} in ${ms.toFixed(1)} ms`,
+          ...(leftOut ? [leftOut] : []),
           "",
-          selectionTable(table, bestRow, criterion),
+          selectionTable(rows, bestRow, criterion),
           "",
-          `chosen: ${describeModel(best)}`,
-          o.out ? `model written to ${o.out}` : "",
-        ].join("\n") + "\n",
+          `chosen: ${describeModel(best, table.names)}`,
+          ...(o.out ? [`model written to ${o.out}`] : []),
+        ].join("\n")}\n`,
       );
     });
 
-  cmd
-    .command("predict")
-    .description("write the label (or with --proba the responsibilities) of each row as CSV")
-    .argument("<model>", "model JSON written by fit --out")
-    .argument("<data>", "CSV file, or - for stdin")
+  csvOptions(
+    cmd
+      .command("predict")
+      .description("write the label (or with --proba the responsibilities) of each row as CSV")
+      .argument("<model>", "model JSON written by fit --out")
+      .argument("<data>", "CSV file, or - for stdin (the model's columns are found by name)"),
+    "the model's feature names, else by position",
+  )
     .option("--proba", "write responsibilities p0,p1,… instead of labels")
-    .option("--columns <list>", "columns to use, by name or 0-based index")
-    .action((modelPath: string, path: string, o) => {
-      const m = loadModel(modelPath);
-      const { rows } = readCsv(path, o.columns);
+    .action(async (modelPath: string, path: string, o) => {
+      const { m, featureNames } = loadModel(modelPath);
+      const table = await readTable(path, {
+        ...columnChoice(o),
+        featureNames,
+        nFeatures: m.nFeatures,
+      });
+      notify(path === "-" ? "stdin" : path, table);
       if (o.proba) {
-        const { data, shape } = m.predictProba(rows);
-        const k = shape[1];
-        writeCsv(
+        const { data } = m.predictProba(matrixOf(table));
+        const k = m.nComponents;
+        await writeRows(
           Array.from({ length: k }, (_, c) => `p${c}`),
-          Array.from({ length: shape[0] }, (_, i) => Array.from(data.subarray(i * k, (i + 1) * k)).join(",")),
+          table.nSamples,
+          (i) => data.subarray(i * k, (i + 1) * k).join(","),
         );
       } else {
-        writeCsv(["label"], Array.from(m.predict(rows), String));
+        const labels = m.predict(matrixOf(table));
+        await writeRows(["label"], table.nSamples, (i) => String(labels[i]));
       }
     });
 
   cmd
     .command("sample")
-    .description("draw samples from a model and write them as CSV")
+    .description("draw samples from a model and write them as CSV (columns named as in the fitted data)")
     .argument("<model>", "model JSON written by fit --out")
-    .requiredOption("-n, --n <count>", "number of samples", parseInteger)
+    .requiredOption("-n, --n <count>", "number of samples (required)", parsePositive)
     .option("--seed <n>", "random seed", parseInteger, 0)
-    .action((modelPath: string, o) => {
-      const m = loadModel(modelPath);
-      const { X, labels } = m.sample(o.n, { randomState: o.seed });
-      const d = X.shape[1];
-      writeCsv(
-        [...Array.from({ length: d }, (_, j) => `x${j}`), "label"],
-        Array.from(labels, (l, i) => [...X.data.subarray(i * d, (i + 1) * d), l].join(",")),
-      );
+    .action(async (modelPath: string, o) => {
+      const { m, featureNames } = loadModel(modelPath);
+      const d = m.nFeatures;
+      const names = featureNames ?? Array.from({ length: d }, (_, j) => `x${j}`);
+      // Up to one block: exactly the library's model.sample(n, { randomState: seed }). More rows are drawn in
+      // blocks of SAMPLE_BLOCK, block b with the seed (seed + b·0x9e3779b9) mod 2³² (distinct for every block, as
+      // the multiplier is odd), so memory stays bounded for any n.
+      for (let b = 0, done = 0; done < o.n; b++) {
+        const count = Math.min(SAMPLE_BLOCK, o.n - done);
+        const { X, labels } = m.sample(count, { randomState: (o.seed + b * 0x9e3779b9) % 2 ** 32 });
+        // The header once the first block is drawn: a refused option leaves no output.
+        let text = b === 0 ? `${[...names.map(csvCell), "label"].join(",")}\n` : "";
+        for (let i = 0; i < count; i++) {
+          for (let j = 0; j < d; j++) text += `${X.data[i * d + j]},`;
+          text += `${labels[i]}\n`;
+          if ((i & 16383) === 16383) {
+            await write(text);
+            text = "";
+          }
+        }
+        await write(text);
+        done += count;
+      }
     });
 
-  cmd
-    .command("score")
-    .description("print the mean log-likelihood of the rows (or with --per-sample each row's)")
-    .argument("<model>", "model JSON written by fit --out")
-    .argument("<data>", "CSV file, or - for stdin")
+  csvOptions(
+    cmd
+      .command("score")
+      .description("print the mean log-likelihood of the rows (or with --per-sample each row's)")
+      .argument("<model>", "model JSON written by fit --out")
+      .argument("<data>", "CSV file, or - for stdin (the model's columns are found by name)"),
+    "the model's feature names, else by position",
+  )
     .option("--per-sample", "write log p(x) of each row as CSV")
-    .option("--columns <list>", "columns to use, by name or 0-based index")
-    .action((modelPath: string, path: string, o) => {
-      const m = loadModel(modelPath);
-      const { rows } = readCsv(path, o.columns);
-      if (o.perSample) writeCsv(["log_likelihood"], Array.from(m.scoreSamples(rows), String));
-      else process.stdout.write(`${m.score(rows)}\n`);
+    .action(async (modelPath: string, path: string, o) => {
+      const { m, featureNames } = loadModel(modelPath);
+      const table = await readTable(path, {
+        ...columnChoice(o),
+        featureNames,
+        nFeatures: m.nFeatures,
+      });
+      notify(path === "-" ? "stdin" : path, table);
+      if (o.perSample) {
+        const ll = m.scoreSamples(matrixOf(table));
+        await writeRows(["log_likelihood"], table.nSamples, (i) => String(ll[i]));
+      } else await write(`${m.score(matrixOf(table))}\n`);
     });
   return cmd;
+}
+
+/** `fit --bayesian`: one variational fit; the components it leaves (near-)empty are not counted. */
+async function fitBayesian(table: Table, o: Record<string, any>): Promise<void> {
+  const t0 = performance.now();
+  const model = await new BayesianGaussianMixture({
+    nComponents: o.nComponents,
+    covarianceType: o.covarianceType,
+    randomState: o.seed,
+    nInit: o.nInit,
+    initParams: o.init,
+    maxIter: o.maxIter,
+    tol: o.tol,
+    regCovar: o.regCovar,
+    threads: o.threads,
+  }).fit(matrixOf(table));
+  const ms = performance.now() - t0;
+  const effective = model.weights.filter((w) => w >= EFFECTIVE_WEIGHT).length;
+  const doc = withNames(model.toJSON(), table.names);
+  if (o.out) writeOutFile(o.out, `${readableJSON(doc)}\n`);
+  if (o.json) {
+    const out = {
+      columns: table.names,
+      nSamples: table.nSamples,
+      effectiveComponents: effective,
+      model: doc,
+      fitMs: ms,
+    };
+    await write(`${readableJSON(out)}\n`);
+    return;
+  }
+  await write(
+    `${[
+      `${plural(table.nSamples, "sample")} × ${plural(table.nFeatures, "feature")} (${table.names.join(", ")}); Bayesian fit of at most ${plural(o.nComponents, "component")} in ${ms.toFixed(1)} ms`,
+      `effective components: ${effective} of ${o.nComponents} (weight ≥ ${EFFECTIVE_WEIGHT})`,
+      "",
+      `fitted: ${describeModel(model, table.names)}`,
+      ...(o.out ? [`model written to ${o.out}`] : []),
+    ].join("\n")}\n`,
+  );
 }
 
 export async function main(argv: string[]): Promise<number> {
@@ -326,6 +418,7 @@ export async function main(argv: string[]): Promise<number> {
     return 0;
   } catch (e) {
     if (e instanceof CommanderError) return e.exitCode === 0 ? 0 : 2; // commander printed its message
+    if (e instanceof OutputClosed) return 0; // the reader stopped reading (e.g. | head)
     if (e instanceof InputError) {
       process.stderr.write(`gaussmix: ${e.message}\n`);
       return 2;
