@@ -14,6 +14,8 @@ import type { DataInput, FitOptions, GaussianMixtureOptions, IterationInfo } fro
 import { acquireEngine, acquireThreadedEngine, type Engine, releaseEngine } from "./wasm/engine.js";
 import type { ThreadPool } from "./wasm/threads.js";
 import { type Params, Workspace } from "./workspace.js";
+import { autoInitialize, type SearchContext, type Subsample } from "./init/auto.js";
+import { plainEm, squarem } from "./em/accelerate.js";
 
 /** Yield to the event loop at most this often when an AbortSignal is given, so it can fire. */
 const YIELD_MS = 50;
@@ -57,7 +59,13 @@ export class GaussianMixture {
     return { model, labels: labels! };
   }
 
-  private async run(X: DataInput, fitOptions: FitOptions, wantLabels: boolean) {
+  /** @internal The fit with a search context shared by the cells of a model selection. */
+  async fitWithContext(X: DataInput, fitOptions: FitOptions, ctx: SearchContext): Promise<{ model: FittedGaussianMixture; subsample?: Subsample }> {
+    const { model, subsample } = await this.run(X, fitOptions, false, ctx);
+    return { model, subsample };
+  }
+
+  private async run(X: DataInput, fitOptions: FitOptions, wantLabels: boolean, ctx?: SearchContext) {
     const o = this.options;
     const data = describe(X);
     const { n, d } = data;
@@ -89,11 +97,20 @@ export class GaussianMixture {
       const ws = new Workspace(engine, o.covarianceType, n, d, k, Math.max(aux, wantLabels ? ((n + 1) >> 1) * 8 : 0), pool);
       ws.load(data, weights);
       const rng = new Random(o.randomState);
-      const nInit = warm ? 1 : o.nInit;
+      // The default search folds nInit into its number of starts (see init/auto.ts).
+      const search = !warm && !explicit && (o.initParams === "auto" || o.initParams === "hc");
+      const nInit = warm || search ? 1 : o.nInit;
+      let subsample: Subsample | undefined;
       let best: { params: Params; lowerBound: number; lowerBounds: number[]; converged: boolean; nIter: number } | undefined;
       for (let init = 0; init < nInit; init++) {
         if (warm) ws.writeParams(warm.params);
-        else initialize(ws, o, rng, meansInit, precisions);
+        else if (search) {
+          subsample = await autoInitialize(ws, o, rng, ctx);
+          if (subsample) overrideInit(ws, o, meansInit, precisions);
+          // No start of the search survived (e.g. fewer distinct points than components): k-means on all data,
+          // which reports why the fit cannot be made.
+          else initialize(ws, { ...o, initParams: "kmeans" }, rng, meansInit, precisions);
+        } else initialize(ws, o, rng, meansInit, precisions);
         const run = await this.em(ws, init, warm ? warm.lowerBound : -Infinity);
         if (!best || run.lowerBound > best.lowerBound) best = { ...run, params: ws.readParams() };
       }
@@ -106,67 +123,56 @@ export class GaussianMixture {
       }
       const model = new FittedGaussianMixture(o.covarianceType, k, d, b.params, { ...b, threads: 1 + (pool?.workers ?? 0) });
       this.last = model;
-      return { model, labels };
+      return { model, labels, subsample };
     } finally {
       if (pool) pool.terminate(); // the threaded engine is not pooled
       else releaseEngine(engine);
     }
   }
 
-  /** The EM loop of one initialisation (scikit-learn's semantics: see DESIGN.md). */
+  /** The EM loop of one initialisation (scikit-learn's semantics, or accelerated: see em/accelerate.ts). */
   private async em(ws: Workspace, init: number, start: number) {
     const o = this.options;
-    let lb = start;
-    const lowerBounds: number[] = [];
-    let converged = false;
-    let nIter = 0;
     let lastYield = Date.now();
-    for (let iter = 1; iter <= o.maxIter; iter++) {
+    let passes = 0;
+    const pass = async () => {
       if (o.signal?.aborted) throw aborted(o.signal);
-      const prev = lb;
-      lb = await ws.passAsync();
+      const lb = await ws.passAsync();
+      passes++;
       if (!Number.isFinite(lb)) {
         throw new GaussMixError(
           "ILL_DEFINED_COVARIANCE",
-          `The log-likelihood became ${lb} at iteration ${iter}: some samples have zero density under every ` +
+          `The log-likelihood became ${lb} at iteration ${passes}: some samples have zero density under every ` +
             "component in floating point. Scale the input data (e.g. standardise each feature) or increase regCovar.",
         );
       }
-      ws.mstep(o.regCovar);
-      lowerBounds.push(lb);
-      nIter = iter;
-      const change = lb - prev;
+      return lb;
+    };
+    const onIterate = async (iteration: number, lowerBound: number, change: number) => {
       if (o.onIteration) {
-        const cm = ws.model;
         const p = ws.readParams();
         const info: IterationInfo = {
-          iteration: iter,
+          iteration,
           init,
-          lowerBound: lb,
+          lowerBound,
           change,
           weights: Array.from(p.weights),
           means: Array.from({ length: ws.k }, (_, c) => Array.from(p.means.subarray(c * ws.d, (c + 1) * ws.d))),
-          covariances: cm.covariances(p.cov, ws.d, ws.k),
+          covariances: ws.model.covariances(p.cov, ws.d, ws.k),
         };
         const r = await o.onIteration(info);
         if (o.signal?.aborted) throw aborted(o.signal);
-        if (Math.abs(change) < o.tol) {
-          converged = true;
-          break;
-        }
-        if (r === false) break;
-        continue;
-      }
-      if (Math.abs(change) < o.tol) {
-        converged = true;
-        break;
+        return r;
       }
       if (o.signal && Date.now() - lastYield > YIELD_MS) {
         await new Promise((resolve) => setTimeout(resolve, 0));
         lastYield = Date.now();
+        if (o.signal.aborted) throw aborted(o.signal);
       }
-    }
-    return { lowerBound: lb, lowerBounds, converged, nIter };
+      return undefined;
+    };
+    const control = { maxIter: o.maxIter, tol: o.tol, regCovar: o.regCovar, start, onIterate };
+    return o.accelerate ? squarem(ws, pass, control) : plainEm(ws, pass, control);
   }
 }
 
@@ -178,7 +184,6 @@ function initialize(
   meansInit: Float64Array | undefined,
   precisions: Float64Array[] | undefined,
 ): void {
-  const f = () => ws.engine.f64;
   if (!(o.weightsInit && meansInit && precisions)) {
     // k-means is run from several seedings and the labelling whose first mixture explains the data best (the
     // highest likelihood after one M-step) is kept: k-means often has a few local optima, and the mixture's
@@ -206,6 +211,12 @@ function initialize(
       paramsFromResponsibilities(ws, best.fill, o.regCovar);
     }
   }
+  overrideInit(ws, o, meansInit, precisions);
+}
+
+/** The explicit initial parameters over those the initialisation made. */
+function overrideInit(ws: Workspace, o: ResolvedOptions, meansInit: Float64Array | undefined, precisions: Float64Array[] | undefined): void {
+  const f = () => ws.engine.f64;
   if (o.weightsInit) f().set(o.weightsInit, ws.ptr.weights >> 3);
   if (meansInit) f().set(meansInit, ws.ptr.means >> 3);
   if (precisions) ws.setPrecisions(precisions);

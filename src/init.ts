@@ -184,6 +184,8 @@ function oneHot(label: (i: number) => number, n: number, k: number): Fill {
 export function initialResponsibilities(ws: Workspace, o: ResolvedOptions, rng: Random): Fill {
   const { n, k } = ws;
   switch (o.initParams) {
+    case "auto":
+    case "hc":
     case "kmeans": {
       const { labels } = kmeans(ws, rng);
       return oneHot((i) => labels[i], n, k);

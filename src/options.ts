@@ -19,6 +19,7 @@ export interface ResolvedOptions {
   readonly onIteration?: GaussianMixtureOptions["onIteration"];
   readonly signal?: AbortSignal;
   readonly threads: number;
+  readonly accelerate: boolean;
 }
 
 export const DEFAULTS = {
@@ -28,12 +29,12 @@ export const DEFAULTS = {
   regCovar: 1e-6,
   maxIter: 100,
   nInit: 1,
-  initParams: "kmeans",
+  initParams: "auto",
   randomState: 0,
   warmStart: false,
 } as const;
 
-const INIT_PARAMS: readonly InitParams[] = ["kmeans", "k-means++", "random", "random_from_data"];
+const INIT_PARAMS: readonly InitParams[] = ["auto", "hc", "kmeans", "k-means++", "random", "random_from_data"];
 
 function bad(name: string, expected: string, got: unknown): GaussMixError {
   return new GaussMixError("INVALID_OPTION", `${name} must be ${expected}, got ${show(got)}`);
@@ -59,7 +60,7 @@ function nonNegative(name: string, v: unknown): number {
 /** Validates the constructor options (shapes that depend on the data are checked at fit time). */
 const KNOWN: ReadonlySet<string> = new Set([
   "nComponents", "covarianceType", "tol", "regCovar", "maxIter", "nInit", "initParams", "weightsInit", "meansInit",
-  "precisionsInit", "randomState", "warmStart", "onIteration", "signal", "threads",
+  "precisionsInit", "randomState", "warmStart", "onIteration", "signal", "threads", "accelerate",
 ]);
 
 /** scikit-learn's snake_case names, for the error of an unknown option. */
@@ -81,7 +82,7 @@ export function resolveOptions(o: GaussianMixtureOptions = {}): ResolvedOptions 
   }
   const initParams = o.initParams ?? DEFAULTS.initParams;
   if (!INIT_PARAMS.includes(initParams)) {
-    throw bad("initParams", 'one of "kmeans", "k-means++", "random", "random_from_data"', initParams);
+    throw bad("initParams", 'one of "auto", "hc", "kmeans", "k-means++", "random", "random_from_data"', initParams);
   }
   const randomState = o.randomState ?? DEFAULTS.randomState;
   if (typeof randomState !== "number" || !Number.isInteger(randomState)) {
@@ -100,6 +101,8 @@ export function resolveOptions(o: GaussianMixtureOptions = {}): ResolvedOptions 
       throw new GaussMixError("INVALID_INIT", `meansInit must have ${nComponents} rows (nComponents), got ${show(o.meansInit)}`);
     }
   }
+  if (o.accelerate !== undefined && typeof o.accelerate !== "boolean") throw bad("accelerate", "true or false", o.accelerate);
+  const explicitInit = o.weightsInit !== undefined || o.meansInit !== undefined || o.precisionsInit !== undefined;
   return {
     nComponents,
     covarianceType,
@@ -116,6 +119,7 @@ export function resolveOptions(o: GaussianMixtureOptions = {}): ResolvedOptions 
     onIteration: o.onIteration,
     signal: o.signal,
     threads: positiveInt("threads", o.threads ?? 1),
+    accelerate: o.accelerate ?? !(explicitInit || o.warmStart),
   };
 }
 

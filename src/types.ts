@@ -3,8 +3,13 @@
 /** The four covariance models of scikit-learn's `GaussianMixture`. */
 export type CovarianceType = "full" | "tied" | "diag" | "spherical";
 
-/** How the first parameters are made (scikit-learn's `init_params`). */
-export type InitParams = "kmeans" | "k-means++" | "random" | "random_from_data";
+/**
+ * How the first parameters are made. "auto" (the default) searches on a whitened subsample: k-means++ and Lloyd
+ * starts (plus Ward's hierarchy on small data), short EM from each, the best continued (docs/initialisation.md).
+ * "hc": Ward's hierarchy on the whitened subsample cut at k (deterministic, mclust's default). The others are
+ * scikit-learn's `init_params` with its meaning.
+ */
+export type InitParams = "auto" | "hc" | "kmeans" | "k-means++" | "random" | "random_from_data";
 
 /** A flat row-major matrix: `data[i * shape[1] + j]` is feature j of sample i. */
 export interface FlatMatrix {
@@ -58,7 +63,7 @@ export interface GaussianMixtureOptions {
   maxIter?: number;
   /** Number of initialisations; the one with the highest final lower bound is kept. Default 1. */
   nInit?: number;
-  /** Default "kmeans". */
+  /** Default "auto" (see InitParams); "kmeans" is scikit-learn's default. */
   initParams?: InitParams;
   /** Initial weights (k), summing to 1. */
   weightsInit?: ArrayLike<number>;
@@ -72,6 +77,13 @@ export interface GaussianMixtureOptions {
   warmStart?: boolean;
   /** Called after each M-step; return `false` to stop. May return a promise, which is awaited. */
   onIteration?: (info: IterationInfo) => boolean | void | Promise<boolean | void>;
+  /**
+   * EM accelerated by SQUAREM (extrapolation along two EM steps, kept only when it does not lower the
+   * likelihood) and a stopping rule that extrapolates the remaining gain (Aitken). Default true, except with
+   * explicit initial parameters (weightsInit, meansInit, precisionsInit) or warmStart, where the fit is
+   * scikit-learn's EM step for step. `false` gives scikit-learn's loop (with any initParams).
+   */
+  accelerate?: boolean;
   /** Aborts the fit with a `GaussMixError` of code "ABORTED". */
   signal?: AbortSignal;
   /**

@@ -35,6 +35,7 @@ export class Workspace {
   readonly ptr: {
     X: number; W: number; weights: number; means: number; cov: number; factors: number; logConst: number;
     stats: number; scratch: number; work: number; rv: number; aux: number; common: number; moments: number;
+    end: number;
   };
   /** f64 entries of one statistics block (one per thread). */
   readonly statsSize: number;
@@ -56,6 +57,8 @@ export class Workspace {
     auxBytes = 0,
     /** Worker threads that share this engine's memory: each gets its own statistics block and scratch. */
     readonly pool?: ThreadPool,
+    /** Byte offset to lay the regions out from (another workspace's `ptr.end`); default the heap base. */
+    start?: number,
   ) {
     const model = (this.model = COVARIANCE_MODELS[type]);
     this.pairs = (n + 1) >> 1;
@@ -83,7 +86,8 @@ export class Workspace {
       // s (d), B_c = F (μ_c − s) or μ_c − s (k·d), ‖μ_c − s‖² (k), s repeated k times (k·d), T (tri(d) lane pairs)
       common: (d + 2 * k * d + k + 2 * tri(d)) * 8,
       moments: 2 * (3 + d + tri(d)) * 8,
-    });
+      end: 0,
+    }, start);
   }
 
   /** Copies X (validating every value) and the sample weights into the engine. */
@@ -317,6 +321,36 @@ export class Workspace {
     const status = this.engine.k.mstep(this.model.mstepType, d, k, ptr.stats, regCovar, shift, ptr.means,
       ptr.weights, ptr.cov, ptr.factors, ptr.logConst, ptr.work);
     if (status >= 0) throw illDefined(this.type, status, k, regCovar);
+  }
+
+  /**
+   * Precision factors of covariances in engine storage (full k·d·d, tied d·d, diag and spherical k·d), or
+   * undefined when one is not positive definite.
+   */
+  factorsFromCovariances(cov: Float64Array): Float64Array | undefined {
+    const { ptr, d, k } = this;
+    const m = this.model;
+    const blocks = m.shared ? 1 : k;
+    const fs = m.factorSize(d);
+    const out = new Float64Array(blocks * fs);
+    if (m.kind === 1) {
+      for (let i = 0; i < out.length; i++) {
+        if (!(cov[i] > 0)) return undefined;
+        out[i] = 1 / Math.sqrt(cov[i]);
+      }
+      return out;
+    }
+    const C = ptr.work;
+    const F = C + d * d * 8;
+    const W = F + d * d * 8;
+    for (let c = 0; c < blocks; c++) {
+      const f = this.engine.f64;
+      f.set(cov.subarray(c * d * d, (c + 1) * d * d), C >> 3);
+      if (!this.engine.k.factorFromCovariance(C, d, F, W)) return undefined;
+      out.set(this.engine.f64.subarray(F >> 3, (F >> 3) + fs), c * fs);
+    }
+    for (const v of out) if (!Number.isFinite(v)) return undefined;
+    return out;
   }
 
   /** Sets the factors from precision matrices (full/tied) or vectors (diag/spherical). */

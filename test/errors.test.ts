@@ -62,7 +62,7 @@ describe("bad options", () => {
     ["regCovar", -1, /regCovar must be a finite number ≥ 0, got -1/],
     ["regCovar", NaN, /regCovar must be a finite number ≥ 0, got NaN/],
     ["covarianceType", "fulll", /covarianceType must be one of "full", "tied", "diag", "spherical", got "fulll"/],
-    ["initParams", "kmeans++", /initParams must be one of "kmeans", "k-means\+\+", "random", "random_from_data", got "kmeans\+\+"/],
+    ["initParams", "kmeans++", /initParams must be one of "auto", "hc", "kmeans", "k-means\+\+", "random", "random_from_data", got "kmeans\+\+"/],
     ["randomState", 0.5, /randomState must be an integer seed, got 0.5/],
     ["onIteration", 3, /onIteration must be a function/],
   ])("%s = %s", (key, value, message) => expectError(make({ [key]: value }), "INVALID_OPTION", message));

@@ -83,9 +83,12 @@ export class Engine {
     return this.memory.buffer.byteLength;
   }
 
-  /** Lays out regions of the given byte sizes (16-byte aligned) after the heap base, growing memory to fit. */
-  layout<T extends Record<string, number>>(sizes: T): { [K in keyof T]: number } {
-    let at = this.base;
+  /**
+   * Lays out regions of the given byte sizes (16-byte aligned) after the heap base (or `start`, to keep the
+   * regions of an earlier layout), growing memory to fit.
+   */
+  layout<T extends Record<string, number>>(sizes: T, start?: number): { [K in keyof T]: number } {
+    let at = start === undefined ? this.base : align(start);
     const out = {} as { [K in keyof T]: number };
     for (const key of Object.keys(sizes) as (keyof T)[]) {
       out[key] = at;
