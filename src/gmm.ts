@@ -59,10 +59,12 @@ export class GaussianMixture {
     return { model, labels: labels! };
   }
 
-  /** @internal The fit with a search context shared by the cells of a model selection. */
-  async fitWithContext(X: DataInput, fitOptions: FitOptions, ctx: SearchContext): Promise<{ model: FittedGaussianMixture; subsample?: Subsample }> {
-    const { model, subsample } = await this.run(X, fitOptions, false, ctx);
-    return { model, subsample };
+  /**
+   * @internal The fit with a search context shared by the cells of a model selection (the subsample, the
+   * hierarchy and starts from other cells; see init/auto.ts).
+   */
+  async fitWithContext(X: DataInput, fitOptions: FitOptions, ctx: SearchContext): Promise<FittedGaussianMixture> {
+    return (await this.run(X, fitOptions, false, ctx)).model;
   }
 
   private async run(X: DataInput, fitOptions: FitOptions, wantLabels: boolean, ctx?: SearchContext) {
@@ -101,11 +103,12 @@ export class GaussianMixture {
       const search = !warm && !explicit && (o.initParams === "auto" || o.initParams === "hc");
       const nInit = warm || search ? 1 : o.nInit;
       let subsample: Subsample | undefined;
+      const context = ctx ?? {};
       let best: { params: Params; lowerBound: number; lowerBounds: number[]; converged: boolean; nIter: number } | undefined;
       for (let init = 0; init < nInit; init++) {
         if (warm) ws.writeParams(warm.params);
         else if (search) {
-          subsample = await autoInitialize(ws, o, rng, ctx);
+          subsample = await autoInitialize(ws, o, rng, context);
           if (subsample) overrideInit(ws, o, meansInit, precisions);
           // No start of the search survived (e.g. fewer distinct points than components): k-means on all data,
           // which reports why the fit cannot be made.
@@ -123,7 +126,7 @@ export class GaussianMixture {
       }
       const model = new FittedGaussianMixture(o.covarianceType, k, d, b.params, { ...b, threads: 1 + (pool?.workers ?? 0) });
       this.last = model;
-      return { model, labels, subsample };
+      return { model, labels };
     } finally {
       if (pool) pool.terminate(); // the threaded engine is not pooled
       else releaseEngine(engine);

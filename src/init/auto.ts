@@ -16,6 +16,8 @@ import { Workspace, type Params } from "../workspace.js";
 import { cutHierarchy, type Merge, wardHierarchy } from "./hc.js";
 import { lloyd, rowsAsCenters, seedPlusPlus } from "./lloyd.js";
 import { finishBest, type Labels, rank, type Scored, shortEm } from "./short-em.js";
+
+export type { Labels };
 import { isSpurious, resolution } from "./spurious.js";
 import { applyWhitening, whitening } from "./whiten.js";
 
@@ -117,12 +119,19 @@ export function kmeansStarts(s: Subsample, k: number, rng: Random, count: number
   return out;
 }
 
+/**
+ * What several fits of the same data share (model selection): the subsample and Ward's hierarchy are made by
+ * the first fit that needs them and kept here for the next.
+ */
 export interface SearchContext {
-  /** A subsample shared by several fits (model selection); drawn here when absent. */
   subsample?: Subsample;
   hierarchy?: { merges: Merge[]; m: number };
+  /** Always start from the hierarchy too (not only on small data). */
+  withHierarchy?: boolean;
   /** More starts on the subsample (partitions or parameters), e.g. from neighbouring cells of a selection. */
   extra?: (Labels | Params)[];
+  /** Set by the fit: whether the parameters it started all-data EM from are spurious (every start was). */
+  spurious?: boolean;
 }
 
 /** Work of one pass per sample and component, in multiply-adds (see DESIGN.md's cost). */
@@ -135,16 +144,20 @@ const MIN_SEARCH_WORK = 3e6;
 const SEARCH_PASSES = 1.5;
 /** JavaScript Lloyd steps cost about this many SIMD pass multiply-adds per multiply-add. */
 const JS_COST = 3;
+/** Random starts and finished starts per cell in a selection (neighbouring cells give the other starts). */
+const SHARED_STARTS = 4;
+const SHARED_KEEP = 1;
 
 /** Random starts, Lloyd steps, short-EM iterations and finished starts the budget allows. */
-export function searchBudget(type: string, n: number, m: number, d: number, k: number, nInit: number) {
-  const lloydIter = 10;
-  const iterations = m <= 600 ? 20 : 8;
+export function searchBudget(type: string, n: number, m: number, d: number, k: number, nInit: number, shared = false) {
+  const lloydIter = 5;
+  const iterations = m <= 600 ? (shared ? 10 : 20) : shared ? 10 : 8;
   const pass = m * k * passWork(type, d);
   const perStart = iterations * pass + lloydIter * m * k * d * JS_COST;
   const total = Math.max(MIN_SEARCH_WORK, SEARCH_PASSES * n * k * passWork(type, d));
-  const starts = Math.max(nInit, Math.min(30, Math.max(3, Math.floor(total / perStart))));
-  return { starts, lloydIter, iterations, keep: m <= 600 ? 5 : starts >= 8 ? 2 : 1 };
+  // In a selection, neighbouring cells' partitions are starts too: fewer random ones are needed.
+  const starts = Math.max(nInit, Math.min(shared ? SHARED_STARTS : 30, Math.max(3, Math.floor(total / perStart))));
+  return { starts, lloydIter, iterations, keep: m <= 600 ? (shared ? SHARED_KEEP : 5) : starts >= 8 ? 2 : 1 };
 }
 
 /**
@@ -152,14 +165,15 @@ export function searchBudget(type: string, n: number, m: number, d: number, k: n
  * model selection's bookkeeping); undefined when no start gave a usable mixture.
  */
 export async function autoInitialize(ws: Workspace, o: ResolvedOptions, rng: Random, ctx: SearchContext = {}): Promise<Subsample | undefined> {
-  const s = ctx.subsample ?? drawSubsample(ws, rng);
+  const s = (ctx.subsample ??= drawSubsample(ws, rng));
   const { k } = ws;
-  const { starts: nStarts, lloydIter, iterations, keep } = searchBudget(ws.type, ws.n, s.m, ws.d, k, o.nInit);
+  const { starts: nStarts, lloydIter, iterations, keep } = searchBudget(ws.type, ws.n, s.m, ws.d, k, o.nInit, ctx.withHierarchy);
   const starts: (Labels | Params)[] = [];
-  if (ctx.hierarchy) starts.push(hierarchyLabels(s, ctx.hierarchy, k));
-  else if (o.initParams === "hc" || s.m <= HC_DEFAULT_MAX) starts.push(hierarchyLabels(s, subsampleHierarchy(s), k));
+  if (o.initParams === "hc" || ctx.withHierarchy || s.m <= HC_DEFAULT_MAX) {
+    if (k > 1) starts.push(hierarchyLabels(s, (ctx.hierarchy ??= subsampleHierarchy(s)), k));
+  }
   if (ctx.extra) starts.push(...ctx.extra);
-  if (o.initParams !== "hc") starts.push(...kmeansStarts(s, k, rng, nStarts, lloydIter));
+  if (o.initParams !== "hc" || k === 1) starts.push(...kmeansStarts(s, k, rng, k === 1 ? 1 : nStarts, lloydIter));
   const sub = s.all ? ws : new Workspace(ws.engine, ws.type, s.m, ws.d, k, 0, undefined, ws.ptr.end);
   if (sub !== ws) {
     sub.load({ n: s.m, d: s.d, at: (i, j) => s.x[i * s.d + j], flat: s.x }, s.w);
@@ -172,6 +186,49 @@ export async function autoInitialize(ws: Workspace, o: ResolvedOptions, rng: Ran
     best = rank([...finished, ...scored])[0];
   }
   if (!best) return undefined; // every start failed: the caller falls back to k-means on all data
+  ctx.spurious = best.spurious;
   ws.writeParams(best.params);
   return s;
+}
+
+/**
+ * Starts for k clusters from a partition into k − 1 (model selection's "k from k − 1"): one cluster split in
+ * two by 2-means in whitened coordinates, for each of the `count` clusters with the largest scatter.
+ */
+export function splitStarts(s: Subsample, labels: Labels, kPrev: number, rng: Random, count: number): Labels[] {
+  const r = s.rank;
+  const scatter = new Float64Array(kPrev);
+  const mean = new Float64Array(kPrev * r);
+  const weight = new Float64Array(kPrev);
+  for (let i = 0; i < s.m; i++) {
+    const c = labels[i];
+    weight[c] += s.w[i];
+    for (let j = 0; j < r; j++) mean[c * r + j] += s.w[i] * s.z[i * r + j];
+  }
+  for (let c = 0; c < kPrev; c++) for (let j = 0; j < r; j++) mean[c * r + j] /= weight[c] || 1;
+  for (let i = 0; i < s.m; i++) {
+    const c = labels[i];
+    for (let j = 0; j < r; j++) scatter[c] += s.w[i] * (s.z[i * r + j] - mean[c * r + j]) ** 2;
+  }
+  const order = Array.from({ length: kPrev }, (_, c) => c).sort((a, b) => scatter[b] - scatter[a]);
+  const out: Labels[] = [];
+  for (const c of order.slice(0, count)) {
+    const rows: number[] = [];
+    for (let i = 0; i < s.m; i++) if (labels[i] === c) rows.push(i);
+    if (rows.length < 2) continue;
+    const zc = new Float64Array(rows.length * r);
+    const wc = new Float64Array(rows.length);
+    rows.forEach((i, t) => {
+      zc.set(s.z.subarray(i * r, (i + 1) * r), t * r);
+      wc[t] = s.w[i];
+    });
+    const seeds = seedPlusPlus(zc, rows.length, r, 2, rng, wc);
+    const half = lloyd(zc, rows.length, r, 2, rowsAsCenters(zc, r, seeds), wc).labels;
+    const next = Int32Array.from(labels);
+    rows.forEach((i, t) => {
+      if (half[t] === 1) next[i] = kPrev;
+    });
+    out.push(next);
+  }
+  return out;
 }

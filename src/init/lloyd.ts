@@ -7,13 +7,11 @@ import type { Random } from "../rng.js";
 /** Greedy k-means++ (2 + ⌊ln k⌋ trials per seed, as scikit-learn's); returns k row indices. */
 export function seedPlusPlus(z: Float64Array, m: number, d: number, k: number, rng: Random, w?: Float64Array): number[] {
   const trials = 2 + Math.floor(Math.log(k));
-  const dist = new Float64Array(m).fill(Infinity);
+  const dist = new Float64Array(m);
   const cum = new Float64Array(m);
-  const weight = (i: number) => (w ? w[i] : 1);
-  const draw = (scores: (i: number) => number) => {
-    let s = 0;
-    for (let i = 0; i < m; i++) cum[i] = s += scores(i);
-    const u = rng.random() * s;
+  /** The first row whose cumulative score exceeds u·total. */
+  const draw = (total: number) => {
+    const u = rng.random() * total;
     let lo = 0;
     let hi = m - 1;
     while (lo < hi) {
@@ -23,27 +21,38 @@ export function seedPlusPlus(z: Float64Array, m: number, d: number, k: number, r
     }
     return lo;
   };
-  const d2 = (i: number, c: number) => {
+  let total = 0;
+  for (let i = 0; i < m; i++) cum[i] = total += w ? w[i] : 1;
+  const seeds = [draw(total)];
+  const first = seeds[0] * d;
+  for (let i = 0; i < m; i++) {
     let s = 0;
     for (let j = 0; j < d; j++) {
-      const t = z[i * d + j] - z[c * d + j];
+      const t = z[i * d + j] - z[first + j];
       s += t * t;
     }
-    return s;
-  };
-  const seeds = [draw(weight)];
-  for (let i = 0; i < m; i++) dist[i] = d2(i, seeds[0]);
+    dist[i] = s;
+  }
   const trial = new Float64Array(m);
   const bestDist = new Float64Array(m);
   for (let c = 1; c < k; c++) {
+    total = 0;
+    for (let i = 0; i < m; i++) cum[i] = total += (w ? w[i] : 1) * dist[i];
     let bestPot = Infinity;
     let best = -1;
     for (let t = 0; t < trials; t++) {
-      const cand = draw((i) => weight(i) * dist[i]);
+      const cand = total > 0 ? draw(total) : rng.int(m);
+      const o = cand * d;
       let pot = 0;
       for (let i = 0; i < m; i++) {
-        trial[i] = Math.min(dist[i], d2(i, cand));
-        pot += weight(i) * trial[i];
+        let s = 0;
+        for (let j = 0; j < d; j++) {
+          const q = z[i * d + j] - z[o + j];
+          s += q * q;
+        }
+        const v = s < dist[i] ? s : dist[i];
+        trial[i] = v;
+        pot += (w ? w[i] : 1) * v;
       }
       if (pot < bestPot) {
         bestPot = pot;
