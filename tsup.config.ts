@@ -30,13 +30,4 @@ export default defineConfig([
       writeFileSync("dist/gaussmix.wasm.d.ts", WASM_TYPES);
     },
   },
-  // The command line (Node only), importing the library build beside it.
-  {
-    entry: { cli: "src/cli.ts" },
-    format: ["esm"],
-    target: "node18",
-    platform: "node",
-    banner: { js: "#!/usr/bin/env node" },
-    external: ["./index.js"],
-  },
 ]);

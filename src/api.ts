@@ -7,6 +7,7 @@ export { dispose } from "./wasm/engine.js";
 export type {
   CovarianceType,
   Covariances,
+  Criterion,
   DataInput,
   FitOptions,
   FlatMatrix,
@@ -14,5 +15,7 @@ export type {
   InitParams,
   IterationInfo,
   Matrix,
+  SelectionRow,
+  SelectModelOptions,
 } from "./types.js";
-export { selectModel, type Criterion, type Selection, type SelectionRow, type SelectModelOptions } from "./select.js";
+export { selectModel, type Selection } from "./select.js";

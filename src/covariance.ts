@@ -8,6 +8,7 @@
  * per feature (diag and spherical k·d).
  */
 import type { CovarianceType, Covariances } from "./types.js";
+import { isArrayLike, tri } from "./util.js";
 
 export interface CovarianceModel {
   /** Kernel family: 0 triangular factors (full, tied), 1 per-feature factors (diag, spherical). */
@@ -33,8 +34,6 @@ export interface CovarianceModel {
   /** Public precisions (e.g. precisionsInit) → one d×d matrix (row-major) or d-vector per factor, or a shape error. */
   splitPrecisions(p: unknown, d: number, k: number): Float64Array[] | string;
 }
-
-export const tri = (d: number) => (d * (d + 1)) / 2;
 
 /** U (d×d upper, scikit-learn's convention) from the packed F = Uᵀ at offset `o`. */
 function upperFromPacked(f: Float64Array, o: number, d: number): number[][] {
@@ -70,10 +69,6 @@ function isMatrix(m: unknown, d: number): m is ArrayLike<ArrayLike<number>> {
 
 function isVector(v: unknown, d: number): v is ArrayLike<number> {
   return isArrayLike(v) && v.length === d;
-}
-
-export function isArrayLike(x: unknown): x is ArrayLike<unknown> {
-  return Array.isArray(x) || ArrayBuffer.isView(x);
 }
 
 function flatMatrix(m: ArrayLike<ArrayLike<number>>, d: number): Float64Array {
@@ -128,7 +123,8 @@ const diag: CovarianceModel = {
   covarianceParameters: (d, k) => k * d,
   covariances: (cov, d, k) => Array.from({ length: k }, (_, c) => Array.from(cov.subarray(c * d, (c + 1) * d))),
   precisionsCholesky: (f, d, k) => Array.from({ length: k }, (_, c) => Array.from(f.subarray(c * d, (c + 1) * d))),
-  precisions: (f, d, k) => Array.from({ length: k }, (_, c) => Array.from(f.subarray(c * d, (c + 1) * d), (u) => u * u)),
+  precisions: (f, d, k) =>
+    Array.from({ length: k }, (_, c) => Array.from(f.subarray(c * d, (c + 1) * d), (u) => u * u)),
   splitPrecisions(p, d, k) {
     if (!isArrayLike(p) || p.length !== k || !Array.from(p).every((v) => isVector(v, d))) {
       return `an array of ${k} vectors of ${d} values (nComponents × nFeatures)`;

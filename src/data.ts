@@ -2,9 +2,9 @@
  * Validation of data at the edge, and its copy into the engine's pair layout (see assembly/index.ts):
  * sample i, feature j lives at f64 index ((i >> 1) * d + j) * 2 + (i & 1) from the region start.
  */
-import { GaussMixError } from "./errors.js";
-import { isArrayLike } from "./covariance.js";
+import { GaussMixError, invalidData as invalid } from "./errors.js";
 import type { DataInput, FlatMatrix } from "./types.js";
+import { isArrayLike } from "./util.js";
 
 /** Validated data: its shape and a reader of element (i, j). */
 export interface Data {
@@ -13,10 +13,6 @@ export interface Data {
   readonly at: (i: number, j: number) => number;
   /** The row-major values, for { data, shape } input (read directly: the copy's hot path). */
   readonly flat?: ArrayLike<number>;
-}
-
-function invalid(name: string, message: string): GaussMixError {
-  return new GaussMixError("INVALID_DATA", `${name}: ${message}`);
 }
 
 function isFlat(x: unknown): x is FlatMatrix {
@@ -28,7 +24,10 @@ export function describe(X: DataInput, name = "X"): Data {
   if (isFlat(X)) {
     const { data, shape } = X;
     if (!isArrayLike(shape) || shape.length !== 2 || !shape.every((s) => Number.isInteger(s) && s >= 0)) {
-      throw invalid(name, `shape must be [nSamples, nFeatures] with non-negative integers, got ${JSON.stringify(shape)}`);
+      throw invalid(
+        name,
+        `shape must be [nSamples, nFeatures] with non-negative integers, got ${JSON.stringify(shape)}`,
+      );
     }
     const [n, d] = shape;
     if (!isArrayLike(data)) throw invalid(name, "data must be an array or typed array");
@@ -52,7 +51,8 @@ export function describe(X: DataInput, name = "X"): Data {
   for (let i = 0; i < n; i++) {
     const r = rows[i];
     if (!isArrayLike(r)) throw invalid(name, `row ${i} is ${typeName(r)}, expected an array of ${d} numbers`);
-    if (r.length !== d) throw invalid(name, `rows have different lengths: row 0 has ${d} values, row ${i} has ${r.length}`);
+    if (r.length !== d)
+      throw invalid(name, `rows have different lengths: row 0 has ${d} values, row ${i} has ${r.length}`);
   }
   checkNonEmpty(name, n, d);
   return { n, d, at: (i, j) => rows[i][j] };
@@ -91,7 +91,10 @@ export function writePairs(data: Data, f64: Float64Array, off: number, name = "X
       for (let j = 0; j < d; j++) {
         const v = at(i, j);
         if (typeof v !== "number" || !Number.isFinite(v)) {
-          throw invalid(name, `value at row ${i}, column ${j} is ${typeof v === "number" ? v : JSON.stringify(v) ?? typeof v}; expected a finite number`);
+          throw invalid(
+            name,
+            `value at row ${i}, column ${j} is ${typeof v === "number" ? v : (JSON.stringify(v) ?? typeof v)}; expected a finite number`,
+          );
         }
         f64[base + j * 2] = v;
       }

@@ -1,3 +1,6 @@
+/** The one error class of gaussmix, its stable codes, and the constructors of the errors raised by validation. */
+import { show } from "./util.js";
+
 /** Stable error codes of gaussmix. */
 export type GaussMixErrorCode =
   | "INVALID_DATA" // X empty, ragged, non-numeric or non-finite
@@ -19,4 +22,19 @@ export class GaussMixError extends Error {
     this.name = "GaussMixError";
     this.code = code;
   }
+}
+
+/** An option of the wrong type or range: names it, says what was expected and what came. */
+export function invalidOption(name: string, expected: string, got: unknown): GaussMixError {
+  return new GaussMixError("INVALID_OPTION", `${name} must be ${expected}, got ${show(got)}`);
+}
+
+/** An option name that no entry point knows; `hint` names the closest known option or lists them. */
+export function unknownOption(key: string, hint: string): GaussMixError {
+  return new GaussMixError("INVALID_OPTION", `unknown option "${key}"${hint}`);
+}
+
+/** X (or another data argument) of the wrong shape or with a non-finite value. */
+export function invalidData(name: string, message: string): GaussMixError {
+  return new GaussMixError("INVALID_DATA", `${name}: ${message}`);
 }

@@ -8,7 +8,7 @@ import { describe, sampleWeights } from "./data.js";
 import { GaussMixError } from "./errors.js";
 import { type Fill, initialResponsibilities, kmeansAuxBytes, needsKmeansMemory } from "./init.js";
 import { FittedGaussianMixture } from "./model.js";
-import { checkMeansInit, resolveOptions, type ResolvedOptions } from "./options.js";
+import { checkMeansInit, resolveFitOptions, resolveOptions, type ResolvedOptions } from "./options.js";
 import { Random } from "./rng.js";
 import type { DataInput, FitOptions, GaussianMixtureOptions, IterationInfo } from "./types.js";
 import { acquireEngine, acquireThreadedEngine, type Engine, releaseEngine } from "./wasm/engine.js";
@@ -76,7 +76,7 @@ export class GaussianMixture {
     if (n < k) {
       throw new GaussMixError("TOO_FEW_SAMPLES", `X has ${n} samples but nComponents is ${k}; need nSamples ≥ nComponents`);
     }
-    const weights = sampleWeights(fitOptions.sampleWeight, n);
+    const weights = sampleWeights(resolveFitOptions(fitOptions).sampleWeight, n);
     const warm = o.warmStart ? this.last : undefined;
     if (warm && warm.nFeatures !== d) {
       throw new GaussMixError("FEATURE_MISMATCH", `warmStart: X has ${d} features, but the previous fit had ${warm.nFeatures}`);
@@ -133,7 +133,8 @@ export class GaussianMixture {
     }
   }
 
-  /** The EM loop of one initialisation (scikit-learn's semantics, or accelerated: see em/accelerate.ts). */
+  // The EM loop of one initialisation: scikit-learn's semantics (the repository's design notes describe it), or
+  // accelerated (em/accelerate.ts).
   private async em(ws: Workspace, init: number, start: number) {
     const o = this.options;
     let lastYield = Date.now();

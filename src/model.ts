@@ -2,7 +2,8 @@
  * A fitted Gaussian mixture: immutable parameters in scikit-learn's shapes and conventions, and the
  * per-sample methods (predict, predictProba, scoreSamples, score, bic, aic), sampling and JSON round trips.
  */
-import { COVARIANCE_MODELS, isArrayLike, tri } from "./covariance.js";
+import { COVARIANCE_MODELS } from "./covariance.js";
+import { isArrayLike, tri } from "./util.js";
 import { checkFeatures, describe, sampleWeights, writePairs } from "./data.js";
 import { GaussMixError } from "./errors.js";
 import { Random } from "./rng.js";

@@ -1,126 +1,272 @@
-/** Options: defaults merged in one place and validated once, at the edge. */
-import { GaussMixError } from "./errors.js";
-import { COVARIANCE_MODELS, isArrayLike } from "./covariance.js";
-import type { CovarianceType, GaussianMixtureOptions, InitParams } from "./types.js";
+/**
+ * Every option of every entry point, declared once: a table per entry point (`new GaussianMixture`, `fit`,
+ * `selectModel`) of name → { doc, default, check }. The resolved types, the defaults, the unknown-option check
+ * with its "did you mean" hint all derive from these tables; the public interfaces in types.ts carry the doc
+ * comments users see in their editor, and test/options.test.ts checks they agree with the tables.
+ * Shapes that depend on the data (weightsInit, meansInit, precisionsInit, sampleWeight) are checked at fit time.
+ */
+import { GaussMixError, invalidOption, unknownOption } from "./errors.js";
+import type {
+  CovarianceType,
+  Covariances,
+  Criterion,
+  FitOptions,
+  GaussianMixtureOptions,
+  InitParams,
+  IterationInfo,
+  SelectionRow,
+  SelectModelOptions,
+} from "./types.js";
+import { isArrayLike, show } from "./util.js";
 
-export interface ResolvedOptions {
-  readonly nComponents: number;
-  readonly covarianceType: CovarianceType;
-  readonly tol: number;
-  readonly regCovar: number;
-  readonly maxIter: number;
-  readonly nInit: number;
-  readonly initParams: InitParams;
-  readonly weightsInit?: Float64Array;
-  readonly meansInit?: ArrayLike<ArrayLike<number>>;
-  readonly precisionsInit?: unknown;
-  readonly randomState: number;
-  readonly warmStart: boolean;
-  readonly onIteration?: GaussianMixtureOptions["onIteration"];
-  readonly signal?: AbortSignal;
-  readonly threads: number;
-  readonly accelerate: boolean;
+/** One option: a one-line summary (the start of its doc comment in types.ts), its default, and its check. */
+export interface OptionSpec<T, HasDefault extends boolean = boolean> {
+  readonly doc: string;
+  readonly hasDefault: HasDefault;
+  readonly default: HasDefault extends true ? T : undefined;
+  /** Returns the value (possibly normalised) or throws a GaussMixError naming `name`. */
+  readonly check: (value: unknown, name: string) => T;
 }
 
-export const DEFAULTS = {
-  nComponents: 1,
-  covarianceType: "full",
-  tol: 1e-3,
-  regCovar: 1e-6,
-  maxIter: 100,
-  nInit: 1,
-  initParams: "auto",
-  randomState: 0,
-  warmStart: false,
+type Check<T> = (value: unknown, name: string) => T;
+
+function withDefault<T>(doc: string, value: T, check: Check<T>): OptionSpec<T, true> {
+  return { doc, hasDefault: true, default: value, check };
+}
+
+function optional<T>(doc: string, check: Check<T>): OptionSpec<T, false> {
+  return { doc, hasDefault: false, default: undefined, check };
+}
+
+type OptionTable = Readonly<Record<string, OptionSpec<any>>>;
+
+/** The options after resolution: an option with a default is always present, the others may be undefined. */
+export type Resolved<S extends OptionTable> = {
+  readonly [K in keyof S]: S[K] extends OptionSpec<infer T, true>
+    ? T
+    : S[K] extends OptionSpec<infer T, false>
+      ? T | undefined
+      : never;
+};
+
+// ---- checks ------------------------------------------------------------------------------------------------
+
+const positiveInt: Check<number> = (v, name) => {
+  if (typeof v !== "number" || !Number.isInteger(v) || v < 1) throw invalidOption(name, "a positive integer", v);
+  return v;
+};
+
+const nonNegative: Check<number> = (v, name) => {
+  if (typeof v !== "number" || !Number.isFinite(v) || v < 0) throw invalidOption(name, "a finite number ≥ 0", v);
+  return v;
+};
+
+const integerSeed: Check<number> = (v, name) => {
+  if (typeof v !== "number" || !Number.isInteger(v)) throw invalidOption(name, "an integer seed", v);
+  return v;
+};
+
+const boolean: Check<boolean> = (v, name) => {
+  if (typeof v !== "boolean") throw invalidOption(name, "true or false", v);
+  return v;
+};
+
+const quoted = (values: readonly string[]) => values.map((v) => JSON.stringify(v)).join(", ");
+
+function oneOf<T extends string>(values: readonly T[]): Check<T> {
+  return (v, name) => {
+    if (!values.includes(v as T)) throw invalidOption(name, `one of ${quoted(values)}`, v);
+    return v as T;
+  };
+}
+
+function listOf<T>(what: string, ok: (x: unknown) => boolean): Check<readonly T[]> {
+  return (v, name) => {
+    if (!isArrayLike(v) || v.length === 0) throw invalidOption(name, `a non-empty array of ${what}`, v);
+    const i = Array.from(v).findIndex((x) => !ok(x));
+    if (i >= 0) {
+      throw new GaussMixError(
+        "INVALID_OPTION",
+        `${name} must be a non-empty array of ${what}; index ${i} is ${show(v[i])}`,
+      );
+    }
+    return Array.from(v) as T[];
+  };
+}
+
+function fn<F>(): Check<F> {
+  return (v, name) => {
+    if (typeof v !== "function") throw invalidOption(name, "a function", v);
+    return v as F;
+  };
+}
+
+const abortSignal: Check<AbortSignal> = (v, name) => {
+  if (typeof v !== "object" || v === null || !("aborted" in v)) throw invalidOption(name, "an AbortSignal", v);
+  return v as AbortSignal;
+};
+
+/** Passed through here: its shape depends on the data or on nComponents and is checked at fit time. */
+function checkedLater<T>(): Check<T> {
+  return (v) => v as T;
+}
+
+// ---- the tables --------------------------------------------------------------------------------------------
+
+const COVARIANCE_TYPES: readonly CovarianceType[] = ["full", "tied", "diag", "spherical"];
+const INIT_PARAMS: readonly InitParams[] = ["auto", "hc", "kmeans", "k-means++", "random", "random_from_data"];
+const CRITERIA: readonly Criterion[] = ["bic", "aic", "icl"];
+
+/** Options of `new GaussianMixture(options)`. */
+export const ESTIMATOR_OPTIONS = {
+  nComponents: withDefault("Number of mixture components, k.", 1, positiveInt),
+  covarianceType: withDefault("The covariance model.", "full" as CovarianceType, oneOf(COVARIANCE_TYPES)),
+  tol: withDefault("Convergence threshold on the change of the mean per-sample log-likelihood.", 1e-3, nonNegative),
+  regCovar: withDefault("Added to the diagonal of every covariance.", 1e-6, nonNegative),
+  maxIter: withDefault("Maximum number of EM iterations per initialisation.", 100, positiveInt),
+  nInit: withDefault("Number of initialisations", 1, positiveInt),
+  initParams: withDefault("How the first parameters are made", "auto" as InitParams, oneOf(INIT_PARAMS)),
+  weightsInit: optional("Initial weights (k), summing to 1.", checkedLater<ArrayLike<number>>()),
+  meansInit: optional("Initial means (k × d).", checkedLater<ArrayLike<ArrayLike<number>>>()),
+  precisionsInit: optional("Initial precisions (inverse covariances)", checkedLater<Covariances>()),
+  randomState: withDefault("Seed of the one random generator used for initialisation", 0, integerSeed),
+  warmStart: withDefault("Start the next `fit` from the previous fit's parameters", false, boolean),
+  onIteration: optional(
+    "Called after each M-step;",
+    fn<(info: IterationInfo) => boolean | void | Promise<boolean | void>>(),
+  ),
+  signal: optional("Aborts the fit", abortSignal),
+  threads: withDefault("Threads for each EM pass", 1, positiveInt),
+  accelerate: withDefault("EM accelerated by SQUAREM", true, boolean),
 } as const;
 
-const INIT_PARAMS: readonly InitParams[] = ["auto", "hc", "kmeans", "k-means++", "random", "random_from_data"];
+/** Options of `fit(X, options)` and `fitPredict(X, options)`. */
+export const FIT_OPTIONS = {
+  sampleWeight: optional("Non-negative weight per sample (length n).", checkedLater<ArrayLike<number>>()),
+} as const;
 
-function bad(name: string, expected: string, got: unknown): GaussMixError {
-  return new GaussMixError("INVALID_OPTION", `${name} must be ${expected}, got ${show(got)}`);
+/** Options of a fitted model's `score(X, options)`. */
+export const SCORE_OPTIONS = {
+  sampleWeight: FIT_OPTIONS.sampleWeight,
+} as const;
+
+/** Options of a fitted model's `sample(n, options)`. */
+export const SAMPLE_OPTIONS = {
+  randomState: withDefault("Seed of the generator of the draws.", 0, integerSeed),
+} as const;
+
+/** Options of `selectModel(X, options)`: the fitting options it passes on, and its own. */
+export const SELECT_OPTIONS = {
+  nComponents: optional(
+    "Candidate numbers of components.",
+    listOf<number>("positive integers", (k) => Number.isInteger(k) && (k as number) >= 1),
+  ),
+  covarianceTypes: withDefault(
+    "Candidate covariance types.",
+    ["spherical", "diag", "tied", "full"] as readonly CovarianceType[],
+    listOf<CovarianceType>(quoted(["spherical", "diag", "tied", "full"]), (t) =>
+      COVARIANCE_TYPES.includes(t as CovarianceType),
+    ),
+  ),
+  criterion: withDefault("What picks the best cell", "bic" as Criterion, oneOf(CRITERIA)),
+  nInit: ESTIMATOR_OPTIONS.nInit,
+  initParams: ESTIMATOR_OPTIONS.initParams,
+  randomState: ESTIMATOR_OPTIONS.randomState,
+  regCovar: ESTIMATOR_OPTIONS.regCovar,
+  tol: ESTIMATOR_OPTIONS.tol,
+  maxIter: ESTIMATOR_OPTIONS.maxIter,
+  threads: ESTIMATOR_OPTIONS.threads,
+  accelerate: ESTIMATOR_OPTIONS.accelerate,
+  signal: optional("Aborts the selection", abortSignal),
+  sampleWeight: FIT_OPTIONS.sampleWeight,
+  onProgress: optional("Called after each cell", fn<(done: number, total: number, row: SelectionRow) => void>()),
+} as const;
+
+// ---- resolution --------------------------------------------------------------------------------------------
+
+/** The closest known name: scikit-learn's snake_case spelling, another case, or one letter off (a typo). */
+export function closestOption(key: string, known: readonly string[]): string | undefined {
+  const camel = key.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase()).toLowerCase();
+  return known.find((k) => k.toLowerCase() === camel) ?? known.find((k) => editDistance(k.toLowerCase(), camel) <= 2);
 }
 
-export function show(x: unknown): string {
-  if (typeof x === "string") return JSON.stringify(x);
-  if (typeof x === "number" || typeof x === "boolean" || x == null) return String(x);
-  if (Array.isArray(x)) return `an array of length ${x.length}`;
-  return typeof x;
+function editDistance(a: string, b: string): number {
+  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const row = [i];
+    for (let j = 1; j <= b.length; j++) {
+      row[j] = Math.min(prev[j] + 1, row[j - 1] + 1, prev[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+    }
+    prev = row;
+  }
+  return prev[b.length];
 }
 
-function positiveInt(name: string, v: unknown): number {
-  if (typeof v !== "number" || !Number.isInteger(v) || v < 1) throw bad(name, "a positive integer", v);
-  return v;
-}
-
-function nonNegative(name: string, v: unknown): number {
-  if (typeof v !== "number" || !Number.isFinite(v) || v < 0) throw bad(name, "a finite number ≥ 0", v);
-  return v;
-}
-
-/** Validates the constructor options (shapes that depend on the data are checked at fit time). */
-const KNOWN: ReadonlySet<string> = new Set([
-  "nComponents", "covarianceType", "tol", "regCovar", "maxIter", "nInit", "initParams", "weightsInit", "meansInit",
-  "precisionsInit", "randomState", "warmStart", "onIteration", "signal", "threads", "accelerate",
-]);
-
-/** scikit-learn's snake_case names, for the error of an unknown option. */
-function suggestion(key: string): string {
-  const camel = key.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase());
-  const hit = [...KNOWN].find((k) => k.toLowerCase() === camel.toLowerCase());
-  return hit ? `; did you mean ${hit}?` : `; known options: ${[...KNOWN].join(", ")}`;
-}
-
-export function resolveOptions(o: GaussianMixtureOptions = {}): ResolvedOptions {
-  if (typeof o !== "object" || o === null) throw bad("options", "an object", o);
-  for (const key of Object.keys(o)) {
-    if (!KNOWN.has(key)) throw new GaussMixError("INVALID_OPTION", `unknown option "${key}"${suggestion(key)}`);
-  }
-  const nComponents = positiveInt("nComponents", o.nComponents ?? DEFAULTS.nComponents);
-  const covarianceType = o.covarianceType ?? DEFAULTS.covarianceType;
-  if (!Object.prototype.hasOwnProperty.call(COVARIANCE_MODELS, covarianceType)) {
-    throw bad("covarianceType", 'one of "full", "tied", "diag", "spherical"', covarianceType);
-  }
-  const initParams = o.initParams ?? DEFAULTS.initParams;
-  if (!INIT_PARAMS.includes(initParams)) {
-    throw bad("initParams", 'one of "auto", "hc", "kmeans", "k-means++", "random", "random_from_data"', initParams);
-  }
-  const randomState = o.randomState ?? DEFAULTS.randomState;
-  if (typeof randomState !== "number" || !Number.isInteger(randomState)) {
-    throw bad("randomState", "an integer seed", randomState);
-  }
-  if (o.onIteration !== undefined && typeof o.onIteration !== "function") {
-    throw bad("onIteration", "a function", o.onIteration);
-  }
-  if (o.signal !== undefined && (typeof o.signal !== "object" || o.signal === null || !("aborted" in o.signal))) {
-    throw bad("signal", "an AbortSignal", o.signal);
-  }
-  let weightsInit: Float64Array | undefined;
-  if (o.weightsInit !== undefined) weightsInit = checkWeightsInit(o.weightsInit, nComponents);
-  if (o.meansInit !== undefined) {
-    if (!isArrayLike(o.meansInit) || o.meansInit.length !== nComponents) {
-      throw new GaussMixError("INVALID_INIT", `meansInit must have ${nComponents} rows (nComponents), got ${show(o.meansInit)}`);
+/**
+ * Checks `options` against a table: an object (or undefined), no unknown key, every given value valid. Returns
+ * the values with the defaults filled in. Only `undefined` means "not given".
+ */
+export function resolve<S extends OptionTable>(table: S, options: unknown, what: string): Resolved<S> {
+  if (options === undefined) options = {};
+  if (typeof options !== "object" || options === null || isArrayLike(options))
+    throw invalidOption(what, "an object", options);
+  const known = Object.keys(table);
+  for (const key of Object.keys(options)) {
+    if (!Object.prototype.hasOwnProperty.call(table, key)) {
+      const hit = closestOption(key, known);
+      throw unknownOption(key, hit ? `; did you mean ${hit}?` : `; known options of ${what}: ${known.join(", ")}`);
     }
   }
-  if (o.accelerate !== undefined && typeof o.accelerate !== "boolean") throw bad("accelerate", "true or false", o.accelerate);
+  const given = options as Record<string, unknown>;
+  const out: Record<string, unknown> = {};
+  for (const key of known) {
+    const v = given[key];
+    out[key] = v === undefined ? table[key].default : table[key].check(v, key);
+  }
+  return out as Resolved<S>;
+}
+
+/**
+ * Validated estimator options; weightsInit is checked against nComponents and copied; `accelerate` defaults to
+ * true except with explicit initial parameters or a warm start (scikit-learn's EM step for step).
+ */
+export type ResolvedOptions = Omit<Resolved<typeof ESTIMATOR_OPTIONS>, "weightsInit"> & {
+  readonly weightsInit?: Float64Array;
+};
+
+/** Validates the constructor options (shapes that depend on the data are checked at fit time). */
+export function resolveOptions(options?: GaussianMixtureOptions): ResolvedOptions {
+  const o = resolve(ESTIMATOR_OPTIONS, options, "options");
+  const weightsInit = o.weightsInit === undefined ? undefined : checkWeightsInit(o.weightsInit, o.nComponents);
+  if (o.meansInit !== undefined && (!isArrayLike(o.meansInit) || o.meansInit.length !== o.nComponents)) {
+    throw new GaussMixError(
+      "INVALID_INIT",
+      `meansInit must have ${o.nComponents} rows (nComponents), got ${show(o.meansInit)}`,
+    );
+  }
   const explicitInit = o.weightsInit !== undefined || o.meansInit !== undefined || o.precisionsInit !== undefined;
-  return {
-    nComponents,
-    covarianceType,
-    tol: nonNegative("tol", o.tol ?? DEFAULTS.tol),
-    regCovar: nonNegative("regCovar", o.regCovar ?? DEFAULTS.regCovar),
-    maxIter: positiveInt("maxIter", o.maxIter ?? DEFAULTS.maxIter),
-    nInit: positiveInt("nInit", o.nInit ?? DEFAULTS.nInit),
-    initParams,
-    weightsInit,
-    meansInit: o.meansInit,
-    precisionsInit: o.precisionsInit,
-    randomState,
-    warmStart: Boolean(o.warmStart ?? DEFAULTS.warmStart),
-    onIteration: o.onIteration,
-    signal: o.signal,
-    threads: positiveInt("threads", o.threads ?? 1),
-    accelerate: o.accelerate ?? !(explicitInit || o.warmStart),
-  };
+  const given = (options as { accelerate?: unknown } | undefined)?.accelerate !== undefined;
+  return { ...o, weightsInit, accelerate: given ? o.accelerate : !(explicitInit || o.warmStart) };
+}
+
+/** Validates the options of `fit` / `fitPredict` (sampleWeight's values are checked against X by data.ts). */
+export function resolveFitOptions(options?: FitOptions): Resolved<typeof FIT_OPTIONS> {
+  return resolve(FIT_OPTIONS, options, "fit options");
+}
+
+/** Validates the options of `selectModel`. */
+export function resolveSelectOptions(options?: SelectModelOptions): Resolved<typeof SELECT_OPTIONS> {
+  return resolve(SELECT_OPTIONS, options, "selectModel options");
+}
+
+/** Validates the options of `FittedGaussianMixture.score` (the weights' values are checked against X). */
+export function resolveScoreOptions(options?: { sampleWeight?: ArrayLike<number> }): Resolved<typeof SCORE_OPTIONS> {
+  return resolve(SCORE_OPTIONS, options, "score options");
+}
+
+/** Validates the options of `FittedGaussianMixture.sample`. */
+export function resolveSampleOptions(options?: { randomState?: number }): Resolved<typeof SAMPLE_OPTIONS> {
+  return resolve(SAMPLE_OPTIONS, options, "sample options");
 }
 
 /** scikit-learn's `_check_weights`: k values in [0, 1] summing to 1. */
@@ -148,15 +294,35 @@ export function checkMeansInit(m: ArrayLike<ArrayLike<number>>, k: number, d: nu
   for (let c = 0; c < k; c++) {
     const row = m[c];
     if (!isArrayLike(row) || row.length !== d) {
-      throw new GaussMixError("INVALID_INIT", `meansInit must be ${k}×${d} (nComponents × nFeatures); row ${c} is ${show(row)}`);
+      throw new GaussMixError(
+        "INVALID_INIT",
+        `meansInit must be ${k}×${d} (nComponents × nFeatures); row ${c} is ${show(row)}`,
+      );
     }
     for (let j = 0; j < d; j++) {
       const v = row[j];
       if (typeof v !== "number" || !Number.isFinite(v)) {
-        throw new GaussMixError("INVALID_INIT", `meansInit value at [${c}][${j}] is ${show(v)}; expected a finite number`);
+        throw new GaussMixError(
+          "INVALID_INIT",
+          `meansInit value at [${c}][${j}] is ${show(v)}; expected a finite number`,
+        );
       }
       out[c * d + j] = v;
     }
   }
   return out;
 }
+
+// ---- the public interfaces agree with the tables (a type error here means one of them drifted) -------------
+
+type Equal<A, B> = (<T>() => T extends A ? 1 : 2) extends <T>() => T extends B ? 1 : 2 ? true : false;
+type Given<S extends OptionTable> = { -readonly [K in keyof S]?: S[K] extends OptionSpec<infer T> ? T : never };
+type Agree<Public, S extends OptionTable> = Equal<Required<Public>, Required<Given<S>>>;
+/** `true` only when each public interface has exactly the table's names and value types. */
+export type OptionsAgree = [
+  Agree<GaussianMixtureOptions, typeof ESTIMATOR_OPTIONS>,
+  Agree<FitOptions, typeof FIT_OPTIONS>,
+  Agree<SelectModelOptions, typeof SELECT_OPTIONS>,
+];
+const optionsAgree: OptionsAgree = [true, true, true];
+void optionsAgree;

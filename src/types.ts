@@ -1,11 +1,12 @@
 /** Public types of gaussmix. Shapes follow scikit-learn: k = nComponents, d = nFeatures, n = nSamples. */
+import type { GaussMixErrorCode } from "./errors.js";
 
 /** The four covariance models of scikit-learn's `GaussianMixture`. */
 export type CovarianceType = "full" | "tied" | "diag" | "spherical";
 
 /**
  * How the first parameters are made. "auto" (the default) searches on a whitened subsample: k-means++ and Lloyd
- * starts (plus Ward's hierarchy on small data), short EM from each, the best continued (docs/initialisation.md).
+ * starts (plus Ward's hierarchy on small data), short EM from each, the best continued (see the README).
  * "hc": Ward's hierarchy on the whitened subsample cut at k (deterministic, mclust's default). The others are
  * scikit-learn's `init_params` with its meaning.
  */
@@ -50,10 +51,11 @@ export interface IterationInfo {
 /** Covariances / precisions in scikit-learn's shapes: full k×d×d, tied d×d, diag k×d, spherical k. */
 export type Covariances = number[][][] | number[][] | number[];
 
+/** Options of `new GaussianMixture(options)`; each is checked when the estimator is made. */
 export interface GaussianMixtureOptions {
   /** Number of mixture components, k. Default 1. */
   nComponents?: number;
-  /** Default "full". */
+  /** The covariance model. Default "full". */
   covarianceType?: CovarianceType;
   /** Convergence threshold on the change of the mean per-sample log-likelihood. Default 1e-3. */
   tol?: number;
@@ -63,13 +65,13 @@ export interface GaussianMixtureOptions {
   maxIter?: number;
   /** Number of initialisations; the one with the highest final lower bound is kept. Default 1. */
   nInit?: number;
-  /** Default "auto" (see InitParams); "kmeans" is scikit-learn's default. */
+  /** How the first parameters are made. Default "auto" (see InitParams); "kmeans" is scikit-learn's default. */
   initParams?: InitParams;
   /** Initial weights (k), summing to 1. */
   weightsInit?: ArrayLike<number>;
   /** Initial means (k × d). */
   meansInit?: ArrayLike<ArrayLike<number>>;
-  /** Initial precisions (inverse covariances), scikit-learn's shapes. */
+  /** Initial precisions (inverse covariances), in scikit-learn's shapes. */
   precisionsInit?: Covariances;
   /** Seed of the one random generator used for initialisation. Default 0 (fits are deterministic). */
   randomState?: number;
@@ -79,9 +81,9 @@ export interface GaussianMixtureOptions {
   onIteration?: (info: IterationInfo) => boolean | void | Promise<boolean | void>;
   /**
    * EM accelerated by SQUAREM (extrapolation along two EM steps, kept only when it does not lower the
-   * likelihood) and a stopping rule that extrapolates the remaining gain (Aitken). Default true, except with
-   * explicit initial parameters (weightsInit, meansInit, precisionsInit) or warmStart, where the fit is
-   * scikit-learn's EM step for step. `false` gives scikit-learn's loop (with any initParams).
+   * likelihood) and a stopping rule that extrapolates the remaining gain (Aitken). Default true. Unless set,
+   * it is off with explicit initial parameters (weightsInit, meansInit, precisionsInit) or warmStart, where the
+   * fit is then scikit-learn's EM step for step; `false` gives scikit-learn's loop with any initParams.
    */
   accelerate?: boolean;
   /** Aborts the fit with a `GaussMixError` of code "ABORTED". */
@@ -91,12 +93,72 @@ export interface GaussianMixtureOptions {
    * worker_threads, or Web Workers on cross-origin-isolated pages; elsewhere (Cloudflare Workers, pages without
    * isolation) and for small problems (below about 4·10⁶ samples × components × d² per pass; d for diag and
    * spherical) the fit runs on one thread; `model.threads` tells which. Results equal the one-thread fit up to
-   * the order of summation (~1e-12). See docs/threads.md.
+   * the order of summation (~1e-12). The README (section "Threads") says more.
    */
   threads?: number;
 }
 
+/** Options of `fit(X, options)` and `fitPredict(X, options)`. */
 export interface FitOptions {
   /** Non-negative weight per sample (length n). Default: all 1. */
   sampleWeight?: ArrayLike<number>;
+}
+
+/** What ranks the cells of `selectModel` (lower is better for all three). */
+export type Criterion = "bic" | "aic" | "icl";
+
+/** One cell of the selection table. Criteria are NaN for a cell whose fit failed (see `error`). */
+export interface SelectionRow {
+  nComponents: number;
+  covarianceType: CovarianceType;
+  /** Total log-likelihood of X: Σ vᵢ log p(xᵢ). */
+  logLikelihood: number;
+  nParameters: number;
+  /** −2·logLikelihood + p·ln(n) (n = Σ vᵢ with sample weights). */
+  bic: number;
+  /** −2·logLikelihood + 2p. */
+  aic: number;
+  /** BIC + 2·entropy of the responsibilities (integrated completed likelihood). */
+  icl: number;
+  converged: boolean;
+  nIter: number;
+  /**
+   * The fit is a spurious maximum (a component on fewer than d + 1 samples' weight, or thinner than the data's
+   * resolution, the smallest gap between distinct values of a feature); such a cell is chosen only when every
+   * cell is spurious.
+   */
+  spurious?: boolean;
+  error?: { code: GaussMixErrorCode | "UNKNOWN"; message: string };
+}
+
+/** Options of `selectModel(X, options)`: the grid, the criterion, and the options of every fit. */
+export interface SelectModelOptions {
+  /** Candidate numbers of components. Default 1…10 (those ≤ nSamples). */
+  nComponents?: readonly number[];
+  /** Candidate covariance types. Default ["spherical", "diag", "tied", "full"]. */
+  covarianceTypes?: readonly CovarianceType[];
+  /** What picks the best cell (lower is better for all three). Default "bic". */
+  criterion?: Criterion;
+  /** Number of initialisations of each fit; the best is kept. Default 1. */
+  nInit?: number;
+  /** How the first parameters are made, in each fit. Default "auto" (see InitParams). */
+  initParams?: InitParams;
+  /** Seed of the one random generator used for initialisation, in each fit. Default 0. */
+  randomState?: number;
+  /** Added to the diagonal of every covariance. Default 1e-6. */
+  regCovar?: number;
+  /** Convergence threshold on the change of the mean per-sample log-likelihood. Default 1e-3. */
+  tol?: number;
+  /** Maximum number of EM iterations per initialisation. Default 100. */
+  maxIter?: number;
+  /** Threads for each EM pass of each fit (see `GaussianMixtureOptions.threads`). Default 1. */
+  threads?: number;
+  /** EM accelerated by SQUAREM in each fit (see `GaussianMixtureOptions.accelerate`). Default true. */
+  accelerate?: boolean;
+  /** Aborts the selection with a `GaussMixError` of code "ABORTED" (checked between and during fits). */
+  signal?: AbortSignal;
+  /** Non-negative weight per sample (length n). Default: all 1. */
+  sampleWeight?: ArrayLike<number>;
+  /** Called after each cell with how many are done of how many, and the cell's row. */
+  onProgress?: (done: number, total: number, row: SelectionRow) => void;
 }

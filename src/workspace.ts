@@ -3,7 +3,8 @@
  * typed calls of the kernels on them. X and the sample weights are copied in once per fit; nothing is
  * allocated inside the EM loop.
  */
-import { COVARIANCE_MODELS, type CovarianceModel, tri } from "./covariance.js";
+import { COVARIANCE_MODELS, type CovarianceModel } from "./covariance.js";
+import { tri } from "./util.js";
 import { type Data, writePairs, writeWeights } from "./data.js";
 import { GaussMixError } from "./errors.js";
 import type { CovarianceType } from "./types.js";

@@ -1,12 +1,12 @@
 // The built command line, end to end on files in a temporary folder.
 import { execFileSync, spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 
 const root = new URL("..", import.meta.url).pathname;
-const cli = join(root, "dist", "cli.js");
+const cli = join(root, "cli", "dist", "cli.js");
 const example = join(root, "examples", "three-gaussians.csv");
 let dir: string;
 
@@ -16,7 +16,11 @@ function run(args: string[], input?: string) {
 }
 
 beforeAll(() => {
-  if (!existsSync(cli)) execFileSync("npx", ["tsup"], { cwd: root, stdio: "ignore" });
+  // Built when missing or older than its source (`npm test` builds it first).
+  const source = join(root, "cli", "src", "cli.ts");
+  if (!existsSync(cli) || statSync(cli).mtimeMs < statSync(source).mtimeMs) {
+    execFileSync("npm", ["run", "build:cli"], { cwd: root, stdio: "ignore" });
+  }
   dir = mkdtempSync(join(tmpdir(), "gaussmix-cli-"));
 });
 
@@ -60,7 +64,13 @@ describe("predict, score and sample with a model file", () => {
     expect(lines).toHaveLength(3001);
     const proba = run(["predict", "m.json", example, "--proba"]).out.trim().split("\n");
     expect(proba[0]).toBe("p0,p1,p2");
-    for (const l of proba.slice(1, 50)) expect(l.split(",").map(Number).reduce((a, b) => a + b, 0)).toBeCloseTo(1, 12);
+    for (const l of proba.slice(1, 50))
+      expect(
+        l
+          .split(",")
+          .map(Number)
+          .reduce((a, b) => a + b, 0),
+      ).toBeCloseTo(1, 12);
   });
   it("score prints the mean log-likelihood, --per-sample one per row", () => {
     const r = run(["score", "m.json", example]);
@@ -111,7 +121,18 @@ describe("bad input: line and column, exit code 2, nothing written", () => {
   });
   it("--out is untouched when the fit fails", () => {
     writeFileSync(join(dir, "keep.json"), "previous");
-    const r = run(["fit", file("same.csv", "x\n1\n1\n1\n1\n"), "--components", "2", "--covariance", "full", "--reg-covar", "0", "--out", "keep.json"]);
+    const r = run([
+      "fit",
+      file("same.csv", "x\n1\n1\n1\n1\n"),
+      "--components",
+      "2",
+      "--covariance",
+      "full",
+      "--reg-covar",
+      "0",
+      "--out",
+      "keep.json",
+    ]);
     expect(r.code).toBe(2);
     expect(r.err).toMatch(/ILL_DEFINED_COVARIANCE/);
     expect(readFileSync(join(dir, "keep.json"), "utf8")).toBe("previous");

@@ -3,7 +3,16 @@
 import { describe, expect, it } from "vitest";
 import { FittedGaussianMixture, GaussianMixture, GaussMixError, type GaussianMixtureOptions } from "../src/index.js";
 
-const X = [[0, 0], [1, 1], [0, 1], [1, 0], [5, 5], [6, 5], [5, 6], [6, 6]];
+const X = [
+  [0, 0],
+  [1, 1],
+  [0, 1],
+  [1, 0],
+  [5, 5],
+  [6, 5],
+  [5, 6],
+  [6, 6],
+];
 
 function expectError(fn: () => unknown, code: string, message: RegExp): void {
   let err: unknown;
@@ -29,26 +38,60 @@ async function expectReject(p: () => Promise<unknown>, code: string, message: Re
   expect((err as GaussMixError).message).toMatch(message);
 }
 
-const fit = (x: unknown, o: GaussianMixtureOptions = { nComponents: 2 }) => () => new GaussianMixture(o).fit(x as never);
+const fit =
+  (x: unknown, o: GaussianMixtureOptions = { nComponents: 2 }) =>
+  () =>
+    new GaussianMixture(o).fit(x as never);
 
 describe("bad data", () => {
   it("empty X", () => expectReject(fit([]), "INVALID_DATA", /X: is empty \(0 samples\)/));
   it("empty rows", () => expectReject(fit([[], []]), "INVALID_DATA", /X: has 0 features/));
-  it("flat matrix of size 0", () => expectReject(fit({ data: new Float64Array(0), shape: [0, 2] }), "INVALID_DATA", /empty/));
+  it("flat matrix of size 0", () =>
+    expectReject(fit({ data: new Float64Array(0), shape: [0, 2] }), "INVALID_DATA", /empty/));
   it("flat matrix whose data does not match its shape", () =>
-    expectReject(fit({ data: new Float64Array(5), shape: [3, 2] }), "INVALID_DATA", /data has 5 values but shape \[3, 2\] needs 6/));
-  it("a shape that is not two integers", () => expectReject(fit({ data: [1, 2], shape: [2.5, 1] }), "INVALID_DATA", /shape must be \[nSamples, nFeatures\]/));
-  it("rows of different lengths", () => expectReject(fit([[1, 2], [3, 4], [5]]), "INVALID_DATA", /row 0 has 2 values, row 2 has 1/));
+    expectReject(
+      fit({ data: new Float64Array(5), shape: [3, 2] }),
+      "INVALID_DATA",
+      /data has 5 values but shape \[3, 2\] needs 6/,
+    ));
+  it("a shape that is not two integers", () =>
+    expectReject(fit({ data: [1, 2], shape: [2.5, 1] }), "INVALID_DATA", /shape must be \[nSamples, nFeatures\]/));
+  it("rows of different lengths", () =>
+    expectReject(fit([[1, 2], [3, 4], [5]]), "INVALID_DATA", /row 0 has 2 values, row 2 has 1/));
   it("a row that is not an array", () => expectReject(fit([[1, 2], 3, [5, 6]]), "INVALID_DATA", /row 1 is number/));
-  it("NaN", () => expectReject(fit([[1, 2], [3, NaN], [5, 6]]), "INVALID_DATA", /row 1, column 1 is NaN; expected a finite number/));
+  it("NaN", () =>
+    expectReject(
+      fit([
+        [1, 2],
+        [3, NaN],
+        [5, 6],
+      ]),
+      "INVALID_DATA",
+      /row 1, column 1 is NaN; expected a finite number/,
+    ));
   it("Infinity", () => expectReject(fit([1, 2, Infinity, 4]), "INVALID_DATA", /row 2, column 0 is Infinity/));
   it("-Infinity in a Float32Array matrix", () =>
-    expectReject(fit({ data: Float32Array.from([1, 2, 3, -Infinity]), shape: [2, 2] }), "INVALID_DATA", /row 1, column 1 is -Infinity/));
-  it("a non-number", () => expectReject(fit([[1, 2], [3, "4"], [5, 6]]), "INVALID_DATA", /row 1, column 1 is "4"/));
-  it("not an array at all", () => expectReject(fit("data"), "INVALID_DATA", /expected an array of samples, got string/));
+    expectReject(
+      fit({ data: Float32Array.from([1, 2, 3, -Infinity]), shape: [2, 2] }),
+      "INVALID_DATA",
+      /row 1, column 1 is -Infinity/,
+    ));
+  it("a non-number", () =>
+    expectReject(
+      fit([
+        [1, 2],
+        [3, "4"],
+        [5, 6],
+      ]),
+      "INVALID_DATA",
+      /row 1, column 1 is "4"/,
+    ));
+  it("not an array at all", () =>
+    expectReject(fit("data"), "INVALID_DATA", /expected an array of samples, got string/));
   it("fewer samples than components", () =>
     expectReject(fit([[1], [2], [3]], { nComponents: 4 }), "TOO_FEW_SAMPLES", /3 samples but nComponents is 4/));
-  it("fewer than 2 samples", () => expectReject(fit([[1, 2]], { nComponents: 1 }), "TOO_FEW_SAMPLES", /at least 2 samples/));
+  it("fewer than 2 samples", () =>
+    expectReject(fit([[1, 2]], { nComponents: 1 }), "TOO_FEW_SAMPLES", /at least 2 samples/));
 });
 
 describe("bad options", () => {
@@ -62,51 +105,187 @@ describe("bad options", () => {
     ["regCovar", -1, /regCovar must be a finite number ≥ 0, got -1/],
     ["regCovar", NaN, /regCovar must be a finite number ≥ 0, got NaN/],
     ["covarianceType", "fulll", /covarianceType must be one of "full", "tied", "diag", "spherical", got "fulll"/],
-    ["initParams", "kmeans++", /initParams must be one of "auto", "hc", "kmeans", "k-means\+\+", "random", "random_from_data", got "kmeans\+\+"/],
+    [
+      "initParams",
+      "kmeans++",
+      /initParams must be one of "auto", "hc", "kmeans", "k-means\+\+", "random", "random_from_data", got "kmeans\+\+"/,
+    ],
     ["randomState", 0.5, /randomState must be an integer seed, got 0.5/],
     ["onIteration", 3, /onIteration must be a function/],
   ])("%s = %s", (key, value, message) => expectError(make({ [key]: value }), "INVALID_OPTION", message));
   it("an unknown option, with scikit-learn's name", () =>
-    expectError(make({ n_components: 3 }), "INVALID_OPTION", /unknown option "n_components"; did you mean nComponents\?/));
-  it("options that are not an object", () => expectError(make(5), "INVALID_OPTION", /options must be an object, got 5/));
+    expectError(
+      make({ n_components: 3 }),
+      "INVALID_OPTION",
+      /unknown option "n_components"; did you mean nComponents\?/,
+    ));
+  it("options that are not an object", () =>
+    expectError(make(5), "INVALID_OPTION", /options must be an object, got 5/));
 });
 
 describe("bad initial parameters", () => {
   const k2 = { nComponents: 2 } as const;
   it("weightsInit of the wrong length", () =>
-    expectError(() => new GaussianMixture({ ...k2, weightsInit: [1] }), "INVALID_INIT", /weightsInit must have 2 values \(nComponents\), got 1/));
+    expectError(
+      () => new GaussianMixture({ ...k2, weightsInit: [1] }),
+      "INVALID_INIT",
+      /weightsInit must have 2 values \(nComponents\), got 1/,
+    ));
   it("negative weightsInit", () =>
-    expectError(() => new GaussianMixture({ ...k2, weightsInit: [-0.5, 1.5] }), "INVALID_INIT", /values must be finite numbers in \[0, 1\], got -0.5 at index 0/));
+    expectError(
+      () => new GaussianMixture({ ...k2, weightsInit: [-0.5, 1.5] }),
+      "INVALID_INIT",
+      /values must be finite numbers in \[0, 1\], got -0.5 at index 0/,
+    ));
   it("weightsInit not summing to 1", () =>
-    expectError(() => new GaussianMixture({ ...k2, weightsInit: [0.5, 0.6] }), "INVALID_INIT", /must sum to 1, got 1.1/));
+    expectError(
+      () => new GaussianMixture({ ...k2, weightsInit: [0.5, 0.6] }),
+      "INVALID_INIT",
+      /must sum to 1, got 1.1/,
+    ));
   it("meansInit with the wrong number of rows", () =>
-    expectError(() => new GaussianMixture({ ...k2, meansInit: [[0, 0]] }), "INVALID_INIT", /meansInit must have 2 rows/));
+    expectError(
+      () => new GaussianMixture({ ...k2, meansInit: [[0, 0]] }),
+      "INVALID_INIT",
+      /meansInit must have 2 rows/,
+    ));
   it("meansInit with the wrong number of features", () =>
-    expectReject(fit(X, { ...k2, meansInit: [[0, 0], [1]] }), "INVALID_INIT", /meansInit must be 2×2 \(nComponents × nFeatures\); row 1/));
+    expectReject(
+      fit(X, { ...k2, meansInit: [[0, 0], [1]] }),
+      "INVALID_INIT",
+      /meansInit must be 2×2 \(nComponents × nFeatures\); row 1/,
+    ));
   it("non-finite meansInit", () =>
-    expectReject(fit(X, { ...k2, meansInit: [[0, 0], [1, NaN]] }), "INVALID_INIT", /meansInit value at \[1\]\[1\] is NaN/));
+    expectReject(
+      fit(X, {
+        ...k2,
+        meansInit: [
+          [0, 0],
+          [1, NaN],
+        ],
+      }),
+      "INVALID_INIT",
+      /meansInit value at \[1\]\[1\] is NaN/,
+    ));
   it("precisionsInit of the wrong shape (full)", () =>
-    expectReject(fit(X, { ...k2, precisionsInit: [[[1, 0], [0, 1]]] }), "INVALID_INIT", /precisionsInit must be an array of 2 matrices of 2×2/));
+    expectReject(
+      fit(X, {
+        ...k2,
+        precisionsInit: [
+          [
+            [1, 0],
+            [0, 1],
+          ],
+        ],
+      }),
+      "INVALID_INIT",
+      /precisionsInit must be an array of 2 matrices of 2×2/,
+    ));
   it("precisionsInit of the wrong shape (tied)", () =>
-    expectReject(fit(X, { ...k2, covarianceType: "tied", precisionsInit: [[1, 0, 0], [0, 1, 0]] }), "INVALID_INIT", /a 2×2 matrix/));
+    expectReject(
+      fit(X, {
+        ...k2,
+        covarianceType: "tied",
+        precisionsInit: [
+          [1, 0, 0],
+          [0, 1, 0],
+        ],
+      }),
+      "INVALID_INIT",
+      /a 2×2 matrix/,
+    ));
   it("precisionsInit of the wrong shape (diag)", () =>
-    expectReject(fit(X, { ...k2, covarianceType: "diag", precisionsInit: [1, 1] }), "INVALID_INIT", /2 vectors of 2 values/));
+    expectReject(
+      fit(X, { ...k2, covarianceType: "diag", precisionsInit: [1, 1] }),
+      "INVALID_INIT",
+      /2 vectors of 2 values/,
+    ));
   it("precisionsInit of the wrong shape (spherical)", () =>
-    expectReject(fit(X, { ...k2, covarianceType: "spherical", precisionsInit: [1] }), "INVALID_INIT", /an array of 2 numbers/));
+    expectReject(
+      fit(X, { ...k2, covarianceType: "spherical", precisionsInit: [1] }),
+      "INVALID_INIT",
+      /an array of 2 numbers/,
+    ));
   it("precisionsInit not symmetric", () =>
-    expectReject(fit(X, { ...k2, precisionsInit: [[[1, 0], [0, 1]], [[1, 0.5], [0, 1]]] }), "INVALID_INIT", /precisionsInit\[1\] is not symmetric/));
+    expectReject(
+      fit(X, {
+        ...k2,
+        precisionsInit: [
+          [
+            [1, 0],
+            [0, 1],
+          ],
+          [
+            [1, 0.5],
+            [0, 1],
+          ],
+        ],
+      }),
+      "INVALID_INIT",
+      /precisionsInit\[1\] is not symmetric/,
+    ));
   it("precisionsInit not positive definite", () =>
-    expectReject(fit(X, { ...k2, precisionsInit: [[[1, 2], [2, 1]], [[1, 0], [0, 1]]] }), "INVALID_INIT", /precisionsInit\[0\] is not positive definite/));
+    expectReject(
+      fit(X, {
+        ...k2,
+        precisionsInit: [
+          [
+            [1, 2],
+            [2, 1],
+          ],
+          [
+            [1, 0],
+            [0, 1],
+          ],
+        ],
+      }),
+      "INVALID_INIT",
+      /precisionsInit\[0\] is not positive definite/,
+    ));
   it("non-finite precisionsInit", () =>
-    expectReject(fit(X, { ...k2, precisionsInit: [[[1, 0], [0, Infinity]], [[1, 0], [0, 1]]] }), "INVALID_INIT", /precisionsInit\[0\] is not symmetric/));
+    expectReject(
+      fit(X, {
+        ...k2,
+        precisionsInit: [
+          [
+            [1, 0],
+            [0, Infinity],
+          ],
+          [
+            [1, 0],
+            [0, 1],
+          ],
+        ],
+      }),
+      "INVALID_INIT",
+      /precisionsInit\[0\] is not symmetric/,
+    ));
   it("non-positive diag precisionsInit", () =>
-    expectReject(fit(X, { ...k2, covarianceType: "diag", precisionsInit: [[1, 0], [1, 1]] }), "INVALID_INIT", /precisionsInit\[0\]\[1\] is 0; precisions must be finite and > 0/));
+    expectReject(
+      fit(X, {
+        ...k2,
+        covarianceType: "diag",
+        precisionsInit: [
+          [1, 0],
+          [1, 1],
+        ],
+      }),
+      "INVALID_INIT",
+      /precisionsInit\[0\]\[1\] is 0; precisions must be finite and > 0/,
+    ));
 });
 
 describe("bad sample weights", () => {
-  const w = (sampleWeight: unknown) => () => new GaussianMixture({ nComponents: 2 }).fit(X, { sampleWeight: sampleWeight as number[] });
-  it("wrong length", () => expectReject(w([1, 2]), "INVALID_SAMPLE_WEIGHT", /sampleWeight: has 2 values but X has 8 samples/));
-  it("negative", () => expectReject(w([1, 1, 1, -1, 1, 1, 1, 1]), "INVALID_SAMPLE_WEIGHT", /value at index 3 is -1; expected a finite number ≥ 0/));
+  const w = (sampleWeight: unknown) => () =>
+    new GaussianMixture({ nComponents: 2 }).fit(X, { sampleWeight: sampleWeight as number[] });
+  it("wrong length", () =>
+    expectReject(w([1, 2]), "INVALID_SAMPLE_WEIGHT", /sampleWeight: has 2 values but X has 8 samples/));
+  it("negative", () =>
+    expectReject(
+      w([1, 1, 1, -1, 1, 1, 1, 1]),
+      "INVALID_SAMPLE_WEIGHT",
+      /value at index 3 is -1; expected a finite number ≥ 0/,
+    ));
   it("NaN", () => expectReject(w([1, 1, 1, 1, 1, NaN, 1, 1]), "INVALID_SAMPLE_WEIGHT", /value at index 5 is NaN/));
   it("all zero", () => expectReject(w(new Array(8).fill(0)), "INVALID_SAMPLE_WEIGHT", /all weights are zero/));
 });
@@ -127,20 +306,25 @@ describe("per-sample methods", () => {
 });
 
 describe("fromJSON", () => {
-  const good = async () => (await new GaussianMixture({ nComponents: 2 }).fit(X)).toJSON() as unknown as Record<string, unknown>;
+  const good = async () =>
+    (await new GaussianMixture({ nComponents: 2 }).fit(X)).toJSON() as unknown as Record<string, unknown>;
   const bad = async (change: (j: Record<string, unknown>) => unknown, message: RegExp) => {
     const j = await good();
     const doc = change(j) ?? j;
     expectError(() => FittedGaussianMixture.fromJSON(doc), "INVALID_MODEL_JSON", message);
   };
-  it("not JSON", () => expectError(() => FittedGaussianMixture.fromJSON("{nope"), "INVALID_MODEL_JSON", /not valid JSON/));
-  it("not an object", () => expectError(() => FittedGaussianMixture.fromJSON(42), "INVALID_MODEL_JSON", /expected an object/));
+  it("not JSON", () =>
+    expectError(() => FittedGaussianMixture.fromJSON("{nope"), "INVALID_MODEL_JSON", /not valid JSON/));
+  it("not an object", () =>
+    expectError(() => FittedGaussianMixture.fromJSON(42), "INVALID_MODEL_JSON", /expected an object/));
   it("wrong format", () => bad((j) => void (j.format = "sklearn"), /format must be "gaussmix-model"/));
   it("unknown version", () => bad((j) => void (j.version = 2), /unsupported version 2/));
-  it("unknown covariance type", () => bad((j) => void (j.covarianceType = "banded"), /unknown covarianceType "banded"/));
+  it("unknown covariance type", () =>
+    bad((j) => void (j.covarianceType = "banded"), /unknown covarianceType "banded"/));
   it("weights of the wrong length", () => bad((j) => void (j.weights = [1]), /weights must be an array of 2 numbers/));
   it("non-finite mean", () => bad((j) => void ((j.means as (number | null)[])[1] = null), /means\[1\] is null/));
-  it("a factor with a non-positive diagonal", () => bad((j) => void ((j.factors as number[])[0] = 0), /positive diagonal/));
+  it("a factor with a non-positive diagonal", () =>
+    bad((j) => void ((j.factors as number[])[0] = 0), /positive diagonal/));
   it("missing lowerBounds", () => bad((j) => void delete j.lowerBounds, /lowerBounds must be an array/));
   it("accepts its own JSON string", async () => {
     const j = await good();

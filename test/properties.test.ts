@@ -74,7 +74,9 @@ describe("properties", () => {
       }
       const a = await new GaussianMixture(options).fit(X);
       const b = await new GaussianMixture(options).fit(order.map((i) => X[i]));
-      expect(maxRelError(b.lowerBound, a.lowerBound)).toBeLessThan(1e-10);
+      // Summation order changes the last bits; on tiny, near-singular problems (9 samples, 6 features, tied)
+      // EM amplifies them to ~2e-10 after a few iterations.
+      expect(maxRelError(b.lowerBound, a.lowerBound)).toBeLessThan(1e-9);
       expect(maxRelError(b.means, a.means, 1)).toBeLessThan(1e-9);
       expect(maxRelError(flat(b.covariances), flat(a.covariances), 1e-3)).toBeLessThan(1e-8);
     }), runs);

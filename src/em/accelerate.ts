@@ -21,7 +21,11 @@ export interface EmControl {
    * Called after each accepted iterate with its pass's lower bound and the change from the previous accepted
    * one (the new parameters are in the workspace); `false` stops the run. May be async.
    */
-  readonly onIterate?: (iteration: number, lowerBound: number, change: number) => boolean | void | Promise<boolean | void>;
+  readonly onIterate?: (
+    iteration: number,
+    lowerBound: number,
+    change: number,
+  ) => boolean | void | Promise<boolean | void>;
 }
 
 export interface EmRun {
@@ -60,7 +64,7 @@ export async function squarem(ws: Workspace, pass: PassFn, c: EmControl): Promis
     lb = value;
     prev = value;
     const n = lowerBounds.length;
-    const before = n >= 3 ? lowerBounds[n - 3] : n === 2 ? c.start ?? -Infinity : NaN;
+    const before = n >= 3 ? lowerBounds[n - 3] : n === 2 ? (c.start ?? -Infinity) : NaN;
     const stop = c.onIterate ? (await c.onIterate(n, value, change)) === false : false;
     if (n >= 2 && remainingGain(before, lowerBounds[n - 2], value) < c.tol) converged = true;
     return stop || converged;

@@ -65,9 +65,12 @@ export function drawSubsample(ws: Workspace, rng: Random, size = SUBSAMPLE): Sub
   const all = positive === n && n <= 2 * size;
   if (all) index = Int32Array.from({ length: n }, (_, i) => i);
   else {
-    const pos = positive === n ? undefined : Int32Array.from(Array.from({ length: n }, (_, i) => i).filter((i) => f[W + i] > 0));
-    const m = Math.min(size, positive);
-    const picks = rng.choice(positive, m).sort((a, b) => a - b);
+    const pos =
+      positive === n ? undefined : Int32Array.from(Array.from({ length: n }, (_, i) => i).filter((i) => f[W + i] > 0));
+    // Few enough samples of positive weight: all of them (zero weights change nothing, not even the draws).
+    const m = positive <= 2 * size ? positive : size;
+    const picks =
+      m === positive ? Array.from({ length: m }, (_, t) => t) : rng.choice(positive, m).sort((a, b) => a - b);
     index = Int32Array.from(picks, (t) => (pos ? pos[t] : t));
   }
   const m = index.length;
@@ -136,7 +139,7 @@ export interface SearchContext {
 
 /** Work of one pass per sample and component, in multiply-adds (see DESIGN.md's cost). */
 function passWork(type: string, d: number): number {
-  return type === "full" ? d * d + 3 * d : type === "tied" ? d * d / 4 + 3 * d : 3 * d;
+  return type === "full" ? d * d + 3 * d : type === "tied" ? (d * d) / 4 + 3 * d : 3 * d;
 }
 
 /** Multiply-adds the search may spend: about 1.5 passes over all the data, and never less than a few milliseconds. */
@@ -164,10 +167,20 @@ export function searchBudget(type: string, n: number, m: number, d: number, k: n
  * Leaves the chosen initial parameters in `ws` (the full data, loaded) and returns the subsample it used (for
  * model selection's bookkeeping); undefined when no start gave a usable mixture.
  */
-export async function autoInitialize(ws: Workspace, o: ResolvedOptions, rng: Random, ctx: SearchContext = {}): Promise<Subsample | undefined> {
+export async function autoInitialize(
+  ws: Workspace,
+  o: ResolvedOptions,
+  rng: Random,
+  ctx: SearchContext = {},
+): Promise<Subsample | undefined> {
   const s = (ctx.subsample ??= drawSubsample(ws, rng));
   const { k } = ws;
-  const { starts: nStarts, lloydIter, iterations, keep } = searchBudget(ws.type, ws.n, s.m, ws.d, k, o.nInit, ctx.withHierarchy);
+  const {
+    starts: nStarts,
+    lloydIter,
+    iterations,
+    keep,
+  } = searchBudget(ws.type, ws.n, s.m, ws.d, k, o.nInit, ctx.withHierarchy);
   const starts: (Labels | Params)[] = [];
   if (o.initParams === "hc" || ctx.withHierarchy || s.m <= HC_DEFAULT_MAX) {
     if (k > 1) starts.push(hierarchyLabels(s, (ctx.hierarchy ??= subsampleHierarchy(s)), k));

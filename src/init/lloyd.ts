@@ -5,7 +5,14 @@
 import type { Random } from "../rng.js";
 
 /** Greedy k-means++ (2 + ⌊ln k⌋ trials per seed, as scikit-learn's); returns k row indices. */
-export function seedPlusPlus(z: Float64Array, m: number, d: number, k: number, rng: Random, w?: Float64Array): number[] {
+export function seedPlusPlus(
+  z: Float64Array,
+  m: number,
+  d: number,
+  k: number,
+  rng: Random,
+  w?: Float64Array,
+): number[] {
   const trials = 2 + Math.floor(Math.log(k));
   const dist = new Float64Array(m);
   const cum = new Float64Array(m);
@@ -50,7 +57,7 @@ export function seedPlusPlus(z: Float64Array, m: number, d: number, k: number, r
           const q = z[i * d + j] - z[o + j];
           s += q * q;
         }
-        const v = s < dist[i] ? s : dist[i];
+        const v = Math.min(s, dist[i]);
         trial[i] = v;
         pot += (w ? w[i] : 1) * v;
       }
@@ -71,7 +78,13 @@ export function seedPlusPlus(z: Float64Array, m: number, d: number, k: number, r
  * `maxIter`; an emptied cluster takes the point farthest from its center. Returns the labels and inertia.
  */
 export function lloyd(
-  z: Float64Array, m: number, d: number, k: number, centers: Float64Array, w?: Float64Array, maxIter = 50,
+  z: Float64Array,
+  m: number,
+  d: number,
+  k: number,
+  centers: Float64Array,
+  w?: Float64Array,
+  maxIter = 50,
 ): { labels: Int32Array; inertia: number } {
   const labels = new Int32Array(m).fill(-1);
   const sums = new Float64Array(k * d);

@@ -54,7 +54,11 @@ export interface ShortEmControl {
  * covariance is ill-defined are dropped. Returns the survivors, best (highest lower bound) first, proper fits
  * before spurious ones.
  */
-export async function shortEm(ws: Workspace, starts: readonly (Labels | Params)[], c: ShortEmControl): Promise<Scored[]> {
+export async function shortEm(
+  ws: Workspace,
+  starts: readonly (Labels | Params)[],
+  c: ShortEmControl,
+): Promise<Scored[]> {
   const out: Scored[] = [];
   for (const s of starts) {
     try {
@@ -90,8 +94,15 @@ export function rank(s: Scored[]): Scored[] {
  * Continues the best `keep` starts to convergence (accelerated EM, tolerance `tol` on the mean log-likelihood)
  * and returns them ranked, best first.
  */
-export async function finishBest(ws: Workspace, ranked: readonly Scored[], keep: number, regCovar: number, tol: number,
-  maxIter: number, isSpurious: (p: Params) => boolean): Promise<Scored[]> {
+export async function finishBest(
+  ws: Workspace,
+  ranked: readonly Scored[],
+  keep: number,
+  regCovar: number,
+  tol: number,
+  maxIter: number,
+  isSpurious: (p: Params) => boolean,
+): Promise<Scored[]> {
   const out: Scored[] = [];
   for (const s of ranked.slice(0, keep)) {
     try {

@@ -32,7 +32,14 @@ export function resolution(x: Float64Array, m: number, d: number): Float64Array 
  * less than d + 1 samples' weight (not for tied, whose covariance comes from all samples), or when the smallest
  * eigenvalue of D⁻¹ΣD⁻¹, D = diag(res), is below 1/12 (the variance of rounding to a grid of step res).
  */
-export function isSpurious(type: CovarianceType, p: Params, d: number, k: number, total: number, res: Float64Array): boolean {
+export function isSpurious(
+  type: CovarianceType,
+  p: Params,
+  d: number,
+  k: number,
+  total: number,
+  res: Float64Array,
+): boolean {
   if (type !== "tied") for (let c = 0; c < k; c++) if (!(p.weights[c] * total >= d + 1 - 1e-9)) return true;
   // Features with a resolution (a constant feature has none and is left out).
   const js: number[] = [];

@@ -3,7 +3,17 @@
 // in workerd (miniflare), fit and predict on a request, and return the same numbers as Node. workerd refuses to
 // compile WebAssembly from bytes, so a bundle that takes the default entry (embedded bytes) must fail with
 // WASM_UNAVAILABLE, and works again when it hands the packaged module to `init()`.
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import {
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { basename, join } from "node:path";
 import { build, type Plugin } from "esbuild";
@@ -56,7 +66,12 @@ const wasmModules = (outdir: string): Plugin => ({
   setup(b) {
     b.onResolve({ filter: /\.wasm$/ }, async (args) => {
       if (args.pluginData === "wasm-modules") return undefined;
-      const r = await b.resolve(args.path, { kind: args.kind, importer: args.importer, resolveDir: args.resolveDir, pluginData: "wasm-modules" });
+      const r = await b.resolve(args.path, {
+        kind: args.kind,
+        importer: args.importer,
+        resolveDir: args.resolveDir,
+        pluginData: "wasm-modules",
+      });
       if (r.errors.length) return { errors: r.errors };
       copyFileSync(r.path, join(outdir, basename(r.path)));
       return { path: `./${basename(r.path)}`, external: true };
@@ -70,9 +85,18 @@ async function startWorker(source: string, conditions: string[]): Promise<{ mf: 
   const entry = join(outdir, "worker.src.js");
   writeFileSync(entry, source);
   await build({
-    entryPoints: [entry], outfile: join(outdir, "worker.js"), bundle: true, format: "esm", platform: "neutral",
-    target: "es2022", conditions, mainFields: ["module", "main"], absWorkingDir: dir, nodePaths: [join(dir, "node_modules")],
-    plugins: [wasmModules(outdir)], logLevel: "silent",
+    entryPoints: [entry],
+    outfile: join(outdir, "worker.js"),
+    bundle: true,
+    format: "esm",
+    platform: "neutral",
+    target: "es2022",
+    conditions,
+    mainFields: ["module", "main"],
+    absWorkingDir: dir,
+    nodePaths: [join(dir, "node_modules")],
+    plugins: [wasmModules(outdir)],
+    logLevel: "silent",
   });
   rmSync(entry);
   const wasm = readdirSync(outdir).filter((f) => f.endsWith(".wasm"));

@@ -6,7 +6,15 @@ import { readFileSync, renameSync, writeFileSync } from "node:fs";
 import { Command, CommanderError, InvalidArgumentError, Option } from "commander";
 import { parse } from "csv-parse/sync";
 import cliProgress from "cli-progress";
-import { type CovarianceType, type Criterion, FittedGaussianMixture, GaussMixError, selectModel, type SelectionRow } from "./index.js";
+import {
+  type CovarianceType,
+  type Criterion,
+  type Selection,
+  FittedGaussianMixture,
+  GaussMixError,
+  selectModel,
+  type SelectionRow,
+} from "gaussmix";
 
 /** An input problem: reported on stderr with exit code 2. */
 class InputError extends Error {}
@@ -33,7 +41,8 @@ export function readCsv(path: string, columns?: string): Table {
   } catch (e) {
     const err = e as Error & { lines?: number; code?: string };
     const where = err.lines !== undefined ? `line ${err.lines}: ` : "";
-    const what = err.code === "CSV_RECORD_INCONSISTENT_FIELDS_LENGTH" ? "rows have different numbers of columns" : err.message;
+    const what =
+      err.code === "CSV_RECORD_INCONSISTENT_FIELDS_LENGTH" ? "rows have different numbers of columns" : err.message;
     throw new InputError(`${label}: ${where}${what}`);
   }
   if (records.length === 0) throw new InputError(`${label}: the file is empty`);
@@ -60,7 +69,9 @@ export function readCsv(path: string, columns?: string): Table {
     picked.map((j) => {
       const cell = record[j];
       if (!isNumber(cell)) {
-        throw new InputError(`${label}: line ${firstLine + i}, column ${j + 1} (${names[j]}): "${cell}" is not a finite number`);
+        throw new InputError(
+          `${label}: line ${firstLine + i}, column ${j + 1} (${names[j]}): "${cell}" is not a finite number`,
+        );
       }
       return Number(cell);
     }),
@@ -74,14 +85,15 @@ function parseComponents(value: string): number[] {
     ? Array.from({ length: Math.max(0, Number(range[2]) - Number(range[1]) + 1) }, (_, i) => Number(range[1]) + i)
     : value.split(",").map((s) => Number(s.trim()));
   if (list.length === 0 || !list.every((k) => Number.isInteger(k) && k >= 1)) {
-    throw new InvalidArgumentError('expected a range like 1..8 or a list like 1,2,5 of positive integers');
+    throw new InvalidArgumentError("expected a range like 1..8 or a list like 1,2,5 of positive integers");
   }
   return list;
 }
 
 function parseCovariance(value: string): CovarianceType[] {
   const list = value.split(",").map((s) => s.trim()) as CovarianceType[];
-  if (!list.every((t) => COV_TYPES.includes(t))) throw new InvalidArgumentError(`expected a list of ${COV_TYPES.join(", ")}`);
+  if (!list.every((t) => COV_TYPES.includes(t)))
+    throw new InvalidArgumentError(`expected a list of ${COV_TYPES.join(", ")}`);
   return list;
 }
 
@@ -107,16 +119,29 @@ function loadModel(path: string): FittedGaussianMixture {
   return FittedGaussianMixture.fromJSON(text);
 }
 
-const fmt = (v: number) => (Number.isFinite(v) ? (Math.abs(v) >= 1e5 || (Math.abs(v) < 1e-3 && v !== 0) ? v.toExponential(4) : v.toFixed(4)) : String(v));
+const fmt = (v: number) =>
+  Number.isFinite(v)
+    ? Math.abs(v) >= 1e5 || (Math.abs(v) < 1e-3 && v !== 0)
+      ? v.toExponential(4)
+      : v.toFixed(4)
+    : String(v);
 
 function selectionTable(table: SelectionRow[], best: SelectionRow, criterion: Criterion): string {
   const head = ["k", "covariance", "log-likelihood", "params", "BIC", "AIC", "ICL", "converged", "iter"];
   const body = table.map((r) => [
-    String(r.nComponents), r.covarianceType, fmt(r.logLikelihood), String(r.nParameters), fmt(r.bic), fmt(r.aic), fmt(r.icl),
-    r.error ? `error: ${r.error.code}` : r.converged ? "yes" : "no", String(r.nIter),
+    String(r.nComponents),
+    r.covarianceType,
+    fmt(r.logLikelihood),
+    String(r.nParameters),
+    fmt(r.bic),
+    fmt(r.aic),
+    fmt(r.icl),
+    r.error ? `error: ${r.error.code}` : r.converged ? "yes" : "no",
+    String(r.nIter),
   ]);
   const widths = head.map((h, j) => Math.max(h.length, ...body.map((r) => r[j].length)));
-  const line = (cells: string[], mark = " ") => mark + " " + cells.map((c, j) => (j < 2 ? c.padEnd(widths[j]) : c.padStart(widths[j]))).join("  ");
+  const line = (cells: string[], mark = " ") =>
+    mark + " " + cells.map((c, j) => (j < 2 ? c.padEnd(widths[j]) : c.padStart(widths[j]))).join("  ");
   return [
     line(head),
     ...body.map((cells, i) => line(cells, table[i] === best ? "*" : " ")),
@@ -125,19 +150,30 @@ function selectionTable(table: SelectionRow[], best: SelectionRow, criterion: Cr
 }
 
 function describeModel(m: FittedGaussianMixture): string {
-  const out = [`${m.nComponents} component${m.nComponents === 1 ? "" : "s"}, covariance "${m.covarianceType}", ${m.nFeatures} feature${m.nFeatures === 1 ? "" : "s"}`];
+  const out = [
+    `${m.nComponents} component${m.nComponents === 1 ? "" : "s"}, covariance "${m.covarianceType}", ${m.nFeatures} feature${m.nFeatures === 1 ? "" : "s"}`,
+  ];
   const cov = m.covariances as unknown;
   m.weights.forEach((w, c) => {
     out.push(`  component ${c}: weight ${fmt(w)}, mean [${m.means[c].map(fmt).join(", ")}]`);
     const block =
-      m.covarianceType === "full" ? (cov as number[][][])[c]
-      : m.covarianceType === "diag" ? [(cov as number[][])[c]]
-      : m.covarianceType === "spherical" ? [[(cov as number[])[c]]]
-      : undefined;
-    if (block) out.push(`    ${m.covarianceType === "full" ? "covariance" : m.covarianceType === "diag" ? "variances" : "variance"} ${JSON.stringify(block.map((r) => r.map((v) => Number(fmt(v)))))}`);
+      m.covarianceType === "full"
+        ? (cov as number[][][])[c]
+        : m.covarianceType === "diag"
+          ? [(cov as number[][])[c]]
+          : m.covarianceType === "spherical"
+            ? [[(cov as number[])[c]]]
+            : undefined;
+    if (block)
+      out.push(
+        `    ${m.covarianceType === "full" ? "covariance" : m.covarianceType === "diag" ? "variances" : "variance"} ${JSON.stringify(block.map((r) => r.map((v) => Number(fmt(v)))))}`,
+      );
   });
-  if (m.covarianceType === "tied") out.push(`  tied covariance ${JSON.stringify((cov as number[][]).map((r) => r.map((v) => Number(fmt(v)))))}`);
-  out.push(`  converged: ${m.converged ? "yes" : "no"} after ${m.nIter} iteration${m.nIter === 1 ? "" : "s"}; lower bound ${fmt(m.lowerBound)}`);
+  if (m.covarianceType === "tied")
+    out.push(`  tied covariance ${JSON.stringify((cov as number[][]).map((r) => r.map((v) => Number(fmt(v)))))}`);
+  out.push(
+    `  converged: ${m.converged ? "yes" : "no"} after ${m.nIter} iteration${m.nIter === 1 ? "" : "s"}; lower bound ${fmt(m.lowerBound)}`,
+  );
   return out.join("\n");
 }
 
@@ -157,7 +193,12 @@ export function program(): Command {
     .command("fit")
     .description("select the number of components and covariance type, fit, and report")
     .argument("<data>", "CSV file (header detected), or - for stdin")
-    .option("--components <list>", "numbers of components: a range 1..8 or a list 1,2,5", parseComponents, parseComponents("1..8"))
+    .option(
+      "--components <list>",
+      "numbers of components: a range 1..8 or a list 1,2,5",
+      parseComponents,
+      parseComponents("1..8"),
+    )
     .option("--covariance <list>", "covariance types to try", parseCovariance, [...COV_TYPES])
     .addOption(new Option("--criterion <name>", "what picks the model").choices(["bic", "aic", "icl"]).default("bic"))
     .option("--columns <list>", "columns to use, by name or 0-based index (default: all but label/class)")
@@ -171,14 +212,26 @@ export function program(): Command {
     .action(async (path: string, o) => {
       const { rows, names } = readCsv(path, o.columns);
       const total = o.components.length * o.covariance.length;
-      const bar = process.stderr.isTTY && !o.json ? new cliProgress.SingleBar({ stream: process.stderr, format: "fitting {bar} {value}/{total} {cell}" }, cliProgress.Presets.shades_classic) : undefined;
+      const bar =
+        process.stderr.isTTY && !o.json
+          ? new cliProgress.SingleBar(
+              { stream: process.stderr, format: "fitting {bar} {value}/{total} {cell}" },
+              cliProgress.Presets.shades_classic,
+            )
+          : undefined;
       bar?.start(total, 0, { cell: "" });
       const t0 = performance.now();
-      let selection;
+      let selection: Selection;
       try {
         selection = await selectModel(rows, {
-          nComponents: o.components, covarianceTypes: o.covariance, criterion: o.criterion, randomState: o.seed,
-          nInit: o.nInit, maxIter: o.maxIter, tol: o.tol, regCovar: o.regCovar,
+          nComponents: o.components,
+          covarianceTypes: o.covariance,
+          criterion: o.criterion,
+          randomState: o.seed,
+          nInit: o.nInit,
+          maxIter: o.maxIter,
+          tol: o.tol,
+          regCovar: o.regCovar,
           onProgress: (done, _total, row) => bar?.update(done, { cell: `k=${row.nComponents} ${row.covarianceType}` }),
         });
       } finally {
@@ -192,7 +245,13 @@ export function program(): Command {
         renameSync(tmp, o.out);
       }
       if (o.json) {
-        process.stdout.write(JSON.stringify({ columns: names, nSamples: rows.length, criterion, table, model: best.toJSON(), fitMs: ms }, null, 1) + "\n");
+        process.stdout.write(
+          JSON.stringify(
+            { columns: names, nSamples: rows.length, criterion, table, model: best.toJSON(), fitMs: ms },
+            null,
+            1,
+          ) + "\n",
+        );
         return;
       }
       process.stdout.write(
@@ -220,7 +279,10 @@ export function program(): Command {
       if (o.proba) {
         const { data, shape } = m.predictProba(rows);
         const k = shape[1];
-        writeCsv(Array.from({ length: k }, (_, c) => `p${c}`), Array.from({ length: shape[0] }, (_, i) => Array.from(data.subarray(i * k, (i + 1) * k)).join(",")));
+        writeCsv(
+          Array.from({ length: k }, (_, c) => `p${c}`),
+          Array.from({ length: shape[0] }, (_, i) => Array.from(data.subarray(i * k, (i + 1) * k)).join(",")),
+        );
       } else {
         writeCsv(["label"], Array.from(m.predict(rows), String));
       }
@@ -236,7 +298,10 @@ export function program(): Command {
       const m = loadModel(modelPath);
       const { X, labels } = m.sample(o.n, { randomState: o.seed });
       const d = X.shape[1];
-      writeCsv([...Array.from({ length: d }, (_, j) => `x${j}`), "label"], Array.from(labels, (l, i) => [...X.data.subarray(i * d, (i + 1) * d), l].join(",")));
+      writeCsv(
+        [...Array.from({ length: d }, (_, j) => `x${j}`), "label"],
+        Array.from(labels, (l, i) => [...X.data.subarray(i * d, (i + 1) * d), l].join(",")),
+      );
     });
 
   cmd
