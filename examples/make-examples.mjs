@@ -9,9 +9,19 @@ import { FittedGaussianMixture } from "../dist/index.js";
 function draw(mean, cov, n, seed) {
   const d = mean.length;
   const model = FittedGaussianMixture.fromJSON({
-    format: "gaussmix-model", version: 1, covarianceType: "full", nComponents: 1, nFeatures: d, weights: [1], means: mean,
-    covariances: cov.flat(), factors: d === 1 ? [1 / Math.sqrt(cov[0][0])] : precisionFactor(cov),
-    converged: true, nIter: 0, lowerBound: 0, lowerBounds: [],
+    format: "gaussmix-model",
+    version: 1,
+    covarianceType: "full",
+    nComponents: 1,
+    nFeatures: d,
+    weights: [1],
+    means: mean,
+    covariances: cov.flat(),
+    factors: d === 1 ? [1 / Math.sqrt(cov[0][0])] : precisionFactor(cov),
+    converged: true,
+    nIter: 0,
+    lowerBound: 0,
+    lowerBounds: [],
   });
   const { X } = model.sample(n, { randomState: seed });
   return Array.from({ length: n }, (_, i) => Array.from(X.data.subarray(i * d, (i + 1) * d)));
@@ -27,9 +37,27 @@ function precisionFactor([[a, b], [, c]]) {
 
 const round = (v) => Number(v.toFixed(6));
 const three = [
-  [[1, 2], [[1, 0.7], [0.7, 1]]],
-  [[-1, -1], [[0.5, 0.1], [0.1, 0.5]]],
-  [[2, -2], [[0.8, -0.3], [-0.3, 0.8]]],
+  [
+    [1, 2],
+    [
+      [1, 0.7],
+      [0.7, 1],
+    ],
+  ],
+  [
+    [-1, -1],
+    [
+      [0.5, 0.1],
+      [0.1, 0.5],
+    ],
+  ],
+  [
+    [2, -2],
+    [
+      [0.8, -0.3],
+      [-0.3, 0.8],
+    ],
+  ],
 ].flatMap(([mean, cov], label) => draw(mean, cov, 1000, 2026 + label).map((r) => [...r.map(round), label].join(",")));
 writeFileSync(new URL("./three-gaussians.csv", import.meta.url), ["x,y,label", ...three].join("\n") + "\n");
 

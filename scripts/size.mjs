@@ -24,7 +24,9 @@ const gzip = (b) => gzipSync(b, { level: 9 }).length;
 const sizes = {};
 for (const f of Object.keys(files)) {
   const b = readFileSync(f);
-  const min = f.endsWith(".js") ? Buffer.from((await transform(b.toString("utf8"), { minify: true, format: "esm" })).code) : b;
+  const min = f.endsWith(".js")
+    ? Buffer.from((await transform(b.toString("utf8"), { minify: true, format: "esm" })).code)
+    : b;
   sizes[f] = { raw: b.length, gzip: gzip(b), minGzip: gzip(min) };
 }
 const sum = (a, b) => ({ raw: a.raw + b.raw, gzip: a.gzip + b.gzip, minGzip: a.minGzip + b.minGzip });
@@ -37,7 +39,8 @@ if (process.argv.includes("--json")) {
   console.log(JSON.stringify({ files: sizes, totals }, null, 2));
 } else {
   const kib = (n) => `${(n / 1024).toFixed(1)} KiB`.padStart(10);
-  const row = (name, s, note = "") => console.log(`${name.padEnd(36)} ${kib(s.raw)} ${kib(s.gzip)} ${kib(s.minGzip)}  ${note}`.trimEnd());
+  const row = (name, s, note = "") =>
+    console.log(`${name.padEnd(36)} ${kib(s.raw)} ${kib(s.gzip)} ${kib(s.minGzip)}  ${note}`.trimEnd());
   console.log(`${"".padEnd(36)} ${"raw".padStart(10)} ${"gzip".padStart(10)} ${"min+gzip".padStart(10)}`);
   for (const [f, note] of Object.entries(files)) row(f, sizes[f], note);
   console.log("total downloaded:");

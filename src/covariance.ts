@@ -1,9 +1,9 @@
 /**
  * The four covariance models as a table of small pure functions (as scikit-learn's
- * `{"full": …, "tied": …}[covariance_type]`): sizes of the engine's buffers, the number of free parameters,
- * and conversions between the engine's flat storage and scikit-learn's public shapes.
+ * `{"full": …, "tied": …}[covariance_type]`): the number of free parameters and conversions between the
+ * engine's flat storage and scikit-learn's public shapes.
  *
- * Engine storage (see assembly/index.ts): covariances full k·d·d, tied d·d, diag k·d, spherical k·d (the one
+ * Engine storage (sizes in src/wasm/abi.ts): covariances full k·d·d, tied d·d, diag k·d, spherical k·d (the one
  * variance repeated); factors F = Uᵀ packed lower-triangular (full k·t, tied t, t = d(d+1)/2), or one value
  * per feature (diag and spherical k·d).
  */
@@ -11,18 +11,6 @@ import type { CovarianceType, Covariances } from "./types.js";
 import { isArrayLike, tri } from "./util.js";
 
 export interface CovarianceModel {
-  /** Kernel family: 0 triangular factors (full, tied), 1 per-feature factors (diag, spherical). */
-  readonly kind: 0 | 1;
-  /** The `type` argument of the M-step kernel. */
-  readonly mstepType: 0 | 1 | 2 | 3;
-  /** Whether all components share one covariance (tied). */
-  readonly shared: boolean;
-  /** f64 entries of one component's factor (or of the shared one). */
-  factorSize(d: number): number;
-  /** f64 entries of one component's covariance block in engine storage. */
-  covSize(d: number): number;
-  /** f64 entries of one scatter block of the statistics. */
-  scatterSize(d: number): number;
   /** Free covariance parameters (scikit-learn's `_n_parameters`). */
   covarianceParameters(d: number, k: number): number;
   /** Engine covariances → public shape. */
@@ -78,12 +66,6 @@ function flatMatrix(m: ArrayLike<ArrayLike<number>>, d: number): Float64Array {
 }
 
 const full: CovarianceModel = {
-  kind: 0,
-  mstepType: 0,
-  shared: false,
-  factorSize: tri,
-  covSize: (d) => d * d,
-  scatterSize: tri,
   covarianceParameters: (d, k) => (k * d * (d + 1)) / 2,
   covariances: (cov, d, k) => Array.from({ length: k }, (_, c) => square(cov, c * d * d, d)),
   precisionsCholesky: (f, d, k) => Array.from({ length: k }, (_, c) => upperFromPacked(f, c * tri(d), d)),
@@ -97,12 +79,6 @@ const full: CovarianceModel = {
 };
 
 const tied: CovarianceModel = {
-  kind: 0,
-  mstepType: 1,
-  shared: true,
-  factorSize: tri,
-  covSize: (d) => d * d,
-  scatterSize: tri,
   covarianceParameters: (d) => (d * (d + 1)) / 2,
   covariances: (cov, d) => square(cov, 0, d),
   precisionsCholesky: (f, d) => upperFromPacked(f, 0, d),
@@ -114,12 +90,6 @@ const tied: CovarianceModel = {
 };
 
 const diag: CovarianceModel = {
-  kind: 1,
-  mstepType: 2,
-  shared: false,
-  factorSize: (d) => d,
-  covSize: (d) => d,
-  scatterSize: (d) => d,
   covarianceParameters: (d, k) => k * d,
   covariances: (cov, d, k) => Array.from({ length: k }, (_, c) => Array.from(cov.subarray(c * d, (c + 1) * d))),
   precisionsCholesky: (f, d, k) => Array.from({ length: k }, (_, c) => Array.from(f.subarray(c * d, (c + 1) * d))),
@@ -134,12 +104,6 @@ const diag: CovarianceModel = {
 };
 
 const spherical: CovarianceModel = {
-  kind: 1,
-  mstepType: 3,
-  shared: false,
-  factorSize: (d) => d,
-  covSize: (d) => d,
-  scatterSize: (d) => d,
   covarianceParameters: (_d, k) => k,
   covariances: (cov, d, k) => Array.from({ length: k }, (_, c) => cov[c * d]),
   precisionsCholesky: (f, d, k) => Array.from({ length: k }, (_, c) => f[c * d]),

@@ -1,5 +1,5 @@
 /**
- * Validation of data at the edge, and its copy into the engine's pair layout (see assembly/index.ts):
+ * Validation of data at the edge, and its copy into the engine's pair layout (see assembly/layout.ts):
  * sample i, feature j lives at f64 index ((i >> 1) * d + j) * 2 + (i & 1) from the region start.
  */
 import { GaussMixError, invalidData as invalid } from "./errors.js";
@@ -69,8 +69,7 @@ function typeName(x: unknown): string {
 
 /**
  * Copies X into `f64` at index `off` in pair layout, checking every value is a finite number. An odd last
- * sample is repeated in the padding lane (its weight is 0). Returns the per-feature sum of the samples
- * weighted by `weight` (for the initial shift).
+ * sample is repeated in the padding lane (its weight is 0).
  */
 export function writePairs(data: Data, f64: Float64Array, off: number, name = "X"): void {
   const { n, d, at, flat } = data;

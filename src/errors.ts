@@ -38,3 +38,14 @@ export function unknownOption(key: string, hint: string): GaussMixError {
 export function invalidData(name: string, message: string): GaussMixError {
   return new GaussMixError("INVALID_DATA", `${name}: ${message}`);
 }
+
+/** The error of an M-step whose covariance (of `component`, or the tied one when component ≥ k) is not positive definite. */
+export function illDefined(type: string, component: number, k: number, regCovar: number): GaussMixError {
+  const which = component >= k ? "the tied covariance" : `component ${component}`;
+  return new GaussMixError(
+    "ILL_DEFINED_COVARIANCE",
+    `Fitting the mixture model failed because ${which} has an ill-defined empirical covariance ` +
+      `(${type}, regCovar ${regCovar}; for instance caused by singleton or collapsed samples). ` +
+      "Try to decrease the number of components, increase regCovar, or scale the input data.",
+  );
+}

@@ -6,21 +6,21 @@
 import { COVARIANCE_MODELS } from "./covariance.js";
 import { describe, sampleWeights } from "./data.js";
 import { GaussMixError } from "./errors.js";
-import { type Fill, initialResponsibilities, kmeansAuxBytes, needsKmeansMemory } from "./init.js";
+import { checkPrecisions, initialize, kmeansAuxBytes, needsKmeansMemory } from "./init/index.js";
 import { FittedGaussianMixture } from "./model.js";
 import { checkMeansInit, resolveFitOptions, resolveOptions, type ResolvedOptions } from "./options.js";
 import { Random } from "./rng.js";
 import type { DataInput, FitOptions, GaussianMixtureOptions, IterationInfo } from "./types.js";
+import { familyOf, KernelFamily } from "./wasm/abi.js";
 import { acquireEngine, acquireThreadedEngine, type Engine, releaseEngine } from "./wasm/engine.js";
 import type { ThreadPool } from "./wasm/threads.js";
-import { type Params, Workspace } from "./workspace.js";
+import type { Params } from "./engine/types.js";
+import { Workspace } from "./engine/workspace.js";
 import { autoInitialize, type SearchContext, type Subsample } from "./init/auto.js";
 import { plainEm, squarem } from "./em/accelerate.js";
 
 /** Yield to the event loop at most this often when an AbortSignal is given, so it can fire. */
 const YIELD_MS = 50;
-/** k-means runs compared by the likelihood of the mixture they start (see `initialize`). */
-const KMEANS_CANDIDATES = 3;
 /** Samples × components × (d² or d) below which `threads` is ignored. */
 let THREADS_MIN_WORK = 4_000_000;
 /** @internal For tests: changes the threshold above (returns the previous value). */
@@ -54,7 +54,10 @@ export class GaussianMixture {
   }
 
   /** Fits, then labels X with the final parameters (scikit-learn's `fit_predict`). */
-  async fitPredict(X: DataInput, options: FitOptions = {}): Promise<{ model: FittedGaussianMixture; labels: Int32Array }> {
+  async fitPredict(
+    X: DataInput,
+    options: FitOptions = {},
+  ): Promise<{ model: FittedGaussianMixture; labels: Int32Array }> {
     const { model, labels } = await this.run(X, options, true);
     return { model, labels: labels! };
   }
@@ -74,29 +77,47 @@ export class GaussianMixture {
     const k = o.nComponents;
     if (n < 2) throw new GaussMixError("TOO_FEW_SAMPLES", `X has ${n} sample; a mixture needs at least 2 samples`);
     if (n < k) {
-      throw new GaussMixError("TOO_FEW_SAMPLES", `X has ${n} samples but nComponents is ${k}; need nSamples ≥ nComponents`);
+      throw new GaussMixError(
+        "TOO_FEW_SAMPLES",
+        `X has ${n} samples but nComponents is ${k}; need nSamples ≥ nComponents`,
+      );
     }
     const weights = sampleWeights(resolveFitOptions(fitOptions).sampleWeight, n);
     const warm = o.warmStart ? this.last : undefined;
     if (warm && warm.nFeatures !== d) {
-      throw new GaussMixError("FEATURE_MISMATCH", `warmStart: X has ${d} features, but the previous fit had ${warm.nFeatures}`);
+      throw new GaussMixError(
+        "FEATURE_MISMATCH",
+        `warmStart: X has ${d} features, but the previous fit had ${warm.nFeatures}`,
+      );
     }
     const explicit = o.weightsInit && o.meansInit && o.precisionsInit !== undefined;
     const cm = COVARIANCE_MODELS[o.covarianceType];
     const precisions = o.precisionsInit === undefined ? undefined : cm.splitPrecisions(o.precisionsInit, d, k);
     if (typeof precisions === "string") {
-      throw new GaussMixError("INVALID_INIT", `precisionsInit must be ${precisions} for covarianceType "${o.covarianceType}"`);
+      throw new GaussMixError(
+        "INVALID_INIT",
+        `precisionsInit must be ${precisions} for covarianceType "${o.covarianceType}"`,
+      );
     }
+    if (precisions) checkPrecisions(precisions, o.covarianceType, d);
     const meansInit = o.meansInit ? checkMeansInit(o.meansInit, k, d) : undefined;
 
     // Threads only pay for themselves on enough work per pass (starting workers costs milliseconds).
-    const work = n * k * (cm.kind === 0 ? d * d : d);
+    const work = n * k * (familyOf(o.covarianceType) === KernelFamily.triangular ? d * d : d);
     const threaded = o.threads > 1 && work >= THREADS_MIN_WORK ? await acquireThreadedEngine(o.threads - 1) : undefined;
     const engine: Engine = threaded?.engine ?? (await acquireEngine());
     const pool: ThreadPool | undefined = threaded?.pool;
     try {
       const aux = !warm && !explicit && needsKmeansMemory(o) ? kmeansAuxBytes(n, d, k) : 0;
-      const ws = new Workspace(engine, o.covarianceType, n, d, k, Math.max(aux, wantLabels ? ((n + 1) >> 1) * 8 : 0), pool);
+      const ws = new Workspace(
+        engine,
+        o.covarianceType,
+        n,
+        d,
+        k,
+        Math.max(aux, wantLabels ? ((n + 1) >> 1) * 8 : 0),
+        pool,
+      );
       ws.load(data, weights);
       const rng = new Random(o.randomState);
       // The default search folds nInit into its number of starts (see init/auto.ts).
@@ -104,7 +125,9 @@ export class GaussianMixture {
       const nInit = warm || search ? 1 : o.nInit;
       let subsample: Subsample | undefined;
       const context = ctx ?? {};
-      let best: { params: Params; lowerBound: number; lowerBounds: number[]; converged: boolean; nIter: number } | undefined;
+      let best:
+        | { params: Params; lowerBound: number; lowerBounds: number[]; converged: boolean; nIter: number }
+        | undefined;
       for (let init = 0; init < nInit; init++) {
         if (warm) ws.writeParams(warm.params);
         else if (search) {
@@ -124,11 +147,15 @@ export class GaussianMixture {
         ws.labels(ws.ptr.aux);
         labels = engine.i32.slice(ws.ptr.aux >> 2, (ws.ptr.aux >> 2) + n);
       }
-      const model = new FittedGaussianMixture(o.covarianceType, k, d, b.params, { ...b, threads: 1 + (pool?.workers ?? 0) });
+      const model = new FittedGaussianMixture(o.covarianceType, k, d, b.params, {
+        ...b,
+        threads: 1 + (pool?.workers ?? 0),
+      });
       this.last = model;
       return { model, labels };
     } finally {
-      if (pool) pool.terminate(); // the threaded engine is not pooled
+      if (pool)
+        pool.terminate(); // the threaded engine is not pooled
       else releaseEngine(engine);
     }
   }
@@ -180,68 +207,17 @@ export class GaussianMixture {
   }
 }
 
-/** First parameters: responsibilities from the init method and one M-step, then the explicit inits over them. */
-function initialize(
+/** The explicit initial parameters over those the search made. */
+function overrideInit(
   ws: Workspace,
   o: ResolvedOptions,
-  rng: Random,
   meansInit: Float64Array | undefined,
   precisions: Float64Array[] | undefined,
 ): void {
-  if (!(o.weightsInit && meansInit && precisions)) {
-    // k-means is run from several seedings and the labelling whose first mixture explains the data best (the
-    // highest likelihood after one M-step) is kept: k-means often has a few local optima, and the mixture's
-    // likelihood, not the k-means inertia, is what the fit is judged by.
-    const candidates = o.initParams === "kmeans" ? KMEANS_CANDIDATES : 1;
-    let best: { fill: Fill; lb: number } | undefined;
-    let firstError: unknown;
-    for (let r = 0; r < candidates; r++) {
-      const fill = initialResponsibilities(ws, o, rng);
-      if (candidates === 1) {
-        paramsFromResponsibilities(ws, fill, o.regCovar);
-        break;
-      }
-      try {
-        paramsFromResponsibilities(ws, fill, o.regCovar);
-      } catch (e) {
-        firstError ??= e;
-        continue;
-      }
-      const lb = ws.pass();
-      if (!best || lb > best.lb) best = { fill, lb };
-    }
-    if (candidates > 1) {
-      if (!best) throw firstError;
-      paramsFromResponsibilities(ws, best.fill, o.regCovar);
-    }
-  }
-  overrideInit(ws, o, meansInit, precisions);
-}
-
-/** The explicit initial parameters over those the initialisation made. */
-function overrideInit(ws: Workspace, o: ResolvedOptions, meansInit: Float64Array | undefined, precisions: Float64Array[] | undefined): void {
   const f = () => ws.engine.f64;
   if (o.weightsInit) f().set(o.weightsInit, ws.ptr.weights >> 3);
   if (meansInit) f().set(meansInit, ws.ptr.means >> 3);
   if (precisions) ws.setPrecisions(precisions);
-  ws.updateLogConstants();
-}
-
-/** Weights, means, covariances and factors from responsibilities by one M-step (scikit-learn's `_initialize`). */
-function paramsFromResponsibilities(ws: Workspace, fill: Fill, regCovar: number): void {
-  const { d, k } = ws;
-  const f = ws.engine.f64; // no memory growth below: the view stays valid
-  // Statistics are taken around a shift: first the weighted data mean, then the means this gives, so that
-  // clusters far from the overall mean lose no precision.
-  const mean = ws.dataMean();
-  for (let c = 0; c < k; c++) f.set(mean, (ws.ptr.means >> 3) + c * d);
-  for (let round = 0; round < 2; round++) {
-    ws.statsFromResp(fill);
-    ws.mstep(regCovar);
-  }
-  // scikit-learn's initial weights are nk / nSamples (not renormalised after adding 10·eps).
-  const V = ws.stat(1);
-  for (let c = 0; c < k; c++) f[(ws.ptr.weights >> 3) + c] = (ws.stat(2 + c) + 10 * 2.220446049250313e-16) / V;
   ws.updateLogConstants();
 }
 

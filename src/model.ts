@@ -9,7 +9,8 @@ import { GaussMixError } from "./errors.js";
 import { Random } from "./rng.js";
 import type { CovarianceType, Covariances, DataInput, Matrix } from "./types.js";
 import { acquireEngineSync, releaseEngine } from "./wasm/engine.js";
-import type { Params } from "./workspace.js";
+import type { Params } from "./engine/types.js";
+import { factorEntries, familyOf, KernelFamily, paramsSizes, strides } from "./wasm/abi.js";
 
 /** What the fit found, besides the parameters. */
 export interface FitSummary {
@@ -139,17 +140,17 @@ export class FittedGaussianMixture {
     checkFeatures(data, this.nFeatures);
     const { n } = data;
     const { d, k } = this.shape;
-    const cm = this.cm;
     const pairs = (n + 1) >> 1;
     const engine = acquireEngineSync();
     try {
+      const sizes = paramsSizes(this.covarianceType, d, k);
       const ptr = engine.layout({
         X: pairs * d * 16,
-        weights: k * 8,
-        means: k * d * 8,
-        factors: this.params.factors.length * 8,
+        weights: sizes.weights * 8,
+        means: sizes.means * 8,
+        factors: sizes.factors * 8,
         logConst: 2 * k * 8,
-        scratch: engine.k.scratchBytes(d, k),
+        scratch: engine.kernels.scratchBytes(d, k),
         logNorm: want.logNorm ? pairs * 16 : 0,
         resp: want.resp ? pairs * 2 * k * 8 : 0,
         labels: want.labels ? pairs * 8 : 0,
@@ -159,10 +160,25 @@ export class FittedGaussianMixture {
       f.set(this.params.weights, ptr.weights >> 3);
       f.set(this.params.means, ptr.means >> 3);
       f.set(this.params.factors, ptr.factors >> 3);
-      const stride = cm.shared ? 0 : cm.factorSize(d) * 8;
-      engine.k.logConstants(cm.kind, d, k, ptr.weights, ptr.factors, stride, ptr.logConst);
-      engine.k.estimate(cm.kind, ptr.X, 0, pairs, d, k, ptr.means, ptr.factors, stride, ptr.logConst,
-        want.logNorm ? ptr.logNorm : 0, want.resp ? ptr.resp : 0, want.labels ? ptr.labels : 0, ptr.scratch);
+      const family = familyOf(this.covarianceType);
+      const stride = strides(this.covarianceType, d).factorStride;
+      engine.kernels.logConstants(family, d, k, ptr.weights, ptr.factors, stride, ptr.logConst);
+      engine.kernels.estimate(
+        family,
+        ptr.X,
+        0,
+        pairs,
+        d,
+        k,
+        ptr.means,
+        ptr.factors,
+        stride,
+        ptr.logConst,
+        want.logNorm ? ptr.logNorm : 0,
+        want.resp ? ptr.resp : 0,
+        want.labels ? ptr.labels : 0,
+        ptr.scratch,
+      );
       const out = engine.f64;
       return {
         n,
@@ -234,13 +250,16 @@ export class FittedGaussianMixture {
     const counts = rng.multinomial(n, this.params.weights);
     const X = new Float64Array(n * d);
     const labels = new Int32Array(n);
-    const cm = this.cm;
+    const type = this.covarianceType;
     const z = new Float64Array(d);
     let i = 0;
     for (let c = 0; c < k; c++) {
       const mu = this.params.means.subarray(c * d, (c + 1) * d);
       // x = μ + L z with cov = L Lᵀ (full/tied), or μ + σ ∘ z (diag/spherical).
-      const L = cm.kind === 0 ? choleskyLower(this.params.cov.subarray(cm.shared ? 0 : c * d * d), d) : undefined;
+      const L =
+        familyOf(type) === KernelFamily.triangular
+          ? choleskyLower(this.params.cov.subarray(type === "tied" ? 0 : c * d * d), d)
+          : undefined;
       for (let s = 0; s < counts[c]; s++, i++) {
         labels[i] = c;
         for (let j = 0; j < d; j++) z[j] = rng.normal();
@@ -281,7 +300,8 @@ export class FittedGaussianMixture {
     if (typeof doc !== "object" || doc === null) throw bad("expected an object made by toJSON()");
     const o = doc as Record<string, unknown>;
     if (o.format !== FORMAT) throw bad(`format must be "${FORMAT}", got ${JSON.stringify(o.format)}`);
-    if (o.version !== VERSION) throw bad(`unsupported version ${JSON.stringify(o.version)} (this library reads ${VERSION})`);
+    if (o.version !== VERSION)
+      throw bad(`unsupported version ${JSON.stringify(o.version)} (this library reads ${VERSION})`);
     const type = o.covarianceType as CovarianceType;
     if (typeof type !== "string" || !Object.prototype.hasOwnProperty.call(COVARIANCE_MODELS, type)) {
       throw bad(`unknown covarianceType ${JSON.stringify(o.covarianceType)}`);
@@ -290,8 +310,8 @@ export class FittedGaussianMixture {
     const d = o.nFeatures;
     if (!Number.isInteger(k) || (k as number) < 1) throw bad("nComponents must be a positive integer");
     if (!Number.isInteger(d) || (d as number) < 1) throw bad("nFeatures must be a positive integer");
-    const cm = COVARIANCE_MODELS[type];
-    const blocks = cm.shared ? 1 : (k as number);
+    const sizes = paramsSizes(type, d as number, k as number);
+    const fs = factorEntries(type, d as number);
     const vec = (name: string, len: number, check?: (v: number) => boolean) => {
       const v = o[name];
       if (!isArrayLike(v) || v.length !== len) throw bad(`${name} must be an array of ${len} numbers`);
@@ -308,13 +328,13 @@ export class FittedGaussianMixture {
     const params: Params = {
       weights: vec("weights", k as number, (w) => w >= 0),
       means: vec("means", (k as number) * (d as number)),
-      cov: vec("covariances", blocks * cm.covSize(d as number)),
-      factors: vec("factors", blocks * cm.factorSize(d as number)),
+      cov: vec("covariances", sizes.cov),
+      factors: vec("factors", sizes.factors),
     };
     // Factors must have a positive diagonal (their logarithm is the log-determinant).
-    for (let c = 0; c < blocks; c++) {
+    for (let c = 0; c < sizes.factors / fs; c++) {
       for (let j = 0; j < (d as number); j++) {
-        const v = params.factors[c * cm.factorSize(d as number) + (cm.kind === 0 ? tri(j) + j : j)];
+        const v = params.factors[c * fs + (familyOf(type) === KernelFamily.triangular ? tri(j) + j : j)];
         if (!(v > 0)) throw bad("factors must have a positive diagonal");
       }
     }
@@ -348,7 +368,12 @@ function mean(v: Float64Array): number {
   return s / v.length;
 }
 
-/** Lower Cholesky factor of a d×d covariance (row-major); used for sampling only. */
+/**
+ * Lower Cholesky factor of a d×d covariance (row-major); used for sampling only. Not the cholesky kernel:
+ * `sample` needs no engine (it works before the WebAssembly module is loaded, and where a synchronous compile
+ * is refused, as on a browser's main thread), and it clamps a pivot that rounding left slightly below 0 in a
+ * restored covariance instead of failing.
+ */
 function choleskyLower(a: Float64Array, d: number): Float64Array {
   const L = new Float64Array(d * d);
   for (let i = 0; i < d; i++) {

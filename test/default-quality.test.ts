@@ -11,7 +11,11 @@ describe("default initialisation quality against scikit-learn", () => {
     const X = data.get(name)!;
     let sum = 0;
     for (let seed = 0; seed < 10; seed++) {
-      const m = await new GaussianMixture({ nComponents: ref.nComponents, covarianceType: ref.covarianceType, randomState: seed }).fit(X);
+      const m = await new GaussianMixture({
+        nComponents: ref.nComponents,
+        covarianceType: ref.covarianceType,
+        randomState: seed,
+      }).fit(X);
       expect(m.converged).toBe(true);
       sum += m.lowerBound;
     }

@@ -39,9 +39,11 @@ describe.each(TYPES)("degenerate data fits with regCovar > 0 (%s)", (covarianceT
       // Variances are at least regCovar (up to rounding): never negative, never below the regularisation.
       const c = m.covariances as any;
       const variances: number[] =
-        covarianceType === "full" ? c.flatMap((s: number[][]) => s.map((row, i) => row[i]))
-        : covarianceType === "tied" ? c.map((row: number[], i: number) => row[i])
-        : flat(c);
+        covarianceType === "full"
+          ? c.flatMap((s: number[][]) => s.map((row, i) => row[i]))
+          : covarianceType === "tied"
+            ? c.map((row: number[], i: number) => row[i])
+            : flat(c);
       expect(variances.every((v) => v >= 1e-6 * (1 - 1e-9))).toBe(true);
     }
   });
@@ -52,7 +54,14 @@ describe("regCovar 0 on singular data", () => {
     const X = [...Array.from({ length: 10 }, () => [1, 2]), ...normal(30, 2, 1, 10)];
     let err: unknown;
     try {
-      await new GaussianMixture({ nComponents: 2, covarianceType, regCovar: 0, initParams: "kmeans", randomState: 0, maxIter: 5 }).fit(X);
+      await new GaussianMixture({
+        nComponents: 2,
+        covarianceType,
+        regCovar: 0,
+        initParams: "kmeans",
+        randomState: 0,
+        maxIter: 5,
+      }).fit(X);
     } catch (e) {
       err = e;
     }
@@ -64,12 +73,16 @@ describe("regCovar 0 on singular data", () => {
     expect(err).toBeInstanceOf(GaussMixError);
     expect((err as GaussMixError).code).toBe("ILL_DEFINED_COVARIANCE");
     expect((err as GaussMixError).message).toMatch(/component \d has an ill-defined empirical covariance/);
-    expect((err as GaussMixError).message).toMatch(/decrease the number of components, increase regCovar, or scale the input data/);
+    expect((err as GaussMixError).message).toMatch(
+      /decrease the number of components, increase regCovar, or scale the input data/,
+    );
   });
 
   it("a tied covariance of identical points names the tied covariance", async () => {
     const X = Array.from({ length: 10 }, () => [1, 2]);
-    await expect(new GaussianMixture({ nComponents: 2, covarianceType: "tied", regCovar: 0 }).fit(X)).rejects.toThrow(/the tied covariance has an ill-defined/);
+    await expect(new GaussianMixture({ nComponents: 2, covarianceType: "tied", regCovar: 0 }).fit(X)).rejects.toThrow(
+      /the tied covariance has an ill-defined/,
+    );
   });
 });
 
@@ -90,8 +103,24 @@ describe("numerically stable covariances (no E[x²] − E[x]² cancellation)", (
     const X = normal(100, 2);
     // Component 1 starts far from every point: its responsibilities underflow to 0.
     const m = await new GaussianMixture({
-      nComponents: 2, covarianceType: "full", weightsInit: [0.5, 0.5], meansInit: [[0, 0], [1e4, 1e4]],
-      precisionsInit: [[[1, 0], [0, 1]], [[1, 0], [0, 1]]], maxIter: 5,
+      nComponents: 2,
+      covarianceType: "full",
+      weightsInit: [0.5, 0.5],
+      meansInit: [
+        [0, 0],
+        [1e4, 1e4],
+      ],
+      precisionsInit: [
+        [
+          [1, 0],
+          [0, 1],
+        ],
+        [
+          [1, 0],
+          [0, 1],
+        ],
+      ],
+      maxIter: 5,
     }).fit(X);
     allFinite(m, X);
     expect(m.weights[1]).toBeLessThan(1e-12);
@@ -100,8 +129,14 @@ describe("numerically stable covariances (no E[x²] − E[x]² cancellation)", (
 
 describe("points no component can explain", () => {
   it("far-away samples get finite log-densities and a clear label", async () => {
-    const m = await new GaussianMixture({ nComponents: 2, randomState: 0 }).fit([...normal(50, 2), ...normal(50, 2, 1, 8)]);
-    const far = [[1e6, 1e6], [-1e6, 3]];
+    const m = await new GaussianMixture({ nComponents: 2, randomState: 0 }).fit([
+      ...normal(50, 2),
+      ...normal(50, 2, 1, 8),
+    ]);
+    const far = [
+      [1e6, 1e6],
+      [-1e6, 3],
+    ];
     expect(Array.from(m.scoreSamples(far)).every(Number.isFinite)).toBe(true);
     const p = m.predictProba(far).data;
     expect(Array.from(p).every((v) => v === 0 || v === 1)).toBe(true);

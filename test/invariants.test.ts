@@ -43,9 +43,11 @@ describe.each(TYPES)("invariants, %s", (covarianceType) => {
     const precs = m.precisions as any;
     const chols = m.precisionsCholesky as any;
     const blocks: [any, any, any][] =
-      covarianceType === "full" ? covs.map((c: any, i: number) => [c, precs[i], chols[i]])
-      : covarianceType === "tied" ? [[covs, precs, chols]]
-      : [];
+      covarianceType === "full"
+        ? covs.map((c: any, i: number) => [c, precs[i], chols[i]])
+        : covarianceType === "tied"
+          ? [[covs, precs, chols]]
+          : [];
     for (const [cov, prec, U] of blocks) {
       const inv = invert(cov);
       flat(prec).forEach((v, i) => expect(v).toBeCloseTo(flat(inv)[i], 8));
@@ -66,24 +68,39 @@ describe.each(TYPES)("invariants, %s", (covarianceType) => {
   });
 
   it("the lower bound never decreases (regCovar 0, well-conditioned data)", async () => {
-    const m = await new GaussianMixture({ nComponents: 3, covarianceType, regCovar: 0, tol: 0, maxIter: 60, initParams: "random", randomState: 4 }).fit(X);
+    const m = await new GaussianMixture({
+      nComponents: 3,
+      covarianceType,
+      regCovar: 0,
+      tol: 0,
+      maxIter: 60,
+      initParams: "random",
+      randomState: 4,
+    }).fit(X);
     const lb = m.lowerBounds;
     for (let i = 1; i < lb.length; i++) expect(lb[i]).toBeGreaterThanOrEqual(lb[i - 1] - 1e-12 * Math.abs(lb[i - 1]));
   });
 });
 
 describe("all initialisations", () => {
-  it.each(["kmeans", "k-means++", "random", "random_from_data"] as const)("%s finds three separated blobs", async (initParams) => {
-    const rng = new Random(11);
-    const centers = [[0, 0], [12, 0], [0, 12]];
-    const X = Array.from({ length: 600 }, (_, i) => centers[i % 3].map((c) => c + rng.normal()));
-    const m = await new GaussianMixture({ nComponents: 3, initParams, randomState: 0, nInit: 3 }).fit(X);
-    expect(m.converged).toBe(true);
-    // Every blob is one component: the labels of each blob's points agree.
-    const labels = m.predict(X);
-    for (let b = 0; b < 3; b++) {
-      const own = Array.from(labels).filter((_, i) => i % 3 === b);
-      expect(new Set(own).size).toBe(1);
-    }
-  });
+  it.each(["kmeans", "k-means++", "random", "random_from_data"] as const)(
+    "%s finds three separated blobs",
+    async (initParams) => {
+      const rng = new Random(11);
+      const centers = [
+        [0, 0],
+        [12, 0],
+        [0, 12],
+      ];
+      const X = Array.from({ length: 600 }, (_, i) => centers[i % 3].map((c) => c + rng.normal()));
+      const m = await new GaussianMixture({ nComponents: 3, initParams, randomState: 0, nInit: 3 }).fit(X);
+      expect(m.converged).toBe(true);
+      // Every blob is one component: the labels of each blob's points agree.
+      const labels = m.predict(X);
+      for (let b = 0; b < 3; b++) {
+        const own = Array.from(labels).filter((_, i) => i % 3 === b);
+        expect(new Set(own).size).toBe(1);
+      }
+    },
+  );
 });

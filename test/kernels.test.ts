@@ -13,7 +13,7 @@ describe("Cholesky kernels (hand-worked)", () => {
     try {
       const p = e.layout({ A: 72, L: 72 });
       e.f64.set([4, 2, -2, 2, 10, 2, -2, 2, 5], p.A >> 3);
-      expect(e.k.cholesky(p.A, 3, p.L)).toBe(1);
+      expect(e.kernels.cholesky(p.A, 3, p.L)).toBe(1);
       const L = Array.from(e.f64.subarray(p.L >> 3, (p.L >> 3) + 9));
       expect(L).toEqual([2, 0, 0, 1, 3, 0, -1, 1, Math.sqrt(3)]);
     } finally {
@@ -26,11 +26,11 @@ describe("Cholesky kernels (hand-worked)", () => {
     try {
       const p = e.layout({ A: 32, L: 32 });
       e.f64.set([1, 2, 2, 1], p.A >> 3); // eigenvalues 3 and −1
-      expect(e.k.cholesky(p.A, 2, p.L)).toBe(0);
+      expect(e.kernels.cholesky(p.A, 2, p.L)).toBe(0);
       e.f64.set([1, 0, 0, 0], p.A >> 3); // singular
-      expect(e.k.cholesky(p.A, 2, p.L)).toBe(0);
+      expect(e.kernels.cholesky(p.A, 2, p.L)).toBe(0);
       e.f64.set([NaN, 0, 0, 1], p.A >> 3);
-      expect(e.k.cholesky(p.A, 2, p.L)).toBe(0);
+      expect(e.kernels.cholesky(p.A, 2, p.L)).toBe(0);
     } finally {
       releaseEngine(e);
     }
@@ -41,9 +41,13 @@ describe("Cholesky kernels (hand-worked)", () => {
     try {
       const d = 3;
       const p = e.layout({ A: 72, F: 72, work: 144 });
-      const cov = [[4, 2, -2], [2, 10, 2], [-2, 2, 5]];
+      const cov = [
+        [4, 2, -2],
+        [2, 10, 2],
+        [-2, 2, 5],
+      ];
       e.f64.set(cov.flat(), p.A >> 3);
-      expect(e.k.factorFromCovariance(p.A, d, p.F, p.work)).toBe(1);
+      expect(e.kernels.factorFromCovariance(p.A, d, p.F, p.work)).toBe(1);
       // Packed lower triangle of L⁻¹ with L = [[2,0,0],[1,3,0],[-1,1,√3]].
       const F = e.f64.slice(p.F >> 3, (p.F >> 3) + 6);
       const s3 = Math.sqrt(3);
@@ -52,7 +56,7 @@ describe("Cholesky kernels (hand-worked)", () => {
       // Factor of a precision: FᵀF must give P back.
       const P = invert(cov);
       e.f64.set(P.flat(), p.A >> 3);
-      expect(e.k.factorFromPrecision(p.A, d, p.F, p.work)).toBe(1);
+      expect(e.kernels.factorFromPrecision(p.A, d, p.F, p.work)).toBe(1);
       const G = e.f64.slice(p.F >> 3, (p.F >> 3) + 6);
       const at = (j: number, i: number) => (i <= j ? G[(j * (j + 1)) / 2 + i] : 0); // F[j][i], lower
       for (let a = 0; a < d; a++) {
@@ -78,7 +82,7 @@ describe("vector exp and log", () => {
       const p = e.layout({ v: n * 8 });
       e.f64.fill(op === 0 ? 0 : 1, p.v >> 3, (p.v >> 3) + n);
       e.f64.set(xs, p.v >> 3);
-      e.k.vectorMath(op, p.v, n);
+      e.kernels.vectorMath(op, p.v, n);
       return xs.map((x, i) => ({ x, got: e.f64[(p.v >> 3) + i], want: ref(x) }));
     } finally {
       releaseEngine(e);
@@ -88,15 +92,39 @@ describe("vector exp and log", () => {
 
   it("exp is within 2 ulps of Math.exp on [-708, 0], exactly 1 at 0, 0 below -708, NaN for NaN", async () => {
     const rng = new Random(7);
-    const xs = [0, -0, -1e-300, -1e-17, -0.5, -Math.LN2, -1, -10.5, -700, -707.99, -708, ...Array.from({ length: 4000 }, (_, i) => (i < 2000 ? -rng.random() * 708 : -rng.random() * 2))];
-    for (const { x, got, want } of await check(0, xs, Math.exp)) expect(rel(got, want), `exp(${x})`).toBeLessThan(4.5e-16);
+    const xs = [
+      0,
+      -0,
+      -1e-300,
+      -1e-17,
+      -0.5,
+      -Math.LN2,
+      -1,
+      -10.5,
+      -700,
+      -707.99,
+      -708,
+      ...Array.from({ length: 4000 }, (_, i) => (i < 2000 ? -rng.random() * 708 : -rng.random() * 2)),
+    ];
+    for (const { x, got, want } of await check(0, xs, Math.exp))
+      expect(rel(got, want), `exp(${x})`).toBeLessThan(4.5e-16);
     const edge = await check(0, [0, -708.5, -745, -Infinity, NaN, -1000], Math.exp);
     expect(edge.map((r) => r.got)).toEqual([1, 0, 0, 0, NaN, 0]);
   });
 
   it("log is within 2 ulps of Math.log on [1, 1e6], exactly 0 at 1, NaN for NaN", async () => {
     const rng = new Random(8);
-    const xs = [1, 1 + 2.220446049250313e-16, Math.SQRT2, Math.SQRT1_2 * 2, 2, 3, 16, 1e6, ...Array.from({ length: 4000 }, (_, i) => 1 + (i < 2000 ? rng.random() * 20 : rng.random() * 1e-6))];
+    const xs = [
+      1,
+      1 + 2.220446049250313e-16,
+      Math.SQRT2,
+      Math.SQRT1_2 * 2,
+      2,
+      3,
+      16,
+      1e6,
+      ...Array.from({ length: 4000 }, (_, i) => 1 + (i < 2000 ? rng.random() * 20 : rng.random() * 1e-6)),
+    ];
     for (const { x, got, want } of await check(1, xs, Math.log)) {
       expect(Math.abs(got - want), `log(${x})`).toBeLessThanOrEqual(4.5e-16 * Math.max(Math.abs(want), 1e-300));
     }
@@ -107,10 +135,26 @@ describe("vector exp and log", () => {
 
 describe("log-sum-exp and densities (hand-worked)", () => {
   const model = (json: object) =>
-    FittedGaussianMixture.fromJSON({ format: "gaussmix-model", version: 1, converged: true, nIter: 1, lowerBound: 0, lowerBounds: [0], ...json });
+    FittedGaussianMixture.fromJSON({
+      format: "gaussmix-model",
+      version: 1,
+      converged: true,
+      nIter: 1,
+      lowerBound: 0,
+      lowerBounds: [0],
+      ...json,
+    });
 
   it("two unit 1-D components at ±1: the mixture density and responsibilities at 0 and far away", () => {
-    const m = model({ covarianceType: "diag", nComponents: 2, nFeatures: 1, weights: [0.5, 0.5], means: [1, -1], covariances: [1, 1], factors: [1, 1] });
+    const m = model({
+      covarianceType: "diag",
+      nComponents: 2,
+      nFeatures: 1,
+      weights: [0.5, 0.5],
+      means: [1, -1],
+      covariances: [1, 1],
+      factors: [1, 1],
+    });
     const half = 0.5 * Math.log(2 * Math.PI);
     const [at0, far] = m.scoreSamples([0, 1000]);
     expect(at0).toBeCloseTo(-0.5 - half, 15);
@@ -123,12 +167,23 @@ describe("log-sum-exp and densities (hand-worked)", () => {
 
   it("a 2-D full-covariance component: the closed-form Gaussian log-density", () => {
     // cov = [[2, .5], [.5, 1]] = L Lᵀ; factors = packed L⁻¹.
-    const cov = [[2, 0.5], [0.5, 1]];
+    const cov = [
+      [2, 0.5],
+      [0.5, 1],
+    ];
     const l00 = Math.sqrt(2);
     const l10 = 0.5 / l00;
     const l11 = Math.sqrt(1 - l10 * l10);
     const factors = [1 / l00, -l10 / (l00 * l11), 1 / l11];
-    const m = model({ covarianceType: "full", nComponents: 1, nFeatures: 2, weights: [1], means: [1, -1], covariances: cov.flat(), factors });
+    const m = model({
+      covarianceType: "full",
+      nComponents: 1,
+      nFeatures: 2,
+      weights: [1],
+      means: [1, -1],
+      covariances: cov.flat(),
+      factors,
+    });
     const x = [2.5, 0.25];
     const det = 2 * 1 - 0.25;
     const dx = [x[0] - 1, x[1] + 1];
@@ -150,10 +205,13 @@ function problem(seed: number, n: number, d: number, k: number, type: Type) {
     return A.map((row, a) => row.map((_, b) => A.reduce((s, r) => s + r[a] * r[b], 0) + (a === b ? 0.5 : 0)));
   };
   const precisionsInit =
-    type === "full" ? Array.from({ length: k }, spd)
-    : type === "tied" ? spd()
-    : type === "diag" ? Array.from({ length: k }, () => Array.from({ length: d }, () => 0.3 + rng.random()))
-    : Array.from({ length: k }, () => 0.3 + rng.random());
+    type === "full"
+      ? Array.from({ length: k }, spd)
+      : type === "tied"
+        ? spd()
+        : type === "diag"
+          ? Array.from({ length: k }, () => Array.from({ length: d }, () => 0.3 + rng.random()))
+          : Array.from({ length: k }, () => 0.3 + rng.random());
   // The reference takes any factor M with M Mᵀ = precision: the lower Cholesky factor is one.
   const chol = (P: any) => cholesky(P);
   const ref: RefParams = {
@@ -161,12 +219,27 @@ function problem(seed: number, n: number, d: number, k: number, type: Type) {
     means: meansInit,
     covariances: undefined,
     precisionsCholesky:
-      type === "full" ? (precisionsInit as number[][][]).map(chol)
-      : type === "tied" ? chol(precisionsInit)
-      : type === "diag" ? (precisionsInit as number[][]).map((r) => r.map(Math.sqrt))
-      : (precisionsInit as number[]).map(Math.sqrt),
+      type === "full"
+        ? (precisionsInit as number[][][]).map(chol)
+        : type === "tied"
+          ? chol(precisionsInit)
+          : type === "diag"
+            ? (precisionsInit as number[][]).map((r) => r.map(Math.sqrt))
+            : (precisionsInit as number[]).map(Math.sqrt),
   };
-  return { X, options: { nComponents: k, covarianceType: type, weightsInit, meansInit, precisionsInit: precisionsInit as any, tol: 0, regCovar: 1e-6 }, ref };
+  return {
+    X,
+    options: {
+      nComponents: k,
+      covarianceType: type,
+      weightsInit,
+      meansInit,
+      precisionsInit: precisionsInit as any,
+      tol: 0,
+      regCovar: 1e-6,
+    },
+    ref,
+  };
 }
 
 /** Three (or `iters`) EM iterations of the plain-TS reference: the lower bounds and the final parameters. */
@@ -182,8 +255,18 @@ function referenceSteps(X: number[][], ref: RefParams, type: Type, iters: number
 }
 
 describe("one and several EM iterations against the plain-TS reference", () => {
-  const shapes: [number, number, number][] = [[2, 1, 1], [3, 2, 2], [7, 3, 2], [129, 2, 3], [257, 5, 4], [300, 8, 3], [64, 4, 1]];
-  const cases = (["full", "tied", "diag", "spherical"] as Type[]).flatMap((type) => shapes.map(([n, d, k]) => [type, n, d, k] as const));
+  const shapes: [number, number, number][] = [
+    [2, 1, 1],
+    [3, 2, 2],
+    [7, 3, 2],
+    [129, 2, 3],
+    [257, 5, 4],
+    [300, 8, 3],
+    [64, 4, 1],
+  ];
+  const cases = (["full", "tied", "diag", "spherical"] as Type[]).flatMap((type) =>
+    shapes.map(([n, d, k]) => [type, n, d, k] as const),
+  );
   it.each(cases)("%s n=%i d=%i k=%i", async (type, n, d, k) => {
     const { X, options, ref } = problem(n * 31 + d * 7 + k, n, d, k, type);
     const { p, lbs } = referenceSteps(X, ref, type, 3);
@@ -206,24 +289,63 @@ describe("passes around the common shift, far components and flushed responsibil
     const rng = new Random(11);
     const n = 401;
     const d = 3;
-    const X = Array.from({ length: n }, (_, i) => [rng.normal() + (i % 2 ? gap : -gap), rng.normal() * 2 + (i % 3), rng.normal() + 1e3]);
+    const X = Array.from({ length: n }, (_, i) => [
+      rng.normal() + (i % 2 ? gap : -gap),
+      rng.normal() * 2 + (i % 3),
+      rng.normal() + 1e3,
+    ]);
     const meansInit = [X[0].map((v) => v + 0.3), X[1].map((v) => v - 0.2)];
     const weightsInit = [0.4, 0.6];
-    const P = [[1.2, 0.1, 0], [0.1, 0.4, 0.05], [0, 0.05, 0.9]];
-    const Q = [[0.8, -0.1, 0], [-0.1, 0.5, 0], [0, 0, 1.1]];
-    const dg = [[1.1, 0.5, 0.9], [0.7, 1.3, 0.8]];
+    const P = [
+      [1.2, 0.1, 0],
+      [0.1, 0.4, 0.05],
+      [0, 0.05, 0.9],
+    ];
+    const Q = [
+      [0.8, -0.1, 0],
+      [-0.1, 0.5, 0],
+      [0, 0, 1.1],
+    ];
+    const dg = [
+      [1.1, 0.5, 0.9],
+      [0.7, 1.3, 0.8],
+    ];
     const precisionsInit = { tied: P, full: [P, Q], diag: dg, spherical: [1.1, 0.7] }[type];
     const ref: RefParams = {
       weights: weightsInit,
       means: meansInit,
       covariances: undefined,
-      precisionsCholesky: { tied: cholesky(P), full: [cholesky(P), cholesky(Q)], diag: dg.map((r) => r.map(Math.sqrt)), spherical: [1.1, 0.7].map(Math.sqrt) }[type],
+      precisionsCholesky: {
+        tied: cholesky(P),
+        full: [cholesky(P), cholesky(Q)],
+        diag: dg.map((r) => r.map(Math.sqrt)),
+        spherical: [1.1, 0.7].map(Math.sqrt),
+      }[type],
     };
-    return { X, options: { nComponents: 2, covarianceType: type, weightsInit, meansInit, precisionsInit: precisionsInit as any, tol: 0, regCovar: 1e-6 }, ref };
+    return {
+      X,
+      options: {
+        nComponents: 2,
+        covarianceType: type,
+        weightsInit,
+        meansInit,
+        precisionsInit: precisionsInit as any,
+        tol: 0,
+        regCovar: 1e-6,
+      },
+      ref,
+    };
   };
   it.each([
-    ["tied", 3], ["tied", 7], ["tied", 60], ["tied", 1e5], ["spherical", 3], ["spherical", 7], ["spherical", 1e5],
-    ["full", 7], ["diag", 7],
+    ["tied", 3],
+    ["tied", 7],
+    ["tied", 60],
+    ["tied", 1e5],
+    ["spherical", 3],
+    ["spherical", 7],
+    ["spherical", 1e5],
+    ["full", 7],
+    ["diag", 7],
   ] as [Type, number][])("%s, clusters ±%d apart", async (type, gap) => {
     const { X, options, ref } = separated(gap, type);
     const { p, lbs } = referenceSteps(X, ref, type, 3);

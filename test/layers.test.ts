@@ -11,7 +11,7 @@ const LAYERS: [name: string, files: RegExp][] = [
   ["types, errors, util", /^(types|errors|util|wasm\.d)$/],
   ["data, options, covariance, rng", /^(data|options|covariance|rng)$/],
   ["wasm", /^wasm\//],
-  ["engine and EM", /^(workspace|init[\w.-]*|em[\w.-]*|init\/[\w.-]+|em\/[\w.-]+)$/],
+  ["engine and EM", /^(engine|init|em)(\/[\w.-]+)?$/],
   ["estimator and model", /^(gmm|model)$/],
   ["selection", /^select$/],
   ["entry points", /^(api|index|index\.workerd)$/],

@@ -11,20 +11,34 @@ const covType = fc.constantFrom<CovarianceType>("full", "tied", "diag", "spheric
 
 /** Well-conditioned clustered data with explicit initial parameters (so the fit is a deterministic EM). */
 const problem = fc
-  .record({ seed: fc.integer({ min: 0, max: 1e6 }), n: fc.integer({ min: 6, max: 300 }), d: fc.integer({ min: 1, max: 6 }), k: fc.integer({ min: 1, max: 4 }), type: covType })
+  .record({
+    seed: fc.integer({ min: 0, max: 1e6 }),
+    n: fc.integer({ min: 6, max: 300 }),
+    d: fc.integer({ min: 1, max: 6 }),
+    k: fc.integer({ min: 1, max: 4 }),
+    type: covType,
+  })
   .map(({ seed, n, d, k, type }) => {
     const rng = new Random(seed);
     const centers = Array.from({ length: k }, () => Array.from({ length: d }, () => 8 * rng.normal()));
     const X = Array.from({ length: n }, (_, i) => centers[i % k].map((c) => c + rng.normal() * (0.5 + rng.random())));
     const eye = Array.from({ length: d }, (_, i) => Array.from({ length: d }, (_, j) => (i === j ? 0.5 : 0)));
     const precisionsInit =
-      type === "full" ? Array.from({ length: k }, () => eye)
-      : type === "tied" ? eye
-      : type === "diag" ? Array.from({ length: k }, () => new Array(d).fill(0.5))
-      : new Array(k).fill(0.5);
+      type === "full"
+        ? Array.from({ length: k }, () => eye)
+        : type === "tied"
+          ? eye
+          : type === "diag"
+            ? Array.from({ length: k }, () => new Array(d).fill(0.5))
+            : new Array(k).fill(0.5);
     const options: GaussianMixtureOptions = {
-      nComponents: k, covarianceType: type, weightsInit: new Array(k).fill(1 / k),
-      meansInit: Array.from({ length: k }, (_, c) => X[c].slice()), precisionsInit, tol: 0, maxIter: 8,
+      nComponents: k,
+      covarianceType: type,
+      weightsInit: new Array(k).fill(1 / k),
+      meansInit: Array.from({ length: k }, (_, c) => X[c].slice()),
+      precisionsInit,
+      tol: 0,
+      maxIter: 8,
     };
     return { X, options, rng, seed };
   });
@@ -33,64 +47,83 @@ const runs = { numRuns: 40 };
 
 describe("properties", () => {
   it("responsibility rows sum to 1 and predict is their argmax", async () => {
-    await fc.assert(fc.asyncProperty(problem, async ({ X, options }) => {
-      const m = await new GaussianMixture(options).fit(X);
-      const { data, shape } = m.predictProba(X);
-      const labels = m.predict(X);
-      for (let i = 0; i < shape[0]; i++) {
-        const row = Array.from(data.subarray(i * shape[1], (i + 1) * shape[1]));
-        expect(Math.abs(row.reduce((a, b) => a + b, 0) - 1)).toBeLessThan(1e-12);
-        expect(row[labels[i]]).toBe(Math.max(...row));
-      }
-    }), runs);
+    await fc.assert(
+      fc.asyncProperty(problem, async ({ X, options }) => {
+        const m = await new GaussianMixture(options).fit(X);
+        const { data, shape } = m.predictProba(X);
+        const labels = m.predict(X);
+        for (let i = 0; i < shape[0]; i++) {
+          const row = Array.from(data.subarray(i * shape[1], (i + 1) * shape[1]));
+          expect(Math.abs(row.reduce((a, b) => a + b, 0) - 1)).toBeLessThan(1e-12);
+          expect(row[labels[i]]).toBe(Math.max(...row));
+        }
+      }),
+      runs,
+    );
   });
 
   it("fitPredict(X) equals fit(X).predict(X)", async () => {
-    await fc.assert(fc.asyncProperty(problem, async ({ X, options }) => {
-      const { labels } = await new GaussianMixture(options).fitPredict(X);
-      const m = await new GaussianMixture(options).fit(X);
-      expect(Array.from(labels)).toEqual(Array.from(m.predict(X)));
-    }), runs);
+    await fc.assert(
+      fc.asyncProperty(problem, async ({ X, options }) => {
+        const { labels } = await new GaussianMixture(options).fitPredict(X);
+        const m = await new GaussianMixture(options).fit(X);
+        expect(Array.from(labels)).toEqual(Array.from(m.predict(X)));
+      }),
+      runs,
+    );
   });
 
   it("translating X translates the means and leaves the covariances", async () => {
-    await fc.assert(fc.asyncProperty(problem, fc.double({ min: -1e3, max: 1e3, noNaN: true }), async ({ X, options }, t) => {
-      const shift = (r: readonly number[]) => r.map((v, j) => v + t * (j + 1));
-      const a = await new GaussianMixture(options).fit(X);
-      const b = await new GaussianMixture({ ...options, meansInit: (options.meansInit as number[][]).map(shift) }).fit(X.map(shift));
-      expect(maxRelError(b.means, a.means.map(shift), 1e3)).toBeLessThan(1e-9);
-      expect(maxRelError(b.covariances, a.covariances, 1)).toBeLessThan(1e-6);
-      expect(maxRelError(b.weights, a.weights, 1e-3)).toBeLessThan(1e-6);
-    }), runs);
+    await fc.assert(
+      fc.asyncProperty(problem, fc.double({ min: -1e3, max: 1e3, noNaN: true }), async ({ X, options }, t) => {
+        const shift = (r: readonly number[]) => r.map((v, j) => v + t * (j + 1));
+        const a = await new GaussianMixture(options).fit(X);
+        const b = await new GaussianMixture({
+          ...options,
+          meansInit: (options.meansInit as number[][]).map(shift),
+        }).fit(X.map(shift));
+        expect(maxRelError(b.means, a.means.map(shift), 1e3)).toBeLessThan(1e-9);
+        expect(maxRelError(b.covariances, a.covariances, 1)).toBeLessThan(1e-6);
+        expect(maxRelError(b.weights, a.weights, 1e-3)).toBeLessThan(1e-6);
+      }),
+      runs,
+    );
   });
 
   it("permuting the rows of X does not change the fit beyond rounding", async () => {
-    await fc.assert(fc.asyncProperty(problem, async ({ X, options, seed }) => {
-      const rng = new Random(seed + 1);
-      const order = X.map((_, i) => i);
-      for (let i = order.length - 1; i > 0; i--) {
-        const j = rng.int(i + 1);
-        [order[i], order[j]] = [order[j], order[i]];
-      }
-      const a = await new GaussianMixture(options).fit(X);
-      const b = await new GaussianMixture(options).fit(order.map((i) => X[i]));
-      // Summation order changes the last bits; on tiny, near-singular problems (9 samples, 6 features, tied)
-      // EM amplifies them to ~2e-10 after a few iterations.
-      expect(maxRelError(b.lowerBound, a.lowerBound)).toBeLessThan(1e-9);
-      expect(maxRelError(b.means, a.means, 1)).toBeLessThan(1e-9);
-      expect(maxRelError(flat(b.covariances), flat(a.covariances), 1e-3)).toBeLessThan(1e-8);
-    }), runs);
+    await fc.assert(
+      fc.asyncProperty(problem, async ({ X, options, seed }) => {
+        const rng = new Random(seed + 1);
+        const order = X.map((_, i) => i);
+        for (let i = order.length - 1; i > 0; i--) {
+          const j = rng.int(i + 1);
+          [order[i], order[j]] = [order[j], order[i]];
+        }
+        const a = await new GaussianMixture(options).fit(X);
+        const b = await new GaussianMixture(options).fit(order.map((i) => X[i]));
+        // Summation order changes the last bits; on tiny, near-singular problems (9 samples, 6 features, tied)
+        // EM amplifies them to ~2e-10 after a few iterations.
+        expect(maxRelError(b.lowerBound, a.lowerBound)).toBeLessThan(1e-9);
+        expect(maxRelError(b.means, a.means, 1)).toBeLessThan(1e-9);
+        expect(maxRelError(flat(b.covariances), flat(a.covariances), 1e-3)).toBeLessThan(1e-8);
+      }),
+      runs,
+    );
   });
 
   it("with regCovar 0 on well-conditioned data the lower bound never decreases", async () => {
-    await fc.assert(fc.asyncProperty(problem, async ({ X, options }) => {
-      const n = X.length;
-      const d = X[0].length;
-      fc.pre(n >= 4 * (options.nComponents! + 1) * d); // enough points per component for a non-singular fit
-      const m = await new GaussianMixture({ ...options, regCovar: 0, maxIter: 15 }).fit(X).catch(() => undefined);
-      fc.pre(m !== undefined);
-      const lb = m!.lowerBounds;
-      for (let i = 1; i < lb.length; i++) expect(lb[i]).toBeGreaterThanOrEqual(lb[i - 1] - 1e-10 * Math.abs(lb[i - 1]));
-    }), runs);
+    await fc.assert(
+      fc.asyncProperty(problem, async ({ X, options }) => {
+        const n = X.length;
+        const d = X[0].length;
+        fc.pre(n >= 4 * (options.nComponents! + 1) * d); // enough points per component for a non-singular fit
+        const m = await new GaussianMixture({ ...options, regCovar: 0, maxIter: 15 }).fit(X).catch(() => undefined);
+        fc.pre(m !== undefined);
+        const lb = m!.lowerBounds;
+        for (let i = 1; i < lb.length; i++)
+          expect(lb[i]).toBeGreaterThanOrEqual(lb[i - 1] - 1e-10 * Math.abs(lb[i - 1]));
+      }),
+      runs,
+    );
   });
 });

@@ -39,7 +39,12 @@ describe("memory", () => {
     const n = 1_100_000; // 70 MB of data: beyond what the engine pool keeps
     const data = new Float64Array(n * 8);
     for (let i = 0; i < data.length; i++) data[i] = rng.random() + (i % 3);
-    await new GaussianMixture({ nComponents: 2, covarianceType: "diag", maxIter: 1, initParams: "random_from_data" }).fit({ data, shape: [n, 8] });
+    await new GaussianMixture({
+      nComponents: 2,
+      covarianceType: "diag",
+      maxIter: 1,
+      initParams: "random_from_data",
+    }).fit({ data, shape: [n, 8] });
     await new GaussianMixture({ nComponents: 2 }).fit(blobs(30, 2));
     // The engine that held the large data set was dropped, not pooled.
     expect(Math.max(0, ...engineStats().bytes)).toBeLessThanOrEqual(64 * 1024 * 1024);
@@ -64,27 +69,40 @@ describe("concurrency", () => {
 });
 
 describe("determinism and serialisation", () => {
-  it.each(["kmeans", "k-means++", "random", "random_from_data"] as const)("the same randomState gives bit-identical models (%s)", async (initParams) => {
-    const X = blobs(400, 3);
-    const a = await new GaussianMixture({ nComponents: 3, initParams, randomState: 42, nInit: 2 }).fit(X);
-    const b = await new GaussianMixture({ nComponents: 3, initParams, randomState: 42, nInit: 2 }).fit(X);
-    expect(b.toJSON()).toEqual(a.toJSON());
-  });
+  it.each(["kmeans", "k-means++", "random", "random_from_data"] as const)(
+    "the same randomState gives bit-identical models (%s)",
+    async (initParams) => {
+      const X = blobs(400, 3);
+      const a = await new GaussianMixture({ nComponents: 3, initParams, randomState: 42, nInit: 2 }).fit(X);
+      const b = await new GaussianMixture({ nComponents: 3, initParams, randomState: 42, nInit: 2 }).fit(X);
+      expect(b.toJSON()).toEqual(a.toJSON());
+    },
+  );
 
-  it.each(["full", "tied", "diag", "spherical"] as const)("toJSON / fromJSON round-trips exactly (%s)", async (covarianceType) => {
-    const X = blobs(200, 3);
-    const m = await new GaussianMixture({ nComponents: 3, covarianceType, randomState: 1 }).fit(X);
-    const back = FittedGaussianMixture.fromJSON(JSON.parse(JSON.stringify(m)));
-    expect(back.toJSON()).toEqual(m.toJSON());
-    expect(back.toJSON().version).toBe(1);
-    for (const key of ["weights", "means", "covariances", "precisions", "precisionsCholesky", "lowerBounds"] as const) {
-      expect(back[key]).toEqual(m[key]);
-    }
-    const Y = blobs(50, 3);
-    expect(Array.from(back.scoreSamples(Y))).toEqual(Array.from(m.scoreSamples(Y)));
-    expect(Array.from(back.predictProba(Y).data)).toEqual(Array.from(m.predictProba(Y).data));
-    expect(Array.from(back.predict(Y))).toEqual(Array.from(m.predict(Y)));
-  });
+  it.each(["full", "tied", "diag", "spherical"] as const)(
+    "toJSON / fromJSON round-trips exactly (%s)",
+    async (covarianceType) => {
+      const X = blobs(200, 3);
+      const m = await new GaussianMixture({ nComponents: 3, covarianceType, randomState: 1 }).fit(X);
+      const back = FittedGaussianMixture.fromJSON(JSON.parse(JSON.stringify(m)));
+      expect(back.toJSON()).toEqual(m.toJSON());
+      expect(back.toJSON().version).toBe(1);
+      for (const key of [
+        "weights",
+        "means",
+        "covariances",
+        "precisions",
+        "precisionsCholesky",
+        "lowerBounds",
+      ] as const) {
+        expect(back[key]).toEqual(m[key]);
+      }
+      const Y = blobs(50, 3);
+      expect(Array.from(back.scoreSamples(Y))).toEqual(Array.from(m.scoreSamples(Y)));
+      expect(Array.from(back.predictProba(Y).data)).toEqual(Array.from(m.predictProba(Y).data));
+      expect(Array.from(back.predict(Y))).toEqual(Array.from(m.predict(Y)));
+    },
+  );
 
   it("warmStart continues from the previous fit", async () => {
     const X = blobs(300, 2);
@@ -102,13 +120,28 @@ describe("determinism and serialisation", () => {
     const X = blobs(300, 2);
     const seen: number[] = [];
     const m = await new GaussianMixture({
-      nComponents: 3, tol: 0, maxIter: 50, onIteration: (info) => { seen.push(info.iteration); expect(info.means).toHaveLength(3); return info.iteration < 4; },
+      nComponents: 3,
+      tol: 0,
+      maxIter: 50,
+      onIteration: (info) => {
+        seen.push(info.iteration);
+        expect(info.means).toHaveLength(3);
+        return info.iteration < 4;
+      },
     }).fit(X);
     expect(seen).toEqual([1, 2, 3, 4]);
     expect(m.nIter).toBe(4);
     expect(m.converged).toBe(false);
     const ctl = new AbortController();
-    const p = new GaussianMixture({ nComponents: 3, tol: 0, maxIter: 1000, signal: ctl.signal, onIteration: (i) => { if (i.iteration === 3) ctl.abort(); } }).fit(X);
+    const p = new GaussianMixture({
+      nComponents: 3,
+      tol: 0,
+      maxIter: 1000,
+      signal: ctl.signal,
+      onIteration: (i) => {
+        if (i.iteration === 3) ctl.abort();
+      },
+    }).fit(X);
     await expect(p).rejects.toMatchObject({ code: "ABORTED" });
   });
 });

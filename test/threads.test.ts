@@ -21,12 +21,23 @@ function data(n: number, d: number, k: number, seed: number) {
 const entry = new URL("./artifacts/threads-entry.mjs", import.meta.url).href;
 beforeAll(() => {
   mkdirSync(new URL("./artifacts/", import.meta.url), { recursive: true });
-  buildSync({ entryPoints: [new URL("../src/index.ts", import.meta.url).pathname], bundle: true, format: "esm",
-    platform: "neutral", outfile: new URL(entry).pathname, logLevel: "error" });
+  buildSync({
+    entryPoints: [new URL("../src/index.ts", import.meta.url).pathname],
+    bundle: true,
+    format: "esm",
+    platform: "neutral",
+    outfile: new URL(entry).pathname,
+    logLevel: "error",
+  });
 });
 
 describe("threads", () => {
-  const cases: [CovarianceType, number, number, number][] = [["full", 20001, 8, 4], ["tied", 20000, 8, 4], ["diag", 140001, 8, 4], ["spherical", 140000, 8, 4]];
+  const cases: [CovarianceType, number, number, number][] = [
+    ["full", 20001, 8, 4],
+    ["tied", 20000, 8, 4],
+    ["diag", 140001, 8, 4],
+    ["spherical", 140000, 8, 4],
+  ];
   it.each(cases)("threads 2 equals threads 1 (%s, n = %i)", async (covarianceType, n, d, k) => {
     const X = data(n, d, k, n);
     const sampleWeight = Array.from({ length: n }, (_, i) => 0.5 + (i % 3));
@@ -58,7 +69,11 @@ describe("threads", () => {
 
   // Tiny and odd n with more threads than pairs of samples: some threads get empty ranges.
   const small: [CovarianceType, number, number, number, number][] = [
-    ["full", 3, 2, 2, 4], ["tied", 5, 3, 2, 3], ["diag", 7, 2, 3, 4], ["spherical", 9, 3, 2, 2], ["full", 257, 5, 3, 3],
+    ["full", 3, 2, 2, 4],
+    ["tied", 5, 3, 2, 3],
+    ["diag", 7, 2, 3, 4],
+    ["spherical", 9, 3, 2, 2],
+    ["full", 257, 5, 3, 3],
     ["diag", 1001, 4, 3, 2],
   ];
   it.each(small)("forced threads: %s, n = %i, d = %i, k = %i, %i threads", async (covarianceType, n, d, k, threads) => {
@@ -66,7 +81,15 @@ describe("threads", () => {
     try {
       const X = data(n, d, k, 7 * n + d);
       const sampleWeight = Array.from({ length: n }, (_, i) => 1 + (i % 2));
-      const opts = { nComponents: k, covarianceType, randomState: 3, maxIter: 20, tol: 0, regCovar: 1e-3, initParams: "kmeans" as const };
+      const opts = {
+        nComponents: k,
+        covarianceType,
+        randomState: 3,
+        maxIter: 20,
+        tol: 0,
+        regCovar: 1e-3,
+        initParams: "kmeans" as const,
+      };
       const t = await new GaussianMixture({ ...opts, threads }).fit(X, { sampleWeight });
       const one = await new GaussianMixture(opts).fit(X, { sampleWeight });
       expect(t.threads).toBe(threads);
@@ -91,7 +114,10 @@ describe("threads", () => {
       const n = 30000, d = 8, X = new Float64Array(n * d).map((_, i) => Math.sin(i) * 3 + (Math.floor(i / d) % 3) * 5);
       const m = await new GaussianMixture({ nComponents: 3, threads: 2, maxIter: 5 }).fit({ data: X, shape: [n, d] });
       console.log(m.nIter);`;
-    const out = execFileSync(process.execPath, ["--input-type=module", "-e", script], { encoding: "utf8", timeout: 60_000 });
+    const out = execFileSync(process.execPath, ["--input-type=module", "-e", script], {
+      encoding: "utf8",
+      timeout: 60_000,
+    });
     expect(Number(out)).toBeGreaterThan(0);
   });
 
@@ -107,7 +133,10 @@ describe("threads", () => {
       await new GaussianMixture({ nComponents: 3, threads: 2, regCovar: 0, initParams: "random", maxIter: 5 })
         .fit({ data: bad, shape: [n, d] }).catch((e) => codes.push(e.code));
       console.log(codes.join(","));`;
-    const out = execFileSync(process.execPath, ["--input-type=module", "-e", script], { encoding: "utf8", timeout: 60_000 });
+    const out = execFileSync(process.execPath, ["--input-type=module", "-e", script], {
+      encoding: "utf8",
+      timeout: 60_000,
+    });
     expect(out.trim()).toBe("ABORTED,ILL_DEFINED_COVARIANCE");
   });
 
@@ -118,7 +147,10 @@ describe("threads", () => {
       const n = 30000, d = 8, X = new Float64Array(n * d).map((_, i) => Math.sin(i) * 3 + (Math.floor(i / d) % 3) * 5);
       const m = await new GaussianMixture({ nComponents: 3, threads: 2, maxIter: 5 }).fit({ data: X, shape: [n, d] });
       console.log(m.threads, m.nIter);`;
-    const out = execFileSync(process.execPath, ["--input-type=module", "-e", script], { encoding: "utf8", timeout: 60_000 });
+    const out = execFileSync(process.execPath, ["--input-type=module", "-e", script], {
+      encoding: "utf8",
+      timeout: 60_000,
+    });
     const [threads, nIter] = out.trim().split(" ").map(Number);
     expect(threads).toBe(1);
     expect(nIter).toBeGreaterThan(0);
@@ -126,6 +158,8 @@ describe("threads", () => {
 
   it.each([0, 1.5, "2", -1, Number.NaN, Infinity])("rejects threads = %s", (threads) => {
     expect(() => new GaussianMixture({ threads: threads as number })).toThrow(/threads must be a positive integer/);
-    expect(() => new GaussianMixture({ threads: threads as number })).toThrow(expect.objectContaining({ code: "INVALID_OPTION" }));
+    expect(() => new GaussianMixture({ threads: threads as number })).toThrow(
+      expect.objectContaining({ code: "INVALID_OPTION" }),
+    );
   });
 });

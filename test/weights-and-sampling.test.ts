@@ -9,12 +9,30 @@ const TYPES: CovarianceType[] = ["full", "tied", "diag", "spherical"];
 const rng = new Random(21);
 const X = Array.from({ length: 120 }, (_, i) => [4 * (i % 3) + rng.normal(), -3 * (i % 3) + rng.normal() * 0.5]);
 const init = (type: CovarianceType) => ({
-  nComponents: 3, covarianceType: type, tol: 0, maxIter: 12, weightsInit: [0.3, 0.3, 0.4], meansInit: [X[0], X[1], X[2]],
+  nComponents: 3,
+  covarianceType: type,
+  tol: 0,
+  maxIter: 12,
+  weightsInit: [0.3, 0.3, 0.4],
+  meansInit: [X[0], X[1], X[2]],
   precisionsInit:
-    type === "full" ? [0, 1, 2].map(() => [[1, 0], [0, 1]])
-    : type === "tied" ? [[1, 0], [0, 1]]
-    : type === "diag" ? [[1, 1], [1, 1], [1, 1]]
-    : [1, 1, 1],
+    type === "full"
+      ? [0, 1, 2].map(() => [
+          [1, 0],
+          [0, 1],
+        ])
+      : type === "tied"
+        ? [
+            [1, 0],
+            [0, 1],
+          ]
+        : type === "diag"
+          ? [
+              [1, 1],
+              [1, 1],
+              [1, 1],
+            ]
+          : [1, 1, 1],
 });
 
 describe.each(TYPES)("sample weights (%s)", (type) => {
@@ -44,7 +62,9 @@ describe.each(TYPES)("sample weights (%s)", (type) => {
   it("default k-means initialisation respects the weights too (a zero-weight outlier is ignored)", async () => {
     const withOutlier = [...X, [1e6, 1e6]];
     const w = [...X.map(() => 1), 0];
-    const a = await new GaussianMixture({ nComponents: 3, covarianceType: type, randomState: 0 }).fit(withOutlier, { sampleWeight: w });
+    const a = await new GaussianMixture({ nComponents: 3, covarianceType: type, randomState: 0 }).fit(withOutlier, {
+      sampleWeight: w,
+    });
     const b = await new GaussianMixture({ nComponents: 3, covarianceType: type, randomState: 0 }).fit(X);
     expect(a.means.flat().every((v) => Math.abs(v) < 100)).toBe(true);
     expect(a.lowerBound).toBeCloseTo(b.lowerBound, 6);
@@ -53,11 +73,20 @@ describe.each(TYPES)("sample weights (%s)", (type) => {
 
 describe("sample", () => {
   const model = FittedGaussianMixture.fromJSON({
-    format: "gaussmix-model", version: 1, covarianceType: "full", nComponents: 2, nFeatures: 2,
-    weights: [0.3, 0.7], means: [-5, 0, 5, 2],
+    format: "gaussmix-model",
+    version: 1,
+    covarianceType: "full",
+    nComponents: 2,
+    nFeatures: 2,
+    weights: [0.3, 0.7],
+    means: [-5, 0, 5, 2],
     // cov0 = [[1, .5], [.5, 2]], cov1 = [[.25, 0], [0, .25]]; factors are the packed L⁻¹ (only the covariances are used to sample)
-    covariances: [1, 0.5, 0.5, 2, 0.25, 0, 0, 0.25], factors: [1, -0.3779644730092272, 0.7559289460184544, 2, 0, 2],
-    converged: true, nIter: 1, lowerBound: 0, lowerBounds: [0],
+    covariances: [1, 0.5, 0.5, 2, 0.25, 0, 0, 0.25],
+    factors: [1, -0.3779644730092272, 0.7559289460184544, 2, 0, 2],
+    converged: true,
+    nIter: 1,
+    lowerBound: 0,
+    lowerBounds: [0],
   });
 
   it("draws exact counts grouped by component, reproducibly per randomState", () => {
@@ -78,7 +107,24 @@ describe("sample", () => {
     const count0 = labels.filter((l) => l === 0).length;
     // Multinomial: sd of the count is sqrt(n p (1-p)) ≈ 205; 5 sd.
     expect(Math.abs(count0 - 0.3 * n)).toBeLessThan(5 * Math.sqrt(n * 0.3 * 0.7));
-    for (const [c, mean, cov] of [[0, [-5, 0], [[1, 0.5], [0.5, 2]]], [1, [5, 2], [[0.25, 0], [0, 0.25]]]] as const) {
+    for (const [c, mean, cov] of [
+      [
+        0,
+        [-5, 0],
+        [
+          [1, 0.5],
+          [0.5, 2],
+        ],
+      ],
+      [
+        1,
+        [5, 2],
+        [
+          [0.25, 0],
+          [0, 0.25],
+        ],
+      ],
+    ] as const) {
       const rows: number[][] = [];
       for (let i = 0; i < n; i++) if (labels[i] === c) rows.push([S.data[2 * i], S.data[2 * i + 1]]);
       const m = [0, 1].map((j) => rows.reduce((s, r) => s + r[j], 0) / rows.length);
@@ -92,16 +138,22 @@ describe("sample", () => {
     }
   });
 
-  it.each(["tied", "diag", "spherical"] as const)("samples %s models with the right variances", async (covarianceType) => {
-    const m = await new GaussianMixture({ nComponents: 2, covarianceType, randomState: 0 }).fit(X);
-    const { X: S, labels } = m.sample(100_000, { randomState: 2 });
-    const vars = [0, 1].map((j) => {
-      const rows = Array.from(labels).map((l, i) => (l === 0 ? S.data[2 * i + j] : NaN)).filter((v) => !Number.isNaN(v));
-      const mu = rows.reduce((a, b) => a + b, 0) / rows.length;
-      return rows.reduce((a, v) => a + (v - mu) ** 2, 0) / rows.length;
-    });
-    const cov = m.covariances as any;
-    const expected = covarianceType === "tied" ? [cov[0][0], cov[1][1]] : covarianceType === "diag" ? cov[0] : [cov[0], cov[0]];
-    vars.forEach((v, j) => expect(Math.abs(v - expected[j]) / expected[j]).toBeLessThan(0.05));
-  });
+  it.each(["tied", "diag", "spherical"] as const)(
+    "samples %s models with the right variances",
+    async (covarianceType) => {
+      const m = await new GaussianMixture({ nComponents: 2, covarianceType, randomState: 0 }).fit(X);
+      const { X: S, labels } = m.sample(100_000, { randomState: 2 });
+      const vars = [0, 1].map((j) => {
+        const rows = Array.from(labels)
+          .map((l, i) => (l === 0 ? S.data[2 * i + j] : NaN))
+          .filter((v) => !Number.isNaN(v));
+        const mu = rows.reduce((a, b) => a + b, 0) / rows.length;
+        return rows.reduce((a, v) => a + (v - mu) ** 2, 0) / rows.length;
+      });
+      const cov = m.covariances as any;
+      const expected =
+        covarianceType === "tied" ? [cov[0][0], cov[1][1]] : covarianceType === "diag" ? cov[0] : [cov[0], cov[0]];
+      vars.forEach((v, j) => expect(Math.abs(v - expected[j]) / expected[j]).toBeLessThan(0.05));
+    },
+  );
 });

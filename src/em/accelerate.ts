@@ -9,7 +9,8 @@
  * log-likelihoods of the accepted iterates never decrease, and convergence is judged on a whole cycle's gain,
  * which on a plateau is the extrapolated one, not one EM step's.
  */
-import type { Params, Workspace } from "../workspace.js";
+import type { Params } from "../engine/types.js";
+import type { Workspace } from "../engine/workspace.js";
 
 export interface EmControl {
   readonly maxIter: number;

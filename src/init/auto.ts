@@ -12,7 +12,8 @@
  */
 import type { ResolvedOptions } from "../options.js";
 import type { Random } from "../rng.js";
-import { Workspace, type Params } from "../workspace.js";
+import type { Params } from "../engine/types.js";
+import { Workspace } from "../engine/workspace.js";
 import { cutHierarchy, type Merge, wardHierarchy } from "./hc.js";
 import { lloyd, rowsAsCenters, seedPlusPlus } from "./lloyd.js";
 import { finishBest, type Labels, rank, type Scored, shortEm } from "./short-em.js";

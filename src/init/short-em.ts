@@ -3,7 +3,8 @@
  * few iterations only, and continue the most promising to convergence. A few iterations separate the starts
  * that lead to good optima from the rest at a fraction of the cost of running every start to the end.
  */
-import type { Params, Workspace } from "../workspace.js";
+import type { Params } from "../engine/types.js";
+import type { Workspace } from "../engine/workspace.js";
 import { squarem } from "../em/accelerate.js";
 
 /** A hard partition: one label 0…k−1 per sample (−1: none). */

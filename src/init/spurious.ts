@@ -6,7 +6,7 @@
  * fits (see `isSpurious`).
  */
 import type { CovarianceType } from "../types.js";
-import type { Params } from "../workspace.js";
+import type { Params } from "../engine/types.js";
 
 /** The variance of rounding to a grid of step 1 (a uniform error on [−½, ½]). */
 const THIN = 1 / 12;

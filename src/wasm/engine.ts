@@ -6,7 +6,7 @@
  * after use instead of pooled, so one big fit does not pin its memory for the life of the page.
  */
 import { getModule, getModuleSync, getSharedModule } from "./module.js";
-import type { startPool, ThreadPool } from "./threads.js";
+import type { PassArgs, startPool, ThreadPool } from "./threads.js";
 
 /** Worker-thread support, registered by the default entry (the workerd entry has no threads and no Node code). */
 let threads: { startPool: typeof startPool; threadsAvailable: () => boolean } | undefined;
@@ -14,36 +14,115 @@ export function setThreads(t: typeof threads): void {
   threads = t;
 }
 
-/** The kernels exported by assembly/index.ts (pointers are byte offsets into the engine's memory). */
+/**
+ * The kernels exported by the engine (assembly/index.ts) (pointers are byte offsets into the engine's memory). `family`,
+ * `variant` and `type` arguments take the codes of ./abi.ts (KernelFamily, PassVariant, CovarianceCode).
+ */
 export interface Kernels {
   memory?: WebAssembly.Memory;
   heapBase(): number;
   scratchBytes(d: number, k: number): number;
-  pass(kind: number, X: number, W: number, p0: number, p1: number, d: number, k: number, means: number,
-    factors: number, factorStride: number, logConst: number, S: number, s2Stride: number, scratch: number,
-    shift: number): void;
-  dataMoments(tri: number, X: number, W: number, p0: number, p1: number, d: number, shift: number, S: number,
-    scratch: number): void;
-  accumulateResp(kind: number, X: number, W: number, p0: number, p1: number, d: number, k: number, shift: number,
-    rv: number, S: number, s2Stride: number, scratch: number): void;
-  estimate(kind: number, X: number, p0: number, p1: number, d: number, k: number, means: number, factors: number,
-    factorStride: number, logConst: number, logNorm: number, resp: number, labels: number, scratch: number): void;
+  pass(...args: PassArgs): void;
+  dataMoments(
+    tri: number,
+    X: number,
+    W: number,
+    p0: number,
+    p1: number,
+    d: number,
+    shift: number,
+    S: number,
+    scratch: number,
+  ): void;
+  accumulateResp(
+    family: number,
+    X: number,
+    W: number,
+    p0: number,
+    p1: number,
+    d: number,
+    k: number,
+    shift: number,
+    rv: number,
+    S: number,
+    s2Stride: number,
+    scratch: number,
+  ): void;
+  estimate(
+    family: number,
+    X: number,
+    p0: number,
+    p1: number,
+    d: number,
+    k: number,
+    means: number,
+    factors: number,
+    factorStride: number,
+    logConst: number,
+    logNorm: number,
+    resp: number,
+    labels: number,
+    scratch: number,
+  ): void;
   cholesky(A: number, d: number, L: number): number;
   factorFromCovariance(cov: number, d: number, F: number, work: number): number;
   factorFromPrecision(P: number, d: number, F: number, work: number): number;
-  logConstants(kind: number, d: number, k: number, weights: number, factors: number, factorStride: number,
-    logConst: number): void;
-  mstep(type: number, d: number, k: number, S: number, regCovar: number, shift: number, means: number,
-    weights: number, cov: number, factors: number, logConst: number, work: number): number;
+  logConstants(
+    family: number,
+    d: number,
+    k: number,
+    weights: number,
+    factors: number,
+    factorStride: number,
+    logConst: number,
+  ): void;
+  mstep(
+    type: number,
+    d: number,
+    k: number,
+    S: number,
+    regCovar: number,
+    shift: number,
+    means: number,
+    weights: number,
+    cov: number,
+    factors: number,
+    logConst: number,
+    work: number,
+  ): number;
   /** Returns how many labels changed; writes the inertia at counts[k]. */
-  kmeansAssign(X: number, W: number, nPairs: number, d: number, k: number, centers: number, labels: number,
-    sums: number, counts: number): number;
+  kmeansAssign(
+    X: number,
+    W: number,
+    nPairs: number,
+    d: number,
+    k: number,
+    centers: number,
+    labels: number,
+    sums: number,
+    counts: number,
+  ): number;
   /** Vector exp (op 0) / log (op 1) in place over n f64 (accuracy tests). */
   vectorMath(op: number, ptr: number, n: number): void;
-  kmeansTrials(X: number, W: number, nPairs: number, d: number, cands: number, t: number, dist: number,
-    pots: number): void;
-  kmeansClosest(X: number, W: number, nPairs: number, d: number, center: number, dist: number,
-    update: number): number;
+  kmeansTrials(
+    X: number,
+    W: number,
+    nPairs: number,
+    d: number,
+    cands: number,
+    t: number,
+    dist: number,
+    pots: number,
+  ): void;
+  kmeansClosest(X: number, W: number, nPairs: number, d: number, center: number, dist: number, update: number): number;
+  // The layout and codes of assembly/layout.ts, for test/abi.test.ts (globals hold the constants).
+  familyOf(type: number): number;
+  scatterEntries(type: number, d: number): number;
+  statsEntries(type: number, d: number, k: number): number;
+  statsS1(k: number): number;
+  statsS2(d: number, k: number): number;
+  [constant: `${"COVARIANCE" | "FAMILY" | "PASS" | "STATS"}_${string}`]: WebAssembly.Global;
+  TEN_EPS: WebAssembly.Global;
 }
 
 const PAGE = 65536;
@@ -52,7 +131,7 @@ const POOL_MEMORY_LIMIT = 64 * 1024 * 1024;
 const POOL_SIZE = 2;
 
 export class Engine {
-  readonly k: Kernels;
+  readonly kernels: Kernels;
   readonly memory: WebAssembly.Memory;
   private readonly base: number;
   private f64View: Float64Array;
@@ -60,9 +139,9 @@ export class Engine {
 
   /** `memory`: the imported memory of the shared-memory build; otherwise the instance's own. */
   constructor(instance: WebAssembly.Instance, memory?: WebAssembly.Memory) {
-    this.k = instance.exports as unknown as Kernels;
-    this.memory = memory ?? this.k.memory!;
-    this.base = align(this.k.heapBase());
+    this.kernels = instance.exports as unknown as Kernels;
+    this.memory = memory ?? this.kernels.memory!;
+    this.base = align(this.kernels.heapBase());
     this.f64View = new Float64Array(this.memory.buffer);
     this.i32View = new Int32Array(this.memory.buffer);
   }
@@ -112,7 +191,13 @@ function align(x: number): number {
   return (x + 15) & ~15;
 }
 
-const imports = { env: { abort: () => { throw new Error("gaussmix: WebAssembly abort"); } } };
+const imports = {
+  env: {
+    abort: () => {
+      throw new Error("gaussmix: WebAssembly abort");
+    },
+  },
+};
 const pool: Engine[] = [];
 
 /** An engine for a fit, held until `releaseEngine`. */
@@ -143,7 +228,9 @@ const SHARED_PAGES = { initial: 2, maximum: 32768 };
  * threads are unavailable (no SharedArrayBuffer, no workers, no shared-memory module). Not pooled: terminate
  * the pool and drop the engine after the fit.
  */
-export async function acquireThreadedEngine(workers: number): Promise<{ engine: Engine; pool: ThreadPool } | undefined> {
+export async function acquireThreadedEngine(
+  workers: number,
+): Promise<{ engine: Engine; pool: ThreadPool } | undefined> {
   if (!threads?.threadsAvailable()) return undefined;
   const module = await getSharedModule();
   if (!module) return undefined;

@@ -90,7 +90,7 @@ function unavailable(cause: unknown): GaussMixError {
   return new GaussMixError(
     "WASM_UNAVAILABLE",
     `gaussmix could not load its WebAssembly engine (${cause instanceof Error ? cause.message : String(cause)}). ` +
-      'On hosts that forbid compiling WebAssembly from bytes, call `await init(module)` with a compiled module ' +
+      "On hosts that forbid compiling WebAssembly from bytes, call `await init(module)` with a compiled module " +
       '(Cloudflare Workers: the "workerd" export condition does this for you).',
     { cause },
   );
@@ -108,6 +108,10 @@ export function setSharedModuleSource(s: Source): void {
 }
 /** The shared-memory module, or undefined where this entry has none or it cannot be compiled here. */
 export function getSharedModule(): Promise<WebAssembly.Module | undefined> {
-  sharedCompiled ??= sharedSource ? Promise.resolve().then(sharedSource).catch(() => undefined) : Promise.resolve(undefined);
+  sharedCompiled ??= sharedSource
+    ? Promise.resolve()
+        .then(sharedSource)
+        .catch(() => undefined)
+    : Promise.resolve(undefined);
   return sharedCompiled;
 }

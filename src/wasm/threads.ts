@@ -8,8 +8,23 @@
 import { GaussMixError } from "../errors.js";
 
 /** The arguments of the `pass` kernel. */
-export type PassArgs = [kind: number, X: number, W: number, p0: number, p1: number, d: number, k: number, means: number,
-  factors: number, factorStride: number, logConst: number, S: number, s2Stride: number, scratch: number, shift: number];
+export type PassArgs = [
+  variant: number,
+  X: number,
+  W: number,
+  p0: number,
+  p1: number,
+  d: number,
+  k: number,
+  means: number,
+  factors: number,
+  factorStride: number,
+  logConst: number,
+  S: number,
+  s2Stride: number,
+  scratch: number,
+  shift: number,
+];
 
 export interface ThreadPool {
   /** Number of worker threads (the calling thread works too). */
@@ -87,7 +102,9 @@ const isNode = () => typeof process !== "undefined" && typeof process.versions?.
 export function threadsAvailable(): boolean {
   if (typeof SharedArrayBuffer === "undefined") return false;
   if (isNode()) return true;
-  return typeof Worker !== "undefined" && (globalThis as { crossOriginIsolated?: boolean }).crossOriginIsolated === true;
+  return (
+    typeof Worker !== "undefined" && (globalThis as { crossOriginIsolated?: boolean }).crossOriginIsolated === true
+  );
 }
 
 let poolsStarted = 0;
@@ -97,7 +114,11 @@ export function poolCount(): number {
 }
 
 /** Starts `workers` threads on `memory` with the shared-memory module, or returns undefined where impossible. */
-export async function startPool(module: WebAssembly.Module, memory: WebAssembly.Memory, workers: number): Promise<ThreadPool | undefined> {
+export async function startPool(
+  module: WebAssembly.Module,
+  memory: WebAssembly.Memory,
+  workers: number,
+): Promise<ThreadPool | undefined> {
   if (workers < 1 || !threadsAvailable()) return undefined;
   const ports: Port[] = [];
   try {
@@ -119,23 +140,26 @@ export async function startPool(module: WebAssembly.Module, memory: WebAssembly.
     workers,
     run(tasks) {
       return Promise.all(
-        tasks.map((args, i) => new Promise<void>((resolve, reject) => {
-          const port = ports[i];
-          port.onDone = (err, started) => {
-            port.onDone = undefined;
-            if (!err) return resolve();
-            if (!started && local) {
-              try {
-                (local.exports as unknown as { pass(...a: PassArgs): void }).pass(...args);
-                return resolve();
-              } catch (e) {
-                err = String(e);
-              }
-            }
-            reject(new GaussMixError("WASM_UNAVAILABLE", `a worker thread failed: ${err}`));
-          };
-          port.post(args);
-        })),
+        tasks.map(
+          (args, i) =>
+            new Promise<void>((resolve, reject) => {
+              const port = ports[i];
+              port.onDone = (err, started) => {
+                port.onDone = undefined;
+                if (!err) return resolve();
+                if (!started && local) {
+                  try {
+                    (local.exports as unknown as { pass(...a: PassArgs): void }).pass(...args);
+                    return resolve();
+                  } catch (e) {
+                    err = String(e);
+                  }
+                }
+                reject(new GaussMixError("WASM_UNAVAILABLE", `a worker thread failed: ${err}`));
+              };
+              port.post(args);
+            }),
+        ),
       ).then(() => undefined);
     },
     terminate() {
@@ -147,12 +171,18 @@ export async function startPool(module: WebAssembly.Module, memory: WebAssembly.
 async function nodePort(module: WebAssembly.Module, memory: WebAssembly.Memory): Promise<Port> {
   // The specifier is built at run time so that bundlers of the browser build do not try to resolve it.
   const specifier = ["node", "worker_threads"].join(":");
-  const { Worker: NodeWorker } = (await import(/* @vite-ignore */ /* webpackIgnore: true */ specifier)) as typeof import("node:worker_threads");
+  const { Worker: NodeWorker } = (await import(
+    /* @vite-ignore */ /* webpackIgnore: true */ specifier
+  )) as typeof import("node:worker_threads");
   // execArgv: [] keeps flags like --input-type=module from turning the CommonJS worker source into a module.
   const w = new NodeWorker(NODE_WORKER, { eval: true, workerData: { module, memory }, execArgv: [] });
   // Referenced only while a pass is under way (the fit awaits it, so the process must not exit meanwhile); an
   // idle worker never keeps the process alive. Listeners are added before the first unref: adding one refs again.
-  const p = port((args) => w.postMessage(args), () => void w.terminate(), (on) => (on ? w.ref() : w.unref()));
+  const p = port(
+    (args) => w.postMessage(args),
+    () => void w.terminate(),
+    (on) => (on ? w.ref() : w.unref()),
+  );
   w.on("message", (m) => p.message(m));
   w.on("error", (e) => p.fail(String(e)));
   w.on("exit", (code) => p.fail(`exited with code ${code}`));
@@ -165,7 +195,11 @@ function webPort(module: WebAssembly.Module, memory: WebAssembly.Memory): Port {
   const w = new Worker(url);
   URL.revokeObjectURL(url);
   w.postMessage({ module, memory });
-  const p = port((args) => w.postMessage(args), () => w.terminate(), () => {});
+  const p = port(
+    (args) => w.postMessage(args),
+    () => w.terminate(),
+    () => {},
+  );
   w.onmessage = (e: MessageEvent<unknown>) => p.message(e.data);
   w.onerror = (e) => {
     e.preventDefault?.();

@@ -17,7 +17,12 @@ let server: Server;
 let browser: Browser;
 let url: string;
 
-const TYPES: Record<string, string> = { ".html": "text/html", ".js": "text/javascript", ".css": "text/css", ".wasm": "application/wasm" };
+const TYPES: Record<string, string> = {
+  ".html": "text/html",
+  ".js": "text/javascript",
+  ".css": "text/css",
+  ".wasm": "application/wasm",
+};
 
 beforeAll(async () => {
   if (!hasChromium) return;
@@ -36,7 +41,16 @@ beforeAll(async () => {
   url = `http://127.0.0.1:${addr.port}/`;
   browser = await chromium.launch({
     executablePath: CHROMIUM,
-    args: ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+    args: [
+      "--headless",
+      "--no-sandbox",
+      "--disable-gpu",
+      "--disable-quic",
+      "--no-first-run",
+      "--disable-background-networking",
+      "--disable-component-update",
+      "--disable-sync",
+    ],
   });
 }, 120_000);
 
@@ -59,7 +73,12 @@ describe.skipIf(!hasChromium)("demo page in Chromium", () => {
     await page.waitForFunction(() => window.__gaussmix !== undefined, null, { timeout: 30_000 });
     const shown = await page.evaluate(() => window.__gaussmix!);
     const ds = threeGaussians(4);
-    const node = await new GaussianMixture({ nComponents: 3, covarianceType: "full", initParams: "kmeans", randomState: 4 }).fit({ data: ds.data, shape: [ds.n, 2] });
+    const node = await new GaussianMixture({
+      nComponents: 3,
+      covarianceType: "full",
+      initParams: "kmeans",
+      randomState: 4,
+    }).fit({ data: ds.data, shape: [ds.n, 2] });
     expect(shown.nIter).toBe(node.nIter);
     expect(Math.abs(shown.lowerBound - node.lowerBound)).toBeLessThanOrEqual(1e-9 * Math.abs(node.lowerBound));
     shown.weights.forEach((w, c) => expect(Math.abs(w - node.weights[c])).toBeLessThan(1e-9));

@@ -18,7 +18,8 @@ let base: string;
 // The same data in the page and here: a deterministic function of the index.
 const makeData = (n: number, d: number) => {
   const X = new Float64Array(n * d);
-  for (let i = 0; i < n; i++) for (let j = 0; j < d; j++) X[i * d + j] = Math.sin(i * 0.731 + j * 1.37) * 2 + (i % 4) * 3 - j * 0.5;
+  for (let i = 0; i < n; i++)
+    for (let j = 0; j < d; j++) X[i * d + j] = Math.sin(i * 0.731 + j * 1.37) * 2 + (i % 4) * 3 - j * 0.5;
   return X;
 };
 const N = 20001;
@@ -37,8 +38,14 @@ const OPTS = {
 
 beforeAll(async () => {
   if (!hasChromium) return;
-  const bundle = buildSync({ entryPoints: [new URL("../../src/index.ts", import.meta.url).pathname], bundle: true,
-    format: "esm", platform: "browser", write: false, logLevel: "error" }).outputFiles[0].text;
+  const bundle = buildSync({
+    entryPoints: [new URL("../../src/index.ts", import.meta.url).pathname],
+    bundle: true,
+    format: "esm",
+    platform: "browser",
+    write: false,
+    logLevel: "error",
+  }).outputFiles[0].text;
   const page = `<!doctype html><script type="module">
     import { GaussianMixture } from "/gaussmix.js";
     const makeData = ${makeData.toString()};
@@ -50,7 +57,10 @@ beforeAll(async () => {
     const isolated = { "cross-origin-opener-policy": "same-origin", "cross-origin-embedder-policy": "require-corp" };
     if (req.url === "/gaussmix.js") res.writeHead(200, { "content-type": "text/javascript", ...isolated }).end(bundle);
     else if (req.url === "/isolated") res.writeHead(200, { "content-type": "text/html", ...isolated }).end(page);
-    else if (req.url === "/no-workers") res.writeHead(200, { "content-type": "text/html", ...isolated, "content-security-policy": "worker-src 'none'" }).end(page);
+    else if (req.url === "/no-workers")
+      res
+        .writeHead(200, { "content-type": "text/html", ...isolated, "content-security-policy": "worker-src 'none'" })
+        .end(page);
     else if (req.url === "/plain") res.writeHead(200, { "content-type": "text/html" }).end(page);
     else res.writeHead(404).end();
   });
@@ -58,7 +68,15 @@ beforeAll(async () => {
   base = `http://127.0.0.1:${(server.address() as { port: number }).port}`;
   browser = await chromium.launch({
     executablePath: CHROMIUM,
-    args: ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+    args: [
+      "--headless",
+      "--no-sandbox",
+      "--disable-gpu",
+      "--no-first-run",
+      "--disable-background-networking",
+      "--disable-component-update",
+      "--disable-sync",
+    ],
   });
 }, 120_000);
 
@@ -67,7 +85,14 @@ afterAll(async () => {
   server?.close();
 });
 
-type PageResult = { threads: number; isolated: boolean; lowerBounds: number[]; means: number[][]; covariances: number[][][]; error?: string };
+type PageResult = {
+  threads: number;
+  isolated: boolean;
+  lowerBounds: number[];
+  means: number[][];
+  covariances: number[][][];
+  error?: string;
+};
 
 async function fitIn(path: string): Promise<PageResult> {
   const page = await browser.newPage();

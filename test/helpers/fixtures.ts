@@ -34,7 +34,10 @@ export function sklearnFixtures(): SklearnFixture[] {
     .map((f) => JSON.parse(readFileSync(join(dir, f), "utf8")) as SklearnFixture);
 }
 
-export function defaultFits(): Record<string, { nComponents: number; covarianceType: "full" | "tied" | "diag" | "spherical"; lowerBounds: number[]; mean: number }> {
+export function defaultFits(): Record<
+  string,
+  { nComponents: number; covarianceType: "full" | "tied" | "diag" | "spherical"; lowerBounds: number[]; mean: number }
+> {
   return JSON.parse(readFileSync(join(dir, "sklearn-default-fits.json"), "utf8")).cases;
 }
 

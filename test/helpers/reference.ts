@@ -85,10 +85,14 @@ export function mstep(X: number[][], resp: number[][], reg: number, type: Type):
   const k = resp[0].length;
   const eps = 2.220446049250313e-16;
   const nk = Array.from({ length: k }, (_, c) => resp.reduce((s, r) => s + r[c], 0) + 10 * eps);
-  const means = nk.map((v, c) => Array.from({ length: d }, (_, j) => X.reduce((s, x, i) => s + resp[i][c] * x[j], 0) / v));
+  const means = nk.map((v, c) =>
+    Array.from({ length: d }, (_, j) => X.reduce((s, x, i) => s + resp[i][c] * x[j], 0) / v),
+  );
   const scatter = (c: number) =>
     Array.from({ length: d }, (_, a) =>
-      Array.from({ length: d }, (_, b) => X.reduce((s, x, i) => s + resp[i][c] * (x[a] - means[c][a]) * (x[b] - means[c][b]), 0)),
+      Array.from({ length: d }, (_, b) =>
+        X.reduce((s, x, i) => s + resp[i][c] * (x[a] - means[c][a]) * (x[b] - means[c][b]), 0),
+      ),
     );
   const total = nk.reduce((a, b) => a + b, 0);
   const weights = nk.map((v) => v / total);
@@ -105,7 +109,10 @@ export function mstep(X: number[][], resp: number[][], reg: number, type: Type):
   } else {
     const diag = nk.map((v, c) => scatter(c).map((row, a) => row[a] / v + reg));
     covariances = type === "diag" ? diag : diag.map((row) => row.reduce((a, b) => a + b, 0) / d);
-    precisionsCholesky = type === "diag" ? covariances.map((row: number[]) => row.map((v) => 1 / Math.sqrt(v))) : covariances.map((v: number) => 1 / Math.sqrt(v));
+    precisionsCholesky =
+      type === "diag"
+        ? covariances.map((row: number[]) => row.map((v) => 1 / Math.sqrt(v)))
+        : covariances.map((v: number) => 1 / Math.sqrt(v));
   }
   return { weights, means, covariances, precisionsCholesky };
 }

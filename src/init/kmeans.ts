@@ -1,60 +1,59 @@
 /**
- * Initialisation (scikit-learn's `init_params`): responsibilities from k-means labels, k-means++ seeds,
- * random rows or random samples, turned into the first parameters by one M-step. They are produced chunk by
- * chunk into the workspace, so no n×k matrix is ever held.
+ * k-means for the initialisation: k-means++ seeding (scikit-learn's greedy variant) and weighted Lloyd
+ * iterations, over the data already in the engine (the kernels kmeansClosest, kmeansTrials, kmeansAssign).
  */
-import type { ResolvedOptions } from "./options.js";
-import { Random } from "./rng.js";
-import type { Workspace } from "./workspace.js";
-
-/** Writes the responsibilities of the pairs [p0, p1) at rv[at + ((p − p0)·k + c)·2 + lane]. */
-export type Fill = (p0: number, p1: number, rv: Float64Array, at: number) => void;
-
-/** Bytes of the workspace's aux region that k-means needs. */
-export function kmeansAuxBytes(n: number, d: number, k: number): number {
-  const pairs = (n + 1) >> 1;
-  const t = trialsFor(k);
-  return pairs * 8 + pairs * 16 + 2 * k * d * 8 + (k + 1) * 8 + t * d * 8 + t * 8 + 6 * 16;
-}
+import type { Workspace } from "../engine/workspace.js";
+import type { Random } from "../rng.js";
 
 /** scikit-learn's number of k-means++ trials per seed. */
 function trialsFor(k: number): number {
   return 2 + Math.floor(Math.log(k));
 }
 
-interface KmeansRegions {
+export interface KmeansRegions {
   labels: number; // i32 per sample (pair layout = sample order)
   dist: number; // f64 per sample
   centers: number; // k·d
   sums: number; // k·d
-  counts: number; // k
+  counts: number; // k, then the inertia
   candidate: number; // trials·d: the k-means++ candidate centers
   pots: number; // trials: their potentials
 }
 
-function regions(ws: Workspace): KmeansRegions {
-  const { pairs, d, k } = ws;
-  let at = ws.ptr.aux;
+/** The k-means regions from byte offset `at` (16-byte aligned each) and the bytes they take. */
+function layoutKmeans(at: number, pairs: number, d: number, k: number): { regions: KmeansRegions; bytes: number } {
+  const start = at;
   const take = (bytes: number) => {
     const p = at;
     at = (at + bytes + 15) & ~15;
     return p;
   };
-  const labels = take(pairs * 8);
-  const dist = take(pairs * 16);
-  const centers = take(k * d * 8);
-  const sums = take(k * d * 8);
-  const counts = take(k * 8 + 8); // + the inertia
   const t = trialsFor(k);
-  const candidate = take(t * d * 8);
-  const pots = take(t * 8);
-  return { labels, dist, centers, sums, counts, candidate, pots };
+  const regions = {
+    labels: take(pairs * 8),
+    dist: take(pairs * 16),
+    centers: take(k * d * 8),
+    sums: take(k * d * 8),
+    counts: take(k * 8 + 8),
+    candidate: take(t * d * 8),
+    pots: take(t * 8),
+  };
+  return { regions, bytes: at - start };
+}
+
+/** Bytes of the workspace's aux region that k-means needs. */
+export function kmeansAuxBytes(n: number, d: number, k: number): number {
+  return layoutKmeans(0, (n + 1) >> 1, d, k).bytes;
+}
+
+export function kmeansRegions(ws: Workspace): KmeansRegions {
+  return layoutKmeans(ws.ptr.aux, ws.pairs, ws.d, ws.k).regions;
 }
 
 /** Chooses k seeds by k-means++ (scikit-learn's greedy variant, 2 + ⌊ln k⌋ trials per seed); returns indices. */
-function kmeansPlusPlus(ws: Workspace, r: KmeansRegions, rng: Random): number[] {
+export function kmeansPlusPlus(ws: Workspace, r: KmeansRegions, rng: Random): number[] {
   const { n, d, k, pairs, ptr, engine } = ws;
-  const kern = engine.k;
+  const kern = engine.kernels;
   const trials = trialsFor(k);
   const f = engine.f64;
   const W = ptr.W >> 3;
@@ -113,9 +112,14 @@ function kmeansPlusPlus(ws: Workspace, r: KmeansRegions, rng: Random): number[] 
 }
 
 /** Weighted Lloyd iterations from k-means++ seeds (scikit-learn's KMeans defaults: 300 iterations, tol 1e-4). */
-function kmeans(ws: Workspace, rng: Random, maxIter = 300, relTol = 1e-4): { labels: Int32Array; inertia: number } {
+export function kmeans(
+  ws: Workspace,
+  rng: Random,
+  maxIter = 300,
+  relTol = 1e-4,
+): { labels: Int32Array; inertia: number } {
   const { n, d, k, pairs, ptr, engine } = ws;
-  const r = regions(ws);
+  const r = kmeansRegions(ws);
   const seeds = kmeansPlusPlus(ws, r, rng);
   const f = engine.f64;
   const X = ptr.X >> 3;
@@ -134,7 +138,7 @@ function kmeans(ws: Workspace, rng: Random, maxIter = 300, relTol = 1e-4): { lab
   const assign = () => {
     f.fill(0, r.sums >> 3, (r.sums >> 3) + k * d);
     f.fill(0, r.counts >> 3, (r.counts >> 3) + k);
-    return engine.k.kmeansAssign(ptr.X, ptr.W, pairs, d, k, r.centers, r.labels, r.sums, r.counts);
+    return engine.kernels.kmeansAssign(ptr.X, ptr.W, pairs, d, k, r.centers, r.labels, r.sums, r.counts);
   };
   for (let iter = 0; iter < maxIter; iter++) {
     // Labels that did not change: the centers are already their means (scikit-learn's strict convergence).
@@ -165,65 +169,4 @@ function kmeans(ws: Workspace, rng: Random, maxIter = 300, relTol = 1e-4): { lab
   }
   const inertia = f[(r.counts >> 3) + k];
   return { labels: labels().slice(), inertia };
-}
-
-function oneHot(label: (i: number) => number, n: number, k: number): Fill {
-  return (p0, p1, rv, at) => {
-    rv.fill(0, at, at + (p1 - p0) * k * 2);
-    for (let p = p0; p < p1; p++) {
-      for (let lane = 0; lane < 2; lane++) {
-        const i = 2 * p + lane;
-        const c = i < n ? label(i) : -1;
-        if (c >= 0) rv[at + ((p - p0) * k + c) * 2 + lane] = 1;
-      }
-    }
-  };
-}
-
-/** The responsibilities an initialisation method gives, as a chunked fill. */
-export function initialResponsibilities(ws: Workspace, o: ResolvedOptions, rng: Random): Fill {
-  const { n, k } = ws;
-  switch (o.initParams) {
-    case "auto":
-    case "hc":
-    case "kmeans": {
-      const { labels } = kmeans(ws, rng);
-      return oneHot((i) => labels[i], n, k);
-    }
-    case "k-means++":
-    case "random_from_data": {
-      const seeds = o.initParams === "k-means++" ? kmeansPlusPlus(ws, regions(ws), rng) : rng.choice(n, k);
-      const at = new Map(seeds.map((i, c) => [i, c]));
-      return oneHot((i) => at.get(i) ?? -1, n, k);
-    }
-    case "random": {
-      // Uniform rows normalised to 1 (scikit-learn's "random"); the same rows on every call of the fill.
-      const start = new Random(rng.nextUint32());
-      let next = start.clone();
-      let nextPair = 0;
-      return (p0, p1, rv, at) => {
-        if (p0 < nextPair) {
-          next = start.clone();
-          nextPair = 0;
-        }
-        for (let p = nextPair; p < p1; p++) {
-          for (let lane = 0; lane < 2; lane++) {
-            const i = 2 * p + lane;
-            let s = 0;
-            for (let c = 0; c < k; c++) {
-              const u = i < n ? next.random() : 1;
-              if (p >= p0) rv[at + ((p - p0) * k + c) * 2 + lane] = u;
-              s += u;
-            }
-            if (p >= p0) for (let c = 0; c < k; c++) rv[at + ((p - p0) * k + c) * 2 + lane] /= s;
-          }
-        }
-        nextPair = p1;
-      };
-    }
-  }
-}
-
-export function needsKmeansMemory(o: ResolvedOptions): boolean {
-  return o.initParams === "kmeans" || o.initParams === "k-means++";
 }

@@ -1,0 +1,167 @@
+/**
+ * The passes around one common shift s (the weighted data mean), for tied and spherical covariances: s, the
+ * per-component vectors the kernels read (tied B_c = F (μ_c − s), spherical M_c = μ_c − s and ‖M_c‖²) and, for
+ * tied, the data scatter T = Σ v (x − s)(x − s)ᵀ, which the tied pass leaves to this side. Also the data moments
+ * the initialisation needs (mean, per-feature variance), from the same engine sweep.
+ */
+import { tri } from "../util.js";
+import type { CovarianceType } from "../types.js";
+import { commonShiftLayout, momentsLayout, type PassVariant, shiftedPassOf, statsLayout } from "../wasm/abi.js";
+import type { Engine } from "../wasm/engine.js";
+import type { Regions } from "./regions.js";
+
+/**
+ * The passes around the common shift s are used while every mean is within this squared Mahalanobis distance
+ * of s (100 standard deviations): there the tied scatter T − Σ N_c (μ_c − s)(μ_c − s)ᵀ and the spherical
+ * distance ‖x − s‖² − 2(x − s)·(μ_c − s) + ‖μ_c − s‖² lose at most four of their sixteen digits. Farther apart,
+ * the passes around each component's own mean are used.
+ */
+const COMMON_SHIFT_MAX_DISTANCE2 = 1e4;
+
+export class CommonShift {
+  /** s (and for tied T) are computed once per loaded data. */
+  private ready = false;
+  private readonly layout: ReturnType<typeof commonShiftLayout>;
+
+  constructor(
+    private readonly engine: Engine,
+    private readonly type: CovarianceType,
+    private readonly regions: Regions,
+    private readonly pairs: number,
+    private readonly d: number,
+    private readonly k: number,
+  ) {
+    this.layout = commonShiftLayout(d, k);
+  }
+
+  /** New data were loaded. */
+  invalidate(): void {
+    this.ready = false;
+  }
+
+  /** Byte offset of the per-component vectors a pass around s reads (B_c or M_c, then ‖M_c‖²). */
+  get means(): number {
+    return this.regions.ptr.common + this.layout.means * 8;
+  }
+
+  /** Byte offset of s repeated k times: the M-step's shifts after the tied pass around s. */
+  get shifts(): number {
+    return this.regions.ptr.common + this.layout.shifts * 8;
+  }
+
+  /**
+   * Moments of the data around the shift now at ptr.common (one engine sweep; full: the whole scatter, else its
+   * diagonal); returns Σv.
+   */
+  private sweepMoments(full: 0 | 1): number {
+    const { ptr } = this.regions;
+    const d = this.d;
+    const f = this.engine.f64;
+    const M = ptr.moments >> 3;
+    f.fill(0, M, M + 2 * momentsLayout(d).entries);
+    this.engine.kernels.dataMoments(full, ptr.X, ptr.W, 0, this.pairs, d, ptr.common, ptr.moments, ptr.scratch);
+    return f[M + 2 * momentsLayout(d).nk] + f[M + 2 * momentsLayout(d).nk + 1];
+  }
+
+  /** Lanes-summed S1_j (j < d) or S2 entry j − d (j ≥ d) of the last sweep. */
+  private moment(j: number): number {
+    const f = this.engine.f64;
+    const at = (this.regions.ptr.moments >> 3) + 2 * (momentsLayout(this.d).s1 + j);
+    return f[at] + f[at + 1];
+  }
+
+  /** The weighted data mean, also left at ptr.common as the shift s of later sweeps and passes. */
+  dataMean(): Float64Array {
+    const d = this.d;
+    this.ready = false; // prepare completes the region when a pass needs it
+    const s = (this.regions.ptr.common >> 3) + this.layout.shift;
+    this.engine.f64.fill(0, s, s + d);
+    const N = this.sweepMoments(0);
+    const mean = new Float64Array(d);
+    for (let j = 0; j < d; j++) mean[j] = this.engine.f64[s + j] = this.moment(j) / N;
+    return mean;
+  }
+
+  /** The weighted mean of every feature and their weighted variances (two sweeps of the engine). */
+  featureMoments(): { mean: Float64Array; variance: Float64Array } {
+    const d = this.d;
+    const mean = this.dataMean();
+    const N = this.sweepMoments(0);
+    const variance = new Float64Array(d);
+    for (let j = 0; j < d; j++) {
+      const S1 = this.moment(j);
+      variance[j] = (this.moment(d + j) - (S1 * S1) / N) / N;
+    }
+    return { mean, variance };
+  }
+
+  /** s, s repeated k times and, for tied, T: once per loaded data. */
+  private prepare(): void {
+    const { d, k } = this;
+    const f = this.engine.f64;
+    const base = this.regions.ptr.common >> 3;
+    const s = base + this.layout.shift;
+    this.dataMean();
+    const rep = base + this.layout.shifts;
+    for (let c = 0; c < k; c++) f.copyWithin(rep + c * d, s, s + d);
+    if (this.type === "tied") {
+      this.sweepMoments(1);
+      const S2 = (this.regions.ptr.moments >> 3) + 2 * momentsLayout(d).s2;
+      f.copyWithin(base + this.layout.scatter, S2, S2 + 2 * tri(d));
+    }
+    this.ready = true;
+  }
+
+  /**
+   * Writes what a pass around s reads for the current means and factors (tied: B_c = F (μ_c − s); spherical:
+   * M_c = μ_c − s and ‖M_c‖²) and returns that pass, or undefined when some mean is farther than
+   * COMMON_SHIFT_MAX_DISTANCE2 from s in its component's metric (or the type has no such pass).
+   */
+  preparePass(): PassVariant | undefined {
+    const variant = shiftedPassOf(this.type);
+    if (variant === undefined) return undefined;
+    if (!this.ready) this.prepare();
+    const { d, k } = this;
+    const { ptr } = this.regions;
+    const f = this.engine.f64;
+    const s = (ptr.common >> 3) + this.layout.shift;
+    const B = (ptr.common >> 3) + this.layout.means;
+    const norms = (ptr.common >> 3) + this.layout.norms;
+    const F = ptr.factors >> 3;
+    const mu = ptr.means >> 3;
+    const tied = this.type === "tied";
+    let far = 0;
+    for (let c = 0; c < k; c++) {
+      let q = 0;
+      let m2 = 0;
+      for (let j = 0; j < d; j++) {
+        let v = 0;
+        if (tied) {
+          const row = F + (j * (j + 1)) / 2;
+          for (let i = 0; i <= j; i++) v += f[row + i] * (f[mu + c * d + i] - f[s + i]);
+          q += v * v;
+        } else {
+          v = f[mu + c * d + j] - f[s + j];
+          m2 += v * v;
+        }
+        f[B + c * d + j] = v;
+      }
+      if (!tied) {
+        f[norms + c] = m2;
+        const g = f[F + c * d]; // spherical factor: the same value d times
+        q = m2 * g * g;
+      }
+      if (!(q <= COMMON_SHIFT_MAX_DISTANCE2)) far++;
+    }
+    return far ? undefined : variant;
+  }
+
+  /** After the tied pass around s: adds T to the scatter of the statistics block at `stats` (byte offset). */
+  addDataScatter(stats: number): void {
+    const { d, k } = this;
+    const f = this.engine.f64;
+    const S2 = (stats >> 3) + 2 * statsLayout(this.type, d, k).s2;
+    const T = (this.regions.ptr.common >> 3) + this.layout.scatter;
+    for (let i = 0; i < 2 * tri(d); i++) f[S2 + i] += f[T + i];
+  }
+}

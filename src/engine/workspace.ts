@@ -1,0 +1,310 @@
+/**
+ * A fit's view of one engine: its memory regions (regions.ts) and typed calls of the kernels on them. X and the
+ * sample weights are copied in once per fit; nothing is allocated inside the EM loop.
+ */
+import { COVARIANCE_MODELS, type CovarianceModel } from "../covariance.js";
+import { type Data, writePairs, writeWeights } from "../data.js";
+import { GaussMixError, illDefined } from "../errors.js";
+import type { CovarianceType } from "../types.js";
+import {
+  blocksOf,
+  CovarianceCode,
+  covarianceEntries,
+  factorEntries,
+  familyOf,
+  KernelFamily,
+  PassVariant,
+  STATS_LOGLIK,
+  STATS_WEIGHT,
+} from "../wasm/abi.js";
+import type { Engine } from "../wasm/engine.js";
+import type { PassArgs, ThreadPool } from "../wasm/threads.js";
+import { CommonShift } from "./common-shift.js";
+import { layoutRegions, type Regions, RESP_CHUNK } from "./regions.js";
+import { passThreaded } from "./threaded-pass.js";
+import type { Params } from "./types.js";
+
+export class Workspace {
+  readonly pairs: number;
+  /** The covariance type's conversions (public shapes, parameter counts). */
+  readonly model: CovarianceModel;
+  readonly family: KernelFamily;
+  readonly regions: Regions;
+  /** The passes around the common shift and the data moments. */
+  readonly common: CommonShift;
+  /** Pass variant of the statistics now in block 0 (the M-step's shift depends on it). */
+  private statsVariant: PassVariant = KernelFamily.triangular;
+
+  constructor(
+    readonly engine: Engine,
+    readonly type: CovarianceType,
+    readonly n: number,
+    readonly d: number,
+    readonly k: number,
+    /** Extra bytes for the caller (k-means labels and distances). */
+    auxBytes = 0,
+    /** Worker threads that share this engine's memory: each gets its own statistics block and scratch. */
+    readonly pool?: ThreadPool,
+    /** Byte offset to lay the regions out from (another workspace's `ptr.end`); default the heap base. */
+    start?: number,
+  ) {
+    this.pairs = (n + 1) >> 1;
+    this.model = COVARIANCE_MODELS[type];
+    this.family = familyOf(type);
+    this.regions = layoutRegions(engine, type, n, d, k, auxBytes, 1 + (pool?.workers ?? 0), start);
+    this.common = new CommonShift(engine, type, this.regions, this.pairs, d, k);
+  }
+
+  /** Byte offsets of the regions. */
+  get ptr(): Regions["ptr"] {
+    return this.regions.ptr;
+  }
+
+  /** Copies X (validating every value) and the sample weights into the engine. */
+  load(data: Data, weights: Float64Array, name = "X"): void {
+    const f = this.engine.f64;
+    writePairs(data, f, this.ptr.X >> 3, name);
+    writeWeights(weights, f, this.ptr.W >> 3);
+    this.common.invalidate();
+  }
+
+  /** The weighted data mean (also the shift of later sweeps). */
+  dataMean(): Float64Array {
+    return this.common.dataMean();
+  }
+
+  /** The weighted mean of every feature and their weighted variances. */
+  featureMoments(): { mean: Float64Array; variance: Float64Array } {
+    return this.common.featureMoments();
+  }
+
+  writeParams(p: Params): void {
+    const f = this.engine.f64;
+    f.set(p.weights, this.ptr.weights >> 3);
+    f.set(p.means, this.ptr.means >> 3);
+    f.set(p.cov, this.ptr.cov >> 3);
+    f.set(p.factors, this.ptr.factors >> 3);
+    this.updateLogConstants();
+  }
+
+  readParams(): Params {
+    const f = this.engine.f64;
+    const get = (at: number, len: number) => f.slice(at >> 3, (at >> 3) + len);
+    const { type, d, k } = this;
+    const blocks = blocksOf(type, k);
+    return {
+      weights: get(this.ptr.weights, k),
+      means: get(this.ptr.means, k * d),
+      cov: get(this.ptr.cov, blocks * covarianceEntries(type, d)),
+      factors: get(this.ptr.factors, blocks * factorEntries(type, d)),
+    };
+  }
+
+  /** Recomputes log w_c − d/2·log 2π + log det U_c after weights or factors changed. */
+  updateLogConstants(): void {
+    const { ptr, d, k } = this;
+    this.engine.kernels.logConstants(
+      this.family,
+      d,
+      k,
+      ptr.weights,
+      ptr.factors,
+      this.regions.factorStride,
+      ptr.logConst,
+    );
+  }
+
+  private zeroStats(): void {
+    const at = this.ptr.stats >> 3; // block 0: the one the M-step reads
+    this.engine.f64.fill(0, at, at + this.regions.statsSize);
+  }
+
+  /** Sums the two lanes of stats entry `i` (offsets: STATS_* and statsLayout in src/wasm/abi.ts). */
+  stat(i: number): number {
+    const f = this.engine.f64;
+    const at = (this.ptr.stats >> 3) + 2 * i;
+    return f[at] + f[at + 1];
+  }
+
+  /**
+   * Chooses the variant of the next pass and writes what it reads: the pass around the common shift where it
+   * applies (see CommonShift.preparePass), else the family's pass around each component's mean.
+   */
+  private preparePass(): PassVariant {
+    return this.common.preparePass() ?? this.family;
+  }
+
+  /** The arguments of the pass kernel for the pairs [p0, p1) into thread `thread`'s statistics and scratch. */
+  passArgs(variant: PassVariant, p0: number, p1: number, thread: number): PassArgs {
+    const { ptr, d, k, regions } = this;
+    const means = variant === this.family ? ptr.means : this.common.means; // the passes around s read B or M
+    return [
+      variant,
+      ptr.X,
+      ptr.W,
+      p0,
+      p1,
+      d,
+      k,
+      means,
+      ptr.factors,
+      regions.factorStride,
+      ptr.logConst,
+      ptr.stats + thread * regions.statsSize * 8,
+      regions.s2Stride,
+      ptr.scratch + thread * regions.scratchSize,
+      ptr.common,
+    ];
+  }
+
+  /** The tied pass around s leaves the scatter to this side: T is added to the statistics of block 0. */
+  private finishStats(variant: PassVariant): number {
+    this.statsVariant = variant;
+    if (variant === PassVariant.tiedShifted) this.common.addDataScatter(this.ptr.stats);
+    return this.stat(STATS_LOGLIK) / this.stat(STATS_WEIGHT);
+  }
+
+  /** One EM pass (E-step and statistics) over all samples; returns the weighted mean log-likelihood. */
+  pass(): number {
+    const variant = this.preparePass();
+    this.zeroStats();
+    this.engine.kernels.pass(...this.passArgs(variant, 0, this.pairs, 0));
+    return this.finishStats(variant);
+  }
+
+  /** The pass split over the pool's threads and this one; the plain pass without a pool. */
+  async passAsync(): Promise<number> {
+    if (!this.pool) return this.pass();
+    const variant = this.preparePass();
+    await passThreaded(this, this.pool, variant);
+    return this.finishStats(variant);
+  }
+
+  /**
+   * Statistics from responsibilities given chunk by chunk (initialisation): `fill(p0, p1, rv, at)` writes
+   * rv[at + ((p − p0)·k + c)·2 + lane] = r for the pairs [p0, p1); the kernel multiplies them by the sample
+   * weights. Taken around the shifts now at ptr.means (k·d f64).
+   */
+  statsFromResp(fill: (p0: number, p1: number, rv: Float64Array, at: number) => void): void {
+    const { ptr, d, k } = this;
+    this.zeroStats();
+    this.statsVariant = this.family;
+    for (let p0 = 0; p0 < this.pairs; p0 += RESP_CHUNK) {
+      const p1 = Math.min(this.pairs, p0 + RESP_CHUNK);
+      const f = this.engine.f64;
+      const rv = ptr.rv >> 3;
+      fill(p0, p1, f, rv);
+      this.engine.kernels.accumulateResp(
+        this.family,
+        ptr.X,
+        ptr.W,
+        p0,
+        p1,
+        d,
+        k,
+        ptr.means,
+        ptr.rv,
+        ptr.stats,
+        this.regions.s2Stride,
+        ptr.scratch,
+      );
+    }
+  }
+
+  /** The M-step from the statistics; throws the ill-defined-covariance error on failure. */
+  mstep(regCovar: number): void {
+    const { ptr, d, k } = this;
+    // After the tied pass around s, every component's statistics are around s (stored repeated k times).
+    const shift = this.statsVariant === PassVariant.tiedShifted ? this.common.shifts : ptr.means;
+    const status = this.engine.kernels.mstep(
+      CovarianceCode[this.type],
+      d,
+      k,
+      ptr.stats,
+      regCovar,
+      shift,
+      ptr.means,
+      ptr.weights,
+      ptr.cov,
+      ptr.factors,
+      ptr.logConst,
+      ptr.work,
+    );
+    if (status >= 0) throw illDefined(this.type, status, k, regCovar);
+  }
+
+  /**
+   * Precision factors of covariances in engine storage (full k·d·d, tied d·d, diag and spherical k·d), or
+   * undefined when one is not positive definite (the accelerated EM's extrapolated parameters).
+   */
+  factorsFromCovariances(cov: Float64Array): Float64Array | undefined {
+    const { ptr, d, k, type } = this;
+    const blocks = blocksOf(type, k);
+    const fs = factorEntries(type, d);
+    const out = new Float64Array(blocks * fs);
+    if (this.family !== KernelFamily.triangular) {
+      for (let i = 0; i < out.length; i++) {
+        if (!(cov[i] > 0)) return undefined;
+        out[i] = 1 / Math.sqrt(cov[i]);
+      }
+      return out;
+    }
+    // work region: the covariance (d·d), its factor (≤ d·d), then the kernel's own d·d.
+    const C = ptr.work;
+    const F = C + d * d * 8;
+    const W = F + d * d * 8;
+    for (let c = 0; c < blocks; c++) {
+      this.engine.f64.set(cov.subarray(c * d * d, (c + 1) * d * d), C >> 3);
+      if (!this.engine.kernels.factorFromCovariance(C, d, F, W)) return undefined;
+      out.set(this.engine.f64.subarray(F >> 3, (F >> 3) + fs), c * fs);
+    }
+    for (const v of out) if (!Number.isFinite(v)) return undefined;
+    return out;
+  }
+
+  /**
+   * Sets the factors from precision matrices (full/tied, checked symmetric by the caller) or vectors
+   * (diag/spherical, checked finite and positive by the caller).
+   */
+  setPrecisions(precisions: Float64Array[], name = "precisionsInit"): void {
+    const { ptr, d, type } = this;
+    const f = this.engine.f64;
+    const fs = factorEntries(type, d);
+    precisions.forEach((p, c) => {
+      const out = (ptr.factors >> 3) + c * fs;
+      if (this.family === KernelFamily.triangular) {
+        // work region: P (d·d), then the factor (≤ d·d), then the kernel's own 2·d·d.
+        const P = ptr.work;
+        const F = P + d * d * 8;
+        f.set(p, P >> 3);
+        if (!this.engine.kernels.factorFromPrecision(P, d, F, F + d * d * 8)) {
+          throw new GaussMixError("INVALID_INIT", `${name}${type === "tied" ? "" : `[${c}]`} is not positive definite`);
+        }
+        f.copyWithin(out, F >> 3, (F >> 3) + fs);
+      } else {
+        for (let j = 0; j < d; j++) f[out + j] = Math.sqrt(p[j]);
+      }
+    });
+  }
+
+  /** Per-sample labels (argmax of the weighted log-probabilities) with the current parameters. */
+  labels(out: number): void {
+    const { ptr, d, k } = this;
+    this.engine.kernels.estimate(
+      this.family,
+      ptr.X,
+      0,
+      this.pairs,
+      d,
+      k,
+      ptr.means,
+      ptr.factors,
+      this.regions.factorStride,
+      ptr.logConst,
+      0,
+      0,
+      out,
+      ptr.scratch,
+    );
+  }
+}
