@@ -82,7 +82,11 @@ export async function squarem(ws: Workspace, pass: PassFn, c: EmControl): Promis
     // the one before); fast convergence needs no help and would pay an extra pass.
     const [a, b] = chain;
     const n = lowerBounds.length;
-    const rate = n >= 3 ? (lowerBounds[n - 1] - lowerBounds[n - 2]) / (lowerBounds[n - 2] - lowerBounds[n - 3]) : 0;
+    const step = n >= 2 ? lowerBounds[n - 1] - lowerBounds[n - 2] : 0;
+    const before = n >= 3 ? lowerBounds[n - 2] - lowerBounds[n - 3] : 0;
+    // Only while EM climbs: with a large regCovar the EM map is not the likelihood's ascent (its steps may go
+    // down), and a likelihood-guarded extrapolation would pull away from its fixed point.
+    const rate = step > 0 && before > 0 ? step / before : 0;
     if (!(rate >= 0.2) || passes >= c.maxIter) {
       chain = [b];
       continue;

@@ -75,8 +75,9 @@ export function symmetricEigen(a: Float64Array, d: number): { values: Float64Arr
 
 /**
  * The whitening of the m×d row-major sample `x` (optional weights): its weighted mean and the transform
- * A = Λ^{-1/2}·Vᵀ over the directions whose variance is above 1e-12 of the largest (a constant or collinear
- * feature adds no direction, rather than a division by zero).
+ * A = Λ^{-1/2}·Vᵀ·S⁻¹, S the features' standard deviations and VΛVᵀ their correlation matrix, over the
+ * directions whose eigenvalue is above 1e-10 of the largest (a constant or collinear feature adds no direction,
+ * rather than a division by zero).
  */
 export function whitening(x: Float64Array, m: number, d: number, w?: Float64Array): Whitening {
   const mean = new Float64Array(d);
@@ -104,15 +105,22 @@ export function whitening(x: Float64Array, m: number, d: number, w?: Float64Arra
       cov[b * d + a] = cov[a * d + b];
     }
   }
-  const { values, vectors } = symmetricEigen(cov, d);
+  // The correlation matrix first (each feature divided by its standard deviation), so that features whose
+  // scales differ by many orders of magnitude keep their directions; a constant feature (no spread) is left out.
+  const scale = new Float64Array(d);
+  for (let j = 0; j < d; j++) scale[j] = cov[j * d + j] > 0 ? 1 / Math.sqrt(cov[j * d + j]) : 0;
+  const corr = new Float64Array(d * d);
+  for (let a = 0; a < d; a++) for (let b = 0; b < d; b++) corr[a * d + b] = cov[a * d + b] * scale[a] * scale[b];
+  const { values, vectors } = symmetricEigen(corr, d);
   let rank = 0;
-  while (rank < d && values[rank] > 1e-12 * values[0] && values[rank] > 0) rank++;
+  while (rank < d && values[rank] > 1e-10 * values[0] && values[rank] > 0) rank++;
   const transform = new Float64Array(rank * d);
   for (let c = 0; c < rank; c++) {
     const s = 1 / Math.sqrt(values[c]);
-    for (let j = 0; j < d; j++) transform[c * d + j] = vectors[j * d + c] * s;
+    for (let j = 0; j < d; j++) transform[c * d + j] = vectors[j * d + c] * s * scale[j];
   }
-  return { mean, transform, rank, eigenvalues: values };
+  const eigenvalues = symmetricEigen(cov, d).values;
+  return { mean, transform, rank, eigenvalues };
 }
 
 /** The m×rank whitened rows z_i = A·(x_i − mean). */
