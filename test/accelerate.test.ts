@@ -32,7 +32,8 @@ describe("accelerated EM", () => {
       const fast = await new GaussianMixture({ ...base, accelerate: true }).fit(fx.X);
       // EM itself is monotone only up to regCovar's effect (a large regCovar makes each M-step a slightly
       // different problem): the check is made where plain EM is monotone.
-      const monotone = (lbs: number[]) => lbs.every((v, i) => i === 0 || v >= lbs[i - 1] - 1e-12 * Math.abs(v));
+      const monotone = (lbs: readonly number[]) =>
+        lbs.every((v, i) => i === 0 || v >= lbs[i - 1] - 1e-12 * Math.abs(v));
       if (monotone(plain.lowerBounds)) expect(monotone(fast.lowerBounds)).toBe(true);
       expect(fast.converged).toBe(true);
       // The same optimum, or (an extrapolation may cross into another basin) a better one.

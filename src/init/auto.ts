@@ -134,8 +134,6 @@ export interface SearchContext {
   withHierarchy?: boolean;
   /** More starts on the subsample (partitions or parameters), e.g. from neighbouring cells of a selection. */
   extra?: (Labels | Params)[];
-  /** Set by the fit: whether the parameters it started all-data EM from are spurious (every start was). */
-  spurious?: boolean;
 }
 
 /** Work of one pass per sample and component, in multiply-adds (see DESIGN.md's cost). */
@@ -146,8 +144,8 @@ function passWork(type: string, d: number): number {
 /** Multiply-adds the search may spend: about 1.5 passes over all the data, and never less than a few milliseconds. */
 const MIN_SEARCH_WORK = 3e6;
 const SEARCH_PASSES = 1.5;
-/** JavaScript Lloyd steps cost about this many SIMD pass multiply-adds per multiply-add. */
-const JS_COST = 3;
+/** A multiply-add of the JavaScript seeding and Lloyd steps costs about this many of the SIMD engine's. */
+const JS_COST = 10;
 /** Random starts and finished starts per cell in a selection (neighbouring cells give the other starts). */
 const SHARED_STARTS = 4;
 const SHARED_KEEP = 1;
@@ -157,7 +155,8 @@ export function searchBudget(type: string, n: number, m: number, d: number, k: n
   const lloydIter = 5;
   const iterations = m <= 600 ? (shared ? 10 : 20) : shared ? 10 : 8;
   const pass = m * k * passWork(type, d);
-  const perStart = iterations * pass + lloydIter * m * k * d * JS_COST;
+  const seeding = k * (2 + Math.log(k)) * m * d; // k-means++: every trial scores every row
+  const perStart = iterations * pass + (lloydIter * m * k * d + seeding) * JS_COST;
   const total = Math.max(MIN_SEARCH_WORK, SEARCH_PASSES * n * k * passWork(type, d));
   // In a selection, neighbouring cells' partitions are starts too: fewer random ones are needed.
   const starts = Math.max(nInit, Math.min(shared ? SHARED_STARTS : 30, Math.max(3, Math.floor(total / perStart))));
@@ -200,7 +199,6 @@ export async function autoInitialize(
     best = rank([...finished, ...scored])[0];
   }
   if (!best) return undefined; // every start failed: the caller falls back to k-means on all data
-  ctx.spurious = best.spurious;
   ws.writeParams(best.params);
   return s;
 }
