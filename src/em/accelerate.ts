@@ -86,7 +86,10 @@ export async function squarem(ws: Workspace, pass: PassFn, c: EmControl): Promis
     const before = n >= 3 ? lowerBounds[n - 2] - lowerBounds[n - 3] : 0;
     // Only while EM climbs: with a large regCovar the EM map is not the likelihood's ascent (its steps may go
     // down), and a likelihood-guarded extrapolation would pull away from its fixed point.
-    const rate = step > 0 && before > 0 ? step / before : 0;
+    // And only while a step gains more than rounding does (1e-9 of the value): at convergence the comparisons
+    // below would be decided by the order of summation (threads, chunking), not by the data.
+    const climbing = step > 1e-9 * Math.abs(lowerBounds[n - 1]) && before > 0;
+    const rate = climbing ? step / before : 0;
     if (!(rate >= 0.2) || passes >= c.maxIter) {
       chain = [b];
       continue;

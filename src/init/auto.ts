@@ -147,8 +147,8 @@ const SEARCH_PASSES = 1.5;
 /** A multiply-add of the JavaScript seeding and Lloyd steps costs about this many of the SIMD engine's. */
 const JS_COST = 10;
 /** Random starts and finished starts per cell in a selection (neighbouring cells give the other starts). */
-const SHARED_STARTS = 4;
-const SHARED_KEEP = 1;
+const SHARED_STARTS = 8;
+const SHARED_KEEP = 3;
 
 /** Random starts, Lloyd steps, short-EM iterations and finished starts the budget allows. */
 export function searchBudget(type: string, n: number, m: number, d: number, k: number, nInit: number, shared = false) {
