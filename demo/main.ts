@@ -1,32 +1,101 @@
-/** The demo page: controls, the animated scatter with ellipses, the 1-D densities and the charts. */
-import uPlot from "uplot";
+/**
+ * The demo page: data (built-in, clicked or uploaded), controls, the animated fit and the charts.
+ *
+ * What is drawn always belongs to the data named in the caption: every data change or reset clears the fit, the
+ * charts and the status, and answers from the workers carry a generation number so late ones are dropped.
+ */
 import type { CovarianceType, InitParams } from "../src/index.js";
+import { drawCriteria, drawDensity, drawLogLik } from "./charts.js";
 import { type DataSet, large, stretchedBlobs, threeGaussians, twoClasses1D } from "./data.js";
-import type { FromWorker, Params, ToWorker } from "./protocol.js";
+import type { Fitted, FromWorker, Params, SelectionCell, ToWorker } from "./protocol.js";
+import { bounds, COLORS, drawScatter, toData } from "./scatter.js";
+import {
+  fillColumnPicker,
+  plural,
+  readUpload,
+  tableData,
+  type Upload,
+  uploadCaption,
+  uploadSummary,
+} from "./upload.js";
 
-const COLORS = ["#d1495b", "#00798c", "#edae49", "#30638e", "#66a182", "#8d5a97", "#f28f3b", "#4f5d75", "#c8553d", "#2e86ab"];
-const RGB = COLORS.map((c) => [1, 3, 5].map((i) => parseInt(c.slice(i, i + 2), 16)));
+const MAX_K = 10;
+const PLAY_DELAY = 250;
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
+const el = {
+  dataset: $<HTMLSelectElement>("dataset"),
+  csv: $<HTMLInputElement>("csv"),
+  uploadNote: $<HTMLParagraphElement>("upload-note"),
+  columns: $<HTMLFieldSetElement>("columns"),
+  colX: $<HTMLSelectElement>("col-x"),
+  colY: $<HTMLSelectElement>("col-y"),
+  k: $<HTMLInputElement>("k"),
+  kMsg: $<HTMLParagraphElement>("k-msg"),
+  cov: $<HTMLSelectElement>("cov"),
+  init: $<HTMLSelectElement>("init"),
+  seed: $<HTMLInputElement>("seed"),
+  play: $<HTMLButtonElement>("play"),
+  download: $<HTMLButtonElement>("download"),
+  status: $<HTMLParagraphElement>("status"),
+  caption: $<HTMLParagraphElement>("caption"),
+  canvas: $<HTMLCanvasElement>("scatter"),
+  density: $<HTMLDivElement>("density"),
+  loglik: $<HTMLDivElement>("loglik"),
+  criteria: $<HTMLDivElement>("criteria"),
+  legend: $<HTMLOListElement>("legend"),
+};
 
-const canvas = $<HTMLCanvasElement>("scatter");
-const ctx = canvas.getContext("2d")!;
-const status = $<HTMLParagraphElement>("status");
-let worker = makeWorker();
+declare global {
+  interface Window {
+    /** The last finished fit of the data shown (undefined after any change), for tests and the curious. */
+    __gaussmix?: {
+      weights: number[];
+      means: number[][];
+      lowerBound: number;
+      nIter: number;
+      converged: boolean;
+      fitted: Fitted;
+      caption: string;
+    };
+  }
+}
+
+/** Where the data shown came from. */
+type Source = { kind: "builtin"; which: string } | { kind: "clicks" } | Upload;
+
+const BUILTIN: Record<string, [string, (seed: number) => DataSet]> = {
+  three: ["three correlated Gaussians", threeGaussians],
+  stretched: ["stretched blobs", stretchedBlobs],
+  oned: ["two classes (1-D)", twoClasses1D],
+  large: ["large", large],
+};
+
+let source: Source = { kind: "builtin", which: "three" };
+let upload: Upload | undefined;
 let data: DataSet = threeGaussians(0);
+let caption = "";
+let view = bounds(data);
 let clicks: number[] = [];
+
+// The fit shown, and the selection chart, for the current data.
+type Mode = "idle" | "paused" | "playing" | "fitting";
+let mode: Mode = "idle";
+let fitGen = 0;
+let fitLabel = "";
+let fitFile = "";
 let params: Params | undefined;
 let resp: Float32Array | undefined;
 let samples: { data: Float64Array; labels: Int32Array } | undefined;
 let lowerBounds: number[] = [];
-let running = false;
-let view = bounds(data);
+let modelJSON: string | undefined;
+let selecting = false;
+let selGen = 0;
+let cells: SelectionCell[] | undefined;
+let selectionNote: string | undefined;
 
-declare global {
-  interface Window {
-    /** The last finished fit, for tests and the curious. */
-    __gaussmix?: { weights: number[]; means: number[][]; lowerBound: number; nIter: number; converged: boolean };
-  }
-}
+// One worker animates fits, another computes the selection table, so either can run while the other does.
+let fitWorker = makeWorker();
+let selectWorker = makeWorker();
 
 function makeWorker(): Worker {
   const w = new Worker(new URL("./worker.ts", import.meta.url), { type: "module" });
@@ -34,270 +103,384 @@ function makeWorker(): Worker {
   return w;
 }
 
-const send = (m: ToWorker, transfer: Transferable[] = []) => worker.postMessage(m, transfer);
+const sendFit = (m: ToWorker, transfer: Transferable[] = []) => fitWorker.postMessage(m, transfer);
 
-function bounds(ds: DataSet) {
-  let [x0, x1, y0, y1] = [Infinity, -Infinity, Infinity, -Infinity];
-  for (let i = 0; i < ds.n; i++) {
-    const x = ds.data[i * ds.d];
-    const y = ds.d === 2 ? ds.data[i * ds.d + 1] : 0;
-    x0 = Math.min(x0, x); x1 = Math.max(x1, x); y0 = Math.min(y0, y); y1 = Math.max(y1, y);
-  }
-  if (!Number.isFinite(x0)) [x0, x1, y0, y1] = [-5, 5, -5, 5];
-  const px = (x1 - x0) * 0.08 || 1;
-  const py = (y1 - y0) * 0.08 || 1;
-  return { x0: x0 - px, x1: x1 + px, y0: y0 - py, y1: y1 + py };
+function setStatus(text: string, kind: "" | "warn" | "error" = ""): void {
+  el.status.textContent = text;
+  el.status.className = kind;
 }
 
-const sx = (x: number) => ((x - view.x0) / (view.x1 - view.x0)) * canvas.width;
-const sy = (y: number) => canvas.height - ((y - view.y0) / (view.y1 - view.y0)) * canvas.height;
-
-function options() {
-  return {
-    nComponents: Math.max(1, Math.min(10, Number($<HTMLInputElement>("k").value) || 1)),
-    covarianceType: $<HTMLSelectElement>("cov").value as CovarianceType,
-    initParams: $<HTMLSelectElement>("init").value as InitParams,
-    seed: Number($<HTMLInputElement>("seed").value) || 0,
-  };
+function note(p: HTMLElement, text: string | undefined, kind: "" | "warn" | "error" = ""): void {
+  p.hidden = !text;
+  p.textContent = text ?? "";
+  p.className = `note ${kind}`;
 }
 
-function loadData(): void {
-  const which = $<HTMLSelectElement>("dataset").value;
-  const seed = options().seed;
-  data =
-    which === "oned" ? twoClasses1D(seed)
-    : which === "stretched" ? stretchedBlobs(seed)
-    : which === "large" ? large(seed)
-    : which === "clicks" ? { data: Float64Array.from(clicks), d: 2, n: clicks.length / 2 }
-    : threeGaussians(seed);
+// ---------------------------------------------------------------- data
+
+/** Shows new data: everything about the previous data (fit, charts, status) goes. */
+function showData(ds: DataSet, text: string): void {
+  data = ds;
+  caption = text;
   view = bounds(data);
-  reset();
+  el.caption.textContent = `Showing: ${caption}`;
+  clearSelection();
+  clearFit();
+  setStatus(
+    data.n < 2
+      ? "Click the plot to add points (at least two), then press play, step or fit."
+      : `Press play, step or fit to fit ${caption.split(" — ")[0]}.`,
+  );
 }
 
-function reset(): void {
-  if (running) {
-    worker.terminate();
-    worker = makeWorker();
-    running = false;
+/** The seed: a whole number; the field shows the one used (e.g. 2 for "2.5", 0 for an empty field). */
+function seed(): number {
+  const v = Math.trunc(Number(el.seed.value));
+  const used = Number.isSafeInteger(v) ? v : 0;
+  if (el.seed.value.trim() !== String(used)) el.seed.value = String(used);
+  return used;
+}
+
+/** The data set chosen in the menu (built-in data is regenerated with the seed). */
+function loadChosen(): void {
+  const which = el.dataset.value;
+  if (which !== "upload") el.csv.value = ""; // the file field names only the data it shows
+  if (which === "upload" && upload) {
+    source = upload;
+    const ds = pickedData(upload);
+    showData(ds, uploadCaption(upload, ds));
+  } else if (which === "clicks") {
+    source = { kind: "clicks" };
+    showData(clickData(), clickCaption());
+  } else {
+    source = { kind: "builtin", which };
+    const [name, make] = BUILTIN[which] ?? BUILTIN.three;
+    const ds = make(seed());
+    showData(ds, `${name}, seed ${seed()} — ${plural(ds.n, "point")}, ${ds.d}-D`);
   }
+  note(el.uploadNote, source.kind === "upload" ? uploadSummary(source) : undefined);
+  el.columns.hidden = !(source.kind === "upload" && source.table.shape[1] > 2);
+}
+
+const clickData = (): DataSet => ({ data: Float64Array.from(clicks), d: 2, n: clicks.length / 2, names: ["x", "y"] });
+const clickCaption = () => `my clicks — ${plural(clicks.length / 2, "point")}, 2-D`;
+
+/** The uploaded table's columns picked in the menus; the same column twice is fitted once (1-D). */
+function pickedData(u: Upload): DataSet {
+  const x = Number(el.colX.value || 0);
+  const y = Number(el.colY.value || 1);
+  if (y === x) el.colY.value = "-1";
+  return tableData(u.table, x, y);
+}
+
+async function onUpload(): Promise<void> {
+  const file = el.csv.files?.[0];
+  if (!file) return;
+  try {
+    upload = await readUpload(file);
+  } catch (e) {
+    // Nothing of the file is used: the field is cleared and the data shown stays, and the page says both.
+    el.csv.value = "";
+    const why = e instanceof Error ? e.message : String(e);
+    note(el.uploadNote, `Could not read ${file.name}: ${why}`, "error");
+    setStatus(`${file.name} was not loaded, nothing of it is used. Still showing: ${caption}.`, "error");
+    return;
+  }
+  fillColumnPicker(upload.table, el.colX, el.colY);
+  let option = el.dataset.querySelector<HTMLOptionElement>('option[value="upload"]');
+  if (!option) el.dataset.appendChild((option = new Option("", "upload")));
+  option.textContent = `file: ${file.name}`;
+  el.dataset.value = "upload";
+  loadChosen();
+}
+
+// ---------------------------------------------------------------- fitting
+
+/**
+ * k from its field, made valid: a whole number from 1 to 10 (and at most the number of points), shown in the field
+ * with a message saying what was given. `edited`: the person just changed the field (a valid value clears the message).
+ */
+function validK(edited = false): number {
+  const raw = el.k.value.trim();
+  const max = Math.max(1, Math.min(MAX_K, data.n));
+  const v = Number(raw);
+  const used = raw === "" || !Number.isFinite(v) ? 3 : Math.min(max, Math.max(1, Math.round(v)));
+  el.k.max = String(max);
+  if (String(used) !== raw) {
+    el.k.value = String(used);
+    const limit = max < MAX_K ? ` (the data has ${plural(data.n, "point")})` : "";
+    note(
+      el.kMsg,
+      `k must be a whole number from 1 to ${max}${limit}; “${raw}” was given, so k = ${used} is used.`,
+      "warn",
+    );
+  } else if (edited) note(el.kMsg, undefined);
+  return used;
+}
+
+function setMode(m: Mode): void {
+  mode = m;
+  const playing = m === "playing";
+  el.play.textContent = playing ? "pause" : "play";
+  el.play.setAttribute("aria-pressed", String(playing));
+}
+
+/** Drops the fit shown (stopping a running one) and everything drawn from it. */
+function clearFit(): void {
+  if (mode !== "idle") {
+    fitWorker.terminate();
+    fitWorker = makeWorker();
+  }
+  setMode("idle");
+  fitGen++;
   params = undefined;
   resp = undefined;
   samples = undefined;
   lowerBounds = [];
-  canvas.dataset.components = "0";
+  modelJSON = undefined;
+  el.download.disabled = true;
+  window.__gaussmix = undefined;
   drawAll();
+}
+
+function clearSelection(): void {
+  if (selecting) {
+    selectWorker.terminate();
+    selectWorker = makeWorker();
+    selecting = false;
+  }
+  selGen++;
+  cells = undefined;
+  selectionNote = undefined;
+  drawCriteria(el.criteria, undefined);
 }
 
 function start(delay: number): void {
   if (data.n < 2) {
-    status.textContent = "Add at least two points (click the plot) first.";
+    setStatus("Add at least two points (click the plot) first.", "warn");
     return;
   }
-  reset();
-  running = true;
-  const o = options();
+  const k = validK();
+  clearFit();
+  const o = {
+    nComponents: k,
+    covarianceType: el.cov.value as CovarianceType,
+    initParams: el.init.value as InitParams,
+    seed: seed(),
+  };
+  fitLabel = `k = ${k}, ${o.covarianceType}, ${o.initParams} init, seed ${o.seed}`;
+  fitFile = `gaussmix-model-k${k}-${o.covarianceType}.json`;
+  setMode(delay < 0 ? "paused" : delay > 0 ? "playing" : "fitting");
   const copy = data.data.slice();
-  send({ type: "fit", data: copy, d: data.d, nComponents: o.nComponents, covarianceType: o.covarianceType, initParams: o.initParams, seed: o.seed, delay }, [copy.buffer]);
-  status.textContent = "fitting…";
+  sendFit({ type: "fit", gen: fitGen, data: copy, d: data.d, ...o, delay }, [copy.buffer]);
+  setStatus(`fitting ${fitLabel}…`);
+}
+
+/** Whether all components sit on (nearly) one mean: every pair closer than a quarter of their standard deviation. */
+function collapsed(p: Params): boolean {
+  const k = p.means.length;
+  if (k < 2) return false;
+  const sd = p.covariances.map((c) => Math.sqrt(c.reduce((s, row, i) => s + row[i], 0) / c.length));
+  for (let i = 0; i < k; i++) {
+    for (let j = i + 1; j < k; j++) {
+      const dist = Math.hypot(...p.means[i].map((v, t) => v - p.means[j][t]));
+      if (!(dist < 0.25 * Math.min(sd[i], sd[j]))) return false;
+    }
+  }
+  return true;
 }
 
 function receive(m: FromWorker): void {
-  if (m.type === "iteration" || m.type === "done") {
+  if (m.gen < 0) {
+    receiveSelection(m); // the selection worker's answers carry negative numbers
+    return;
+  }
+  if (m.gen !== fitGen) return; // about a fit no longer shown
+  if (m.type === "iteration") {
     params = m;
     resp = m.resp;
-    if (m.type === "iteration") lowerBounds.push(m.lowerBound);
-    if (m.type === "done") {
-      running = false;
-      window.__gaussmix = { weights: m.weights, means: m.means, lowerBound: m.lowerBound, nIter: m.nIter, converged: m.converged };
-      status.textContent = `${m.converged ? "converged" : "stopped"} after ${m.nIter} iteration${m.nIter === 1 ? "" : "s"} in ${m.ms.toFixed(0)} ms; mean log-likelihood ${m.lowerBound.toFixed(4)}`;
-      document.body.dataset.fit = "done";
-    } else {
-      status.textContent = `iteration ${m.iteration}: mean log-likelihood ${m.lowerBound.toFixed(4)}`;
-    }
-    drawAll();
-  } else if (m.type === "selection") {
-    drawCriteria(m.ks, m.bic, m.aic);
-    const best = m.ks[m.bic.indexOf(Math.min(...m.bic))];
-    status.textContent = `BIC is lowest at k = ${best}.`;
+    lowerBounds.push(m.lowerBound);
+    const wait = mode === "paused" ? " (paused: press step or play)" : "";
+    setStatus(`iteration ${m.iteration}: mean log-likelihood ${m.lowerBound.toFixed(4)}${wait}`);
+  } else if (m.type === "done") {
+    setMode("idle");
+    params = m;
+    resp = m.resp;
+    modelJSON = m.model;
+    el.download.disabled = false;
+    window.__gaussmix = {
+      weights: m.weights,
+      means: m.means,
+      lowerBound: m.lowerBound,
+      nIter: m.nIter,
+      converged: m.converged,
+      fitted: m.fitted,
+      caption,
+    };
+    const how = `${m.converged ? "converged" : `stopped (not converged) at the iteration limit`} after ${plural(m.nIter, "iteration")}`;
+    const numbers = `EM took ${m.ms < 10 ? m.ms.toFixed(1) : m.ms.toFixed(0)} ms (animation pauses left out); mean log-likelihood ${m.lowerBound.toFixed(4)}.`;
+    if (m.converged && collapsed(m)) {
+      setStatus(
+        `${fitLabel}: converged to a single cluster: all ${m.weights.length} components share one mean, so the model is one Gaussian. Try k-means init or another seed. ${numbers}`,
+        "warn",
+      );
+    } else setStatus(`${fitLabel}: ${how}. ${numbers}`, m.converged ? "" : "warn");
+    document.body.dataset.fit = "done";
   } else if (m.type === "samples") {
     samples = m;
-    drawAll();
-    status.textContent = `${m.labels.length} samples drawn from the fitted model (hollow points).`;
+    setStatus(
+      `${plural(m.labels.length, "sample")} drawn from the fitted model (${data.d === 1 ? "dashed histogram" : "hollow points"}).`,
+    );
   } else if (m.type === "error") {
-    running = false;
-    status.textContent = `error: ${m.message}`;
+    setMode("idle");
+    setStatus(`error: ${m.message}`, "error");
+  }
+  drawAll();
+}
+
+function receiveSelection(m: FromWorker): void {
+  if (m.gen !== -selGen) return;
+  if (m.type === "progress") {
+    selectionNote = `BIC over k: ${m.done} of ${m.total} fits done…`;
+    drawCriteria(el.criteria, undefined, selectionNote);
+  } else if (m.type === "selection") {
+    selecting = false;
+    cells = m.cells;
+    const best = drawCriteria(el.criteria, cells);
+    if (best)
+      setStatus(
+        `BIC is lowest at k = ${best.k} with ${best.covarianceType} covariance (marked on the chart); set k and covariance to fit it.`,
+      );
+  } else if (m.type === "error") {
+    selecting = false;
+    drawCriteria(el.criteria, undefined, `BIC over k failed: ${m.message}`);
+    setStatus(`BIC over k failed: ${m.message}`, "error");
   }
 }
+
+// ---------------------------------------------------------------- drawing
 
 function drawAll(): void {
   const oneD = data.d === 1;
-  canvas.classList.toggle("hidden", oneD);
-  $("density").classList.toggle("hidden", !oneD);
-  if (oneD) drawDensity();
-  else drawScatter();
-  drawLogLik();
-  drawLegend();
+  el.canvas.classList.toggle("hidden", oneD);
+  el.density.classList.toggle("hidden", !oneD);
+  if (oneD) drawDensity(el.density, data, view, params, samples?.data);
+  else drawScatter(el.canvas, { data, view, params, resp, samples });
+  drawLogLik(el.loglik, lowerBounds);
+  el.legend.replaceChildren(
+    ...(params?.weights ?? []).map((w, c) => {
+      const li = document.createElement("li");
+      const dot = document.createElement("i");
+      dot.style.background = COLORS[c % COLORS.length];
+      li.append(
+        dot,
+        ` component ${c}: weight ${w.toFixed(3)}, mean (${params!.means[c].map((v) => v.toFixed(2)).join(", ")})`,
+      );
+      return li;
+    }),
+  );
 }
 
-function drawScatter(): void {
-  ctx.clearRect(0, 0, canvas.width, canvas.height);
-  const k = params?.weights.length ?? 0;
-  const step = Math.max(1, Math.floor(data.n / 20000)); // draw at most ~20,000 points
-  const r = data.n > 5000 ? 1.4 : 2.4;
-  for (let i = 0; i < data.n; i += step) {
-    let rgb = [120, 128, 140];
-    if (resp && k) {
-      rgb = [0, 0, 0];
-      for (let c = 0; c < k; c++) for (let j = 0; j < 3; j++) rgb[j] += resp[i * k + c] * RGB[c % RGB.length][j];
-    }
-    ctx.fillStyle = `rgba(${rgb[0] | 0},${rgb[1] | 0},${rgb[2] | 0},0.75)`;
-    ctx.beginPath();
-    ctx.arc(sx(data.data[2 * i]), sy(data.data[2 * i + 1]), r, 0, 2 * Math.PI);
-    ctx.fill();
-  }
-  if (samples) {
-    for (let i = 0; i < samples.labels.length; i++) {
-      ctx.strokeStyle = COLORS[samples.labels[i] % COLORS.length];
-      ctx.beginPath();
-      ctx.arc(sx(samples.data[2 * i]), sy(samples.data[2 * i + 1]), 3, 0, 2 * Math.PI);
-      ctx.stroke();
-    }
-  }
-  if (!params) return;
-  params.means.forEach((mu, c) => {
-    const cov = params!.covariances[c];
-    // Ellipse axes from the eigen-decomposition of the 2×2 covariance.
-    const [a, b, d] = [cov[0][0], cov[0][1], cov[1][1]];
-    const tr = (a + d) / 2;
-    const disc = Math.sqrt(((a - d) / 2) ** 2 + b * b);
-    const l1 = tr + disc;
-    const l2 = Math.max(tr - disc, 0);
-    const angle = Math.atan2(l1 - a, b || 1e-300);
-    const color = COLORS[c % COLORS.length];
-    for (const s of [1, 2]) {
-      ctx.strokeStyle = color;
-      ctx.lineWidth = s === 1 ? 2.2 : 1.2;
-      ctx.setLineDash(s === 1 ? [] : [6, 4]);
-      ctx.beginPath();
-      for (let t = 0; t <= 64; t++) {
-        const th = (t / 64) * 2 * Math.PI;
-        const u = s * Math.sqrt(l1) * Math.cos(th);
-        const v = s * Math.sqrt(l2) * Math.sin(th);
-        const x = mu[0] + u * Math.cos(angle) - v * Math.sin(angle);
-        const y = mu[1] + u * Math.sin(angle) + v * Math.cos(angle);
-        if (t === 0) ctx.moveTo(sx(x), sy(y));
-        else ctx.lineTo(sx(x), sy(y));
-      }
-      ctx.stroke();
-    }
-    ctx.setLineDash([]);
-    ctx.lineWidth = 3;
-    ctx.strokeStyle = "#111";
-    const [mx, my] = [sx(mu[0]), sy(mu[1])];
-    ctx.beginPath();
-    ctx.moveTo(mx - 7, my); ctx.lineTo(mx + 7, my); ctx.moveTo(mx, my - 7); ctx.lineTo(mx, my + 7);
-    ctx.stroke();
+let resizeFrame = 0;
+new ResizeObserver(() => {
+  cancelAnimationFrame(resizeFrame);
+  resizeFrame = requestAnimationFrame(() => {
+    drawAll();
+    if (cells) drawCriteria(el.criteria, cells);
+    else drawCriteria(el.criteria, undefined, selectionNote);
   });
-  canvas.dataset.components = String(params.means.length);
-}
+}).observe(document.querySelector("main")!);
 
-let densityPlot: uPlot | undefined;
-function drawDensity(): void {
-  const bins = 60;
-  const xs = Array.from({ length: 241 }, (_, i) => view.x0 + ((view.x1 - view.x0) * i) / 240);
-  const width = (view.x1 - view.x0) / bins;
-  const counts = new Array(bins).fill(0);
-  for (let i = 0; i < data.n; i++) counts[Math.min(bins - 1, Math.floor((data.data[i] - view.x0) / width))]++;
-  // Histogram as a density, evaluated on the same grid as the curves.
-  const hist = xs.map((x) => counts[Math.min(bins - 1, Math.max(0, Math.floor((x - view.x0) / width)))] / (data.n * width));
-  const comps = (params?.weights ?? []).map((w, c) => {
-    const m = params!.means[c][0];
-    const v = params!.covariances[c][0][0];
-    return xs.map((x) => (w * Math.exp(-((x - m) ** 2) / (2 * v))) / Math.sqrt(2 * Math.PI * v));
-  });
-  const mixture = xs.map((_, i) => comps.reduce((s, c) => s + c[i], 0));
-  const series: uPlot.Series[] = [
-    {},
-    { label: "histogram", stroke: "#9aa3b2", fill: "rgba(154,163,178,0.35)", paths: uPlot.paths.stepped!({ align: 1 }) },
-    ...comps.map((_, c) => ({ label: `component ${c}`, stroke: COLORS[c % COLORS.length], width: 2 })),
-    ...(comps.length ? [{ label: "mixture", stroke: "#111", width: 2.5 }] : []),
-  ];
-  const rows = [xs, hist, ...comps, ...(comps.length ? [mixture] : [])];
-  densityPlot?.destroy();
-  densityPlot = new uPlot({ width: 640, height: 360, title: "1-D data: histogram, component densities and the mixture", series, scales: { x: { time: false } }, axes: [{}, { size: 56 }] }, rows as uPlot.AlignedData, $("density"));
-  $("density").dataset.components = String(comps.length);
-}
+// ---------------------------------------------------------------- controls
 
-let llPlot: uPlot | undefined;
-function drawLogLik(): void {
-  const xs = lowerBounds.map((_, i) => i + 1);
-  const opts: uPlot.Options = { width: 320, height: 220, title: "mean log-likelihood per iteration", scales: { x: { time: false } }, axes: [{}, { size: 64 }], series: [{ label: "iteration" }, { label: "log-likelihood", stroke: "#30638e", width: 2, points: { show: true } }] };
-  llPlot?.destroy();
-  llPlot = new uPlot(opts, [xs, lowerBounds], $("loglik"));
-}
-
-let critPlot: uPlot | undefined;
-function drawCriteria(ks: number[], bic: number[], aic: number[]): void {
-  critPlot?.destroy();
-  critPlot = new uPlot({ width: 320, height: 220, title: "BIC and AIC over k (lower is better)", scales: { x: { time: false } }, axes: [{}, { size: 64 }], series: [{ label: "k" }, { label: "BIC", stroke: "#d1495b", width: 2, points: { show: true } }, { label: "AIC", stroke: "#00798c", width: 2, points: { show: true } }] }, [ks, bic, aic], $("criteria"));
-}
-
-function drawLegend(): void {
-  const legend = $("legend");
-  legend.innerHTML = "";
-  params?.weights.forEach((w, c) => {
-    const li = document.createElement("li");
-    li.innerHTML = `<i style="background:${COLORS[c % COLORS.length]}"></i> component ${c}: weight ${w.toFixed(3)}, mean (${params!.means[c].map((v) => v.toFixed(2)).join(", ")})`;
-    legend.appendChild(li);
-  });
-}
-
-canvas.addEventListener("click", (ev) => {
-  const rect = canvas.getBoundingClientRect();
-  const x = view.x0 + ((ev.clientX - rect.left) / rect.width) * (view.x1 - view.x0);
-  const y = view.y0 + (1 - (ev.clientY - rect.top) / rect.height) * (view.y1 - view.y0);
-  if ($<HTMLSelectElement>("dataset").value !== "clicks") {
+el.canvas.addEventListener("click", (ev) => {
+  const at = toData(el.canvas, view, ev);
+  if (!at) return;
+  if (source.kind !== "clicks") {
     clicks = Array.from(data.d === 2 ? data.data : []);
-    $<HTMLSelectElement>("dataset").value = "clicks";
+    el.dataset.value = "clicks";
+    el.csv.value = "";
+    source = { kind: "clicks" };
+    note(el.uploadNote, undefined);
+    el.columns.hidden = true;
   }
-  clicks.push(x, y);
-  data = { data: Float64Array.from(clicks), d: 2, n: clicks.length / 2 };
-  reset();
+  clicks.push(...at);
+  const keep = view;
+  showData(clickData(), clickCaption());
+  view = keep; // adding a point does not move the axes under the pointer
+  drawAll();
 });
 
-$<HTMLInputElement>("csv").addEventListener("change", async (ev) => {
-  const file = (ev.target as HTMLInputElement).files?.[0];
-  if (!file) return;
-  const lines = (await file.text()).trim().split(/\r?\n/);
-  const rows = lines.map((l) => l.split(",").map(Number)).filter((r) => r.length && r.every(Number.isFinite));
-  const d = Math.min(2, rows[0]?.length ?? 0) as 1 | 2;
-  if (rows.length < 2 || d < 1) {
-    status.textContent = "The CSV needs at least two rows of numbers (the first one or two columns are used).";
+el.csv.addEventListener("change", () => void onUpload());
+el.dataset.addEventListener("change", loadChosen);
+el.colX.addEventListener("change", loadChosen);
+el.colY.addEventListener("change", loadChosen);
+// The seed makes the built-in data; for clicked or uploaded data it only seeds the next fit.
+el.seed.addEventListener("change", () => {
+  if (source.kind === "builtin") loadChosen();
+});
+el.k.addEventListener("change", () => validK(true));
+$("step").addEventListener("click", () => {
+  if (mode === "idle") start(-1);
+  else if (mode === "paused") sendFit({ type: "step" });
+  else if (mode === "playing") {
+    sendFit({ type: "play", delay: -1 });
+    setMode("paused");
+  }
+});
+el.play.addEventListener("click", () => {
+  if (mode === "idle") start(PLAY_DELAY);
+  else if (mode === "playing") {
+    sendFit({ type: "play", delay: -1 });
+    setMode("paused");
+    setStatus(`${el.status.textContent?.replace(/ \(paused.*$/, "")} (paused: press step or play)`);
+  } else if (mode === "paused") {
+    sendFit({ type: "play", delay: PLAY_DELAY });
+    setMode("playing");
+  }
+});
+$("fit").addEventListener("click", () => {
+  if (mode === "idle") start(0);
+  else {
+    sendFit({ type: "play", delay: 0 });
+    setMode("fitting");
+  }
+});
+$("reset").addEventListener("click", () => {
+  clearSelection();
+  clearFit();
+  setStatus(`Reset. Showing ${caption}; press play, step or fit.`);
+});
+$("select").addEventListener("click", () => {
+  if (data.n < 2) {
+    setStatus("Add at least two points (click the plot) first.", "warn");
     return;
   }
-  data = { data: Float64Array.from(rows.flatMap((r) => r.slice(0, d))), d, n: rows.length };
-  view = bounds(data);
-  status.textContent = `${rows.length} rows loaded from ${file.name}.`;
-  reset();
-});
-
-$("dataset").addEventListener("change", loadData);
-$("seed").addEventListener("change", loadData);
-$("step").addEventListener("click", () => (running ? send({ type: "step" }) : start(-1)));
-$("play").addEventListener("click", () => (running ? send({ type: "play", delay: 250 }) : start(250)));
-$("fit").addEventListener("click", () => (running ? send({ type: "play", delay: 0 }) : start(0)));
-$("reset").addEventListener("click", reset);
-$("select").addEventListener("click", () => {
+  clearSelection();
+  selecting = true;
+  selectionNote = "BIC over k: starting…";
+  drawCriteria(el.criteria, undefined, selectionNote);
   const copy = data.data.slice();
-  send({ type: "select", data: copy, d: data.d, covarianceType: options().covarianceType, seed: options().seed }, [copy.buffer]);
-  status.textContent = "fitting k = 1…8…";
+  // Negative generation numbers mark the selection worker's answers.
+  selectWorker.postMessage({ type: "select", gen: -selGen, data: copy, d: data.d, seed: seed() } satisfies ToWorker, [
+    copy.buffer,
+  ]);
+  setStatus("Fitting k = 1…8 with each of the four covariance types…");
 });
 $("sample").addEventListener("click", () => {
-  if (!params || running) {
-    status.textContent = "Fit a model first.";
+  if (!params || mode !== "idle" || !modelJSON) {
+    setStatus("Fit a model first (press fit), then draw samples from it.", "warn");
     return;
   }
-  send({ type: "sample", n: Math.min(1000, data.n), seed: options().seed + 1 });
+  sendFit({ type: "sample", gen: fitGen, n: Math.min(1000, Math.max(500, data.n)), seed: seed() + 1 });
+});
+el.download.addEventListener("click", () => {
+  if (!modelJSON) return;
+  const a = document.createElement("a");
+  a.href = URL.createObjectURL(new Blob([modelJSON], { type: "application/json" }));
+  a.download = fitFile;
+  a.click();
+  setTimeout(() => URL.revokeObjectURL(a.href), 1000);
 });
 
-loadData();
+loadChosen();

@@ -1,15 +1,19 @@
-/** Messages between the page and the fitting worker. */
+/**
+ * Messages between the page and the fitting worker. Every request carries the page's generation number and
+ * every answer echoes it: the page drops answers about data or settings it no longer shows.
+ */
 import type { CovarianceType, InitParams } from "../src/index.js";
 
 export interface FitRequest {
   type: "fit";
+  gen: number;
   data: Float64Array;
   d: number;
   nComponents: number;
   covarianceType: CovarianceType;
   initParams: InitParams;
   seed: number;
-  /** Milliseconds between iterations while playing; -1: wait for a "step" message. */
+  /** Milliseconds between iterations while playing; -1: wait for a "step" (or "play") message. */
   delay: number;
 }
 
@@ -17,9 +21,8 @@ export type ToWorker =
   | FitRequest
   | { type: "step" }
   | { type: "play"; delay: number }
-  | { type: "stop" }
-  | { type: "select"; data: Float64Array; d: number; covarianceType: CovarianceType; seed: number }
-  | { type: "sample"; n: number; seed: number };
+  | { type: "select"; gen: number; data: Float64Array; d: number; seed: number }
+  | { type: "sample"; gen: number; n: number; seed: number };
 
 export interface Params {
   weights: number[];
@@ -28,9 +31,36 @@ export interface Params {
   covariances: number[][][];
 }
 
-export type FromWorker =
+/** What the worker was given to fit, so the page (and its tests) can check it is the data shown. */
+export interface Fitted {
+  n: number;
+  d: number;
+  /** Σ of all values, a cheap fingerprint of the data. */
+  sum: number;
+}
+
+export interface SelectionCell {
+  k: number;
+  covarianceType: CovarianceType;
+  bic: number;
+}
+
+export type FromWorker = { gen: number } & (
   | ({ type: "iteration"; iteration: number; lowerBound: number; resp: Float32Array } & Params)
-  | ({ type: "done"; nIter: number; converged: boolean; lowerBound: number; ms: number; resp: Float32Array } & Params)
-  | { type: "selection"; ks: number[]; bic: number[]; aic: number[] }
+  | ({
+      type: "done";
+      nIter: number;
+      converged: boolean;
+      lowerBound: number;
+      /** EM alone: the time spent in the page's pacing (animation delays, waiting for "step", drawing) is left out. */
+      ms: number;
+      resp: Float32Array;
+      /** `model.toJSON()` as text: what the library's `fromJSON` and the command line read. */
+      model: string;
+      fitted: Fitted;
+    } & Params)
+  | { type: "progress"; done: number; total: number }
+  | { type: "selection"; cells: SelectionCell[] }
   | { type: "samples"; data: Float64Array; labels: Int32Array }
-  | { type: "error"; message: string };
+  | { type: "error"; message: string }
+);

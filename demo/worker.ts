@@ -3,15 +3,23 @@
  * Fits in a Web Worker so the page never freezes. `onIteration` paces EM (a delay while playing, or a wait
  * for the page's "step"), and each iteration's parameters and responsibilities go to the page.
  */
-import { type CovarianceType, type FittedGaussianMixture, GaussianMixture, type IterationInfo, selectModel } from "../src/index.js";
-import type { FromWorker, Params, ToWorker } from "./protocol.js";
+import {
+  type CovarianceType,
+  type FittedGaussianMixture,
+  GaussianMixture,
+  type IterationInfo,
+  selectModel,
+} from "../src/index.js";
+import type { FromWorker, Params, SelectionCell, ToWorker } from "./protocol.js";
 
 declare const self: DedicatedWorkerGlobalScope;
 
+const COVARIANCE_TYPES: CovarianceType[] = ["full", "tied", "diag", "spherical"];
+
 let waiting: (() => void) | undefined;
 let delay = 200;
-let stopped = false;
 let model: FittedGaussianMixture | undefined;
+let modelGen = -1;
 
 const post = (m: FromWorker, transfer: Transferable[] = []) => self.postMessage(m, transfer);
 
@@ -19,21 +27,31 @@ const post = (m: FromWorker, transfer: Transferable[] = []) => self.postMessage(
 function expand(type: CovarianceType, cov: unknown, k: number, d: number): number[][][] {
   const eye = (v: number[]) => v.map((x, i) => v.map((_, j) => (i === j ? x : 0)));
   switch (type) {
-    case "full": return cov as number[][][];
-    case "tied": return Array.from({ length: k }, () => cov as number[][]);
-    case "diag": return (cov as number[][]).map(eye);
-    case "spherical": return (cov as number[]).map((v) => eye(new Array(d).fill(v)));
+    case "full":
+      return cov as number[][][];
+    case "tied":
+      return Array.from({ length: k }, () => cov as number[][]);
+    case "diag":
+      return (cov as number[][]).map(eye);
+    case "spherical":
+      return (cov as number[]).map((v) => eye(new Array(d).fill(v)));
   }
 }
 
-/** Responsibilities of every point under the given parameters (d ≤ 2, plain JS). */
+/** Responsibilities of every point under the given parameters (d ≤ 2, plain JS, for the colours while animating). */
 function responsibilities(data: Float64Array, d: number, p: Params): Float32Array {
   const k = p.weights.length;
   const n = data.length / d;
   const out = new Float32Array(n * k);
   const pre = p.covariances.map((c, j) => {
     const det = d === 1 ? c[0][0] : c[0][0] * c[1][1] - c[0][1] * c[1][0];
-    const inv = d === 1 ? [[1 / c[0][0]]] : [[c[1][1] / det, -c[0][1] / det], [-c[1][0] / det, c[0][0] / det]];
+    const inv =
+      d === 1
+        ? [[1 / c[0][0]]]
+        : [
+            [c[1][1] / det, -c[0][1] / det],
+            [-c[1][0] / det, c[0][0] / det],
+          ];
     return { inv, logc: Math.log(p.weights[j]) - 0.5 * Math.log(det) - (d / 2) * Math.log(2 * Math.PI) };
   });
   const lp = new Float64Array(k);
@@ -57,28 +75,90 @@ function responsibilities(data: Float64Array, d: number, p: Params): Float32Arra
   return out;
 }
 
+const message = (e: unknown) => (e instanceof Error ? e.message : String(e));
+
 async function fit(req: Extract<ToWorker, { type: "fit" }>) {
-  stopped = false;
+  const { gen, data, d, nComponents: k, covarianceType } = req;
   delay = req.delay;
-  const { data, d, nComponents: k, covarianceType } = req;
+  model = undefined;
   const n = data.length / d;
-  const t0 = performance.now();
+  let sum = 0;
+  for (let i = 0; i < data.length; i++) sum += data[i];
+  let paced = 0; // time spent in the pacing callback: drawing data for the page, animation delays, waiting for "step"
   const pace = async (info: IterationInfo) => {
-    const params: Params = { weights: info.weights, means: info.means, covariances: expand(covarianceType, info.covariances, k, d) };
+    const t = performance.now();
+    const params: Params = {
+      weights: info.weights,
+      means: info.means,
+      covariances: expand(covarianceType, info.covariances, k, d),
+    };
     const resp = responsibilities(data, d, params);
-    post({ type: "iteration", iteration: info.iteration, lowerBound: info.lowerBound, resp, ...params }, [resp.buffer]);
-    if (stopped) return false;
+    post({ gen, type: "iteration", iteration: info.iteration, lowerBound: info.lowerBound, resp, ...params }, [
+      resp.buffer,
+    ]);
     if (delay < 0) await new Promise<void>((r) => (waiting = r));
     else if (delay > 0) await new Promise((r) => setTimeout(r, delay));
-    return !stopped;
+    paced += performance.now() - t;
   };
   try {
-    model = await new GaussianMixture({ nComponents: k, covarianceType, initParams: req.initParams, randomState: req.seed, onIteration: pace }).fit({ data, shape: [n, d] });
-    const params: Params = { weights: [...model.weights], means: model.means.map((r) => [...r]), covariances: expand(covarianceType, model.covariances, k, d) };
-    const resp = new Float32Array(model.predictProba({ data, shape: [n, d] }).data);
-    post({ type: "done", nIter: model.nIter, converged: model.converged, lowerBound: model.lowerBound, ms: performance.now() - t0, resp, ...params }, [resp.buffer]);
+    const t0 = performance.now();
+    const fitted = await new GaussianMixture({
+      nComponents: k,
+      covarianceType,
+      initParams: req.initParams,
+      randomState: req.seed,
+      onIteration: pace,
+    }).fit({ data, shape: [n, d] });
+    const ms = performance.now() - t0 - paced;
+    model = fitted;
+    modelGen = gen;
+    const params: Params = {
+      weights: [...fitted.weights],
+      means: fitted.means.map((r) => [...r]),
+      covariances: expand(covarianceType, fitted.covariances, k, d),
+    };
+    const resp = new Float32Array(fitted.predictProba({ data, shape: [n, d] }).data);
+    post(
+      {
+        gen,
+        type: "done",
+        nIter: fitted.nIter,
+        converged: fitted.converged,
+        lowerBound: fitted.lowerBound,
+        ms,
+        resp,
+        model: JSON.stringify(fitted.toJSON()),
+        fitted: { n, d, sum },
+        ...params,
+      },
+      [resp.buffer],
+    );
   } catch (e) {
-    post({ type: "error", message: e instanceof Error ? e.message : String(e) });
+    post({ gen, type: "error", message: message(e) });
+  }
+}
+
+async function select(m: Extract<ToWorker, { type: "select" }>) {
+  const n = m.data.length / m.d;
+  const ks = [1, 2, 3, 4, 5, 6, 7, 8].filter((k) => k <= n);
+  try {
+    const s = await selectModel(
+      { data: m.data, shape: [n, m.d] },
+      {
+        nComponents: ks,
+        covarianceTypes: COVARIANCE_TYPES,
+        randomState: m.seed,
+        onProgress: (done, total) => post({ gen: m.gen, type: "progress", done, total }),
+      },
+    );
+    const cells: SelectionCell[] = s.table.map((r) => ({
+      k: r.nComponents,
+      covarianceType: r.covarianceType,
+      bic: r.bic,
+    }));
+    post({ gen: m.gen, type: "selection", cells });
+  } catch (e) {
+    post({ gen: m.gen, type: "error", message: message(e) });
   }
 }
 
@@ -88,21 +168,15 @@ self.onmessage = async (ev: MessageEvent<ToWorker>) => {
   else if (m.type === "step") waiting?.();
   else if (m.type === "play") {
     delay = m.delay;
-    waiting?.();
-  } else if (m.type === "stop") {
-    stopped = true;
-    waiting?.();
-  } else if (m.type === "select") {
-    const n = m.data.length / m.d;
-    const ks = [1, 2, 3, 4, 5, 6, 7, 8].filter((k) => k <= n);
-    try {
-      const s = await selectModel({ data: m.data, shape: [n, m.d] }, { nComponents: ks, covarianceTypes: [m.covarianceType], randomState: m.seed });
-      post({ type: "selection", ks, bic: s.table.map((r) => r.bic), aic: s.table.map((r) => r.aic) });
-    } catch (e) {
-      post({ type: "error", message: e instanceof Error ? e.message : String(e) });
+    // Pausing (-1) takes effect at the next iteration; resuming releases a waiting one.
+    if (delay >= 0) waiting?.();
+  } else if (m.type === "select") await select(m);
+  else if (m.type === "sample") {
+    if (!model || modelGen !== m.gen) {
+      post({ gen: m.gen, type: "error", message: "no fitted model for the data shown: fit first" });
+      return;
     }
-  } else if (m.type === "sample" && model) {
     const { X, labels } = model.sample(m.n, { randomState: m.seed });
-    post({ type: "samples", data: X.data, labels }, [X.data.buffer, labels.buffer]);
+    post({ gen: m.gen, type: "samples", data: X.data, labels }, [X.data.buffer, labels.buffer]);
   }
 };

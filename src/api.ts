@@ -19,3 +19,5 @@ export type {
   SelectModelOptions,
 } from "./types.js";
 export { selectModel, type Selection } from "./select.js";
+export { readSklearnJSON, writeSklearnJSON, type SklearnGaussianMixtureJSON } from "./interop/sklearn.js";
+export type { ModelParameters } from "./interop/parameters.js";

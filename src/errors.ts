@@ -12,7 +12,8 @@ export type GaussMixErrorCode =
   | "ILL_DEFINED_COVARIANCE" // a covariance that is not positive definite during the fit
   | "INVALID_MODEL_JSON" // fromJSON given a malformed or unknown document
   | "ABORTED" // the AbortSignal fired
-  | "WASM_UNAVAILABLE"; // the WebAssembly module could not be loaded
+  | "WASM_UNAVAILABLE" // the WebAssembly module could not be loaded
+  | "MISSING_DEPENDENCY"; // an optional package a feature needs is not installed (gaussmix/spark: hyparquet)
 
 /** The one error class of gaussmix: `code` is stable, `message` says what to do. */
 export class GaussMixError extends Error {

@@ -11,6 +11,7 @@ import type { CovarianceType, Covariances, DataInput, Matrix } from "./types.js"
 import { acquireEngineSync, releaseEngine } from "./wasm/engine.js";
 import type { Params } from "./engine/types.js";
 import { factorEntries, familyOf, KernelFamily, paramsSizes, strides } from "./wasm/abi.js";
+import { buildModel, type ModelParameters } from "./interop/parameters.js";
 
 /** What the fit found, besides the parameters. */
 export interface FitSummary {
@@ -344,13 +345,27 @@ export class FittedGaussianMixture {
     }
     if (typeof o.converged !== "boolean") throw bad("converged must be a boolean");
     if (!Number.isInteger(o.nIter) || (o.nIter as number) < 0) throw bad("nIter must be a non-negative integer");
-    if (typeof o.lowerBound !== "number") throw bad("lowerBound must be a number");
+    // A model built from parameters has no EM pass behind it: its lower bound −Infinity is null in JSON.
+    const lowerBound = o.lowerBound === null ? -Infinity : o.lowerBound;
+    if (typeof lowerBound !== "number") throw bad("lowerBound must be a number (or null: no EM pass)");
     return new FittedGaussianMixture(type, k as number, d as number, params, {
       converged: o.converged,
       nIter: o.nIter as number,
-      lowerBound: o.lowerBound,
+      lowerBound,
       lowerBounds: lowerBounds as number[],
     });
+  }
+
+  /**
+   * A fitted model from parameters in scikit-learn's shapes: `{ covarianceType, weights, means, covariances }`
+   * and/or `precisionsCholesky` (both: predictions use `precisionsCholesky` exactly). Validated: weights ≥ 0
+   * summing to 1 within rounding, finite means, positive-definite covariances; a bad field throws a GaussMixError
+   * of code INVALID_OPTION naming it. `converged`, `nIter`, `lowerBound` and `lowerBounds` may be given (defaults:
+   * true, 0, −Infinity, []).
+   */
+  static fromParameters(parameters: ModelParameters): FittedGaussianMixture {
+    const m = buildModel(parameters);
+    return new FittedGaussianMixture(m.covarianceType, m.nComponents, m.nFeatures, m.params, m.summary);
   }
 }
 

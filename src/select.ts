@@ -8,7 +8,7 @@ import { GaussMixError } from "./errors.js";
 import { GaussianMixture } from "./gmm.js";
 import { type Labels, type SearchContext, splitStarts, type Subsample } from "./init/auto.js";
 import { isSpurious } from "./init/spurious.js";
-import type { FittedGaussianMixture } from "./model.js";
+import { FittedGaussianMixture } from "./model.js";
 import { resolveSelectOptions } from "./options.js";
 import { Random } from "./rng.js";
 import type { CovarianceType, Criterion, DataInput, SelectionRow, SelectModelOptions } from "./types.js";
@@ -24,6 +24,12 @@ export interface Selection {
 
 /** Clusters of the k − 1 partition split to start a k cell: the ones with the largest scatter. */
 const SPLITS = 3;
+
+/**
+ * Criteria within this relative difference are a tie, won by the first cell in table order: equivalent models
+ * (in 1-D, spherical, diag and full are the same model) reached by different searches differ by rounding only.
+ */
+const TIE = 1e-9;
 
 /** Errors that concern the whole selection, not one cell: they end it. */
 const FATAL: ReadonlySet<string> = new Set(["INVALID_DATA", "INVALID_OPTION", "INVALID_SAMPLE_WEIGHT", "ABORTED"]);
@@ -72,19 +78,24 @@ export async function selectModel(X: DataInput, options?: SelectModelOptions): P
           if (prev) extra.push(...splitStarts(s, prev, k - 1, rng, Math.min(k - 1, SPLITS)));
         }
         ctx.extra = extra;
-        const model = await new GaussianMixture({
-          nComponents: k,
-          covarianceType,
-          nInit: o.nInit,
-          initParams: o.initParams,
-          randomState: o.randomState,
-          regCovar: o.regCovar,
-          tol: o.tol,
-          maxIter: o.maxIter,
-          threads: o.threads,
-          accelerate: o.accelerate,
-          signal,
-        }).fitWithContext(X, { sampleWeight: w }, ctx);
+        const full = models.get(key(k, "full"));
+        // In 1-D, full, diag and spherical are one model (the same parameters, in the same storage): fitted once.
+        const model =
+          data.d === 1 && covarianceType !== "tied" && full
+            ? retype(full, covarianceType)
+            : await new GaussianMixture({
+                nComponents: k,
+                covarianceType,
+                nInit: o.nInit,
+                initParams: o.initParams,
+                randomState: o.randomState,
+                regCovar: o.regCovar,
+                tol: o.tol,
+                maxIter: o.maxIter,
+                threads: o.threads,
+                accelerate: o.accelerate,
+                signal,
+              }).fitWithContext(X, { sampleWeight: w }, ctx);
         row = scoreRow(model, X, w);
         const sub = ctx.subsample;
         if (sub) {
@@ -126,13 +137,27 @@ export async function selectModel(X: DataInput, options?: SelectModelOptions): P
       if (!model) continue;
       if (row.spurious) {
         if (!fallback || row[criterion] < fallback.row[criterion]) fallback = { model, row };
-      } else if (!best || row[criterion] < best.row[criterion]) best = { model, row };
+      } else if (!best || row[criterion] < best.row[criterion] - TIE * Math.abs(best.row[criterion])) {
+        best = { model, row };
+      }
     }
   }
   // A spurious cell is returned only when every cell is spurious (the table says so).
   best ??= fallback;
   if (!best) throw firstError;
   return { table, best: best.model, bestRow: best.row, criterion };
+}
+
+/** A 1-D model as another covariance type of the same model (full, diag and spherical store 1-D alike). */
+function retype(m: FittedGaussianMixture, type: CovarianceType): FittedGaussianMixture {
+  const { converged, nIter, lowerBound, lowerBounds, threads } = m;
+  return new FittedGaussianMixture(type, m.nComponents, 1, m.params, {
+    converged,
+    nIter,
+    lowerBound,
+    lowerBounds,
+    threads,
+  });
 }
 
 /** The fitted model's labels of the subsample's rows. */
