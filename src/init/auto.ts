@@ -26,6 +26,15 @@ import { applyWhitening, whitening } from "./whiten.js";
 export const SUBSAMPLE = 2000;
 /** Ward's hierarchy is built on at most this many rows (O(m²·d) time). */
 export const HC_MAX = 2000;
+/**
+ * Rows of the subsample: SUBSAMPLE, or more where each component has many parameters (full covariances in
+ * high dimension): 4·k·(d + 1), so that every component has a few times d + 1 rows and short EM on the
+ * subsample ranks the starts as all the data would, not by how well they overfit it.
+ */
+export function subsampleSize(type: string, d: number, k: number): number {
+  return Math.max(SUBSAMPLE, type === "full" ? 4 * k * (d + 1) : 0);
+}
+
 /** Subsample sizes up to which the default fit also starts from Ward's hierarchy. */
 const HC_DEFAULT_MAX = 600;
 
@@ -173,7 +182,7 @@ export async function autoInitialize(
   rng: Random,
   ctx: SearchContext = {},
 ): Promise<Subsample | undefined> {
-  const s = (ctx.subsample ??= drawSubsample(ws, rng));
+  const s = (ctx.subsample ??= drawSubsample(ws, rng, subsampleSize(ws.type, ws.d, ws.k)));
   const { k } = ws;
   const {
     starts: nStarts,
