@@ -31,7 +31,9 @@ const selfImports = {
 };
 
 export default defineConfig([
-  // The library: ESM + CJS + .d.ts from one build; the WebAssembly bytes are embedded (src/wasm/bytes.generated.ts).
+  // The library: ESM + CJS + .d.ts from one build; the WebAssembly bytes are embedded (src/wasm/*.generated.ts).
+  // ESM splitting puts the builds that src/wasm/embedded.ts imports with `import()` (relaxed, shared-memory) in
+  // chunks of their own, fetched only when used; CJS (Node) inlines them.
   {
     entry: { index: "src/index.ts", csv: "src/csv.ts" },
     format: ["esm", "cjs"],
@@ -40,17 +42,21 @@ export default defineConfig([
     target: "es2022",
     platform: "neutral",
   },
-  // Cloudflare Workers ("workerd" condition): imports dist/gaussmix.wasm instead of embedding it.
+  // Cloudflare Workers ("workerd" condition): imports dist/gaussmix.wasm and dist/gaussmix.relaxed.wasm instead
+  // of embedding them.
   {
     entry: { "index.workerd": "src/index.workerd.ts" },
     format: ["esm"],
     target: "es2022",
     platform: "neutral",
-    external: ["./gaussmix.wasm"],
+    external: ["./gaussmix.wasm", "./gaussmix.relaxed.wasm"],
     onSuccess: async () => {
-      // The module beside the entry that imports it, exported as "gaussmix/gaussmix.wasm" (for `init(module)`).
-      copyFileSync("build/gaussmix.wasm", "dist/gaussmix.wasm");
-      writeFileSync("dist/gaussmix.wasm.d.ts", WASM_TYPES);
+      // The modules beside the entry that imports them, exported as "gaussmix/gaussmix.wasm" and
+      // "gaussmix/gaussmix.relaxed.wasm" (for `init(module)`).
+      for (const name of ["gaussmix.wasm", "gaussmix.relaxed.wasm"]) {
+        copyFileSync(`build/${name}`, `dist/${name}`);
+        writeFileSync(`dist/${name}.d.ts`, WASM_TYPES);
+      }
     },
   },
   // Models shared with Spark (gaussmix/spark: file contents, any runtime; gaussmix/spark/node: directories).

@@ -62,38 +62,48 @@ export function accumulate(
       }
       for (let i = 0; i < d; i++) st(s1c, i, f64x2.add(ld(s1c, i), ld(A1, i)));
       if (m == 0) continue;
+      // 2x4 tiles (rows i, i + 1; columns j .. j + 3): eight independent multiply-add chains, enough to keep
+      // a fused multiply-add busy through its latency (a 2x2 tile's four chains leave it half idle). Columns
+      // past d read the padding or the next row (scratch either way) and are not stored.
       for (let i = 0; i < d; i += 2) {
-        for (let j = i; j < d; j += 2) {
+        for (let j = i; j < d; j += 4) {
           let a00 = zero;
           let a01 = zero;
+          let a02 = zero;
+          let a03 = zero;
           let a10 = zero;
           let a11 = zero;
+          let a12 = zero;
+          let a13 = zero;
           let rr = RD;
           let dr = D;
           for (let p = 0; p < m; p++) {
             const r0 = ld(rr, i);
             const r1 = ld(rr, i + 1);
             const x0 = ld(dr, j);
-            const x1 = ld(dr, j + 1);
             a00 = madd(a00, r0, x0);
-            a01 = madd(a01, r0, x1);
             a10 = madd(a10, r1, x0);
+            const x1 = ld(dr, j + 1);
+            a01 = madd(a01, r0, x1);
             a11 = madd(a11, r1, x1);
+            const x2 = ld(dr, j + 2);
+            a02 = madd(a02, r0, x2);
+            a12 = madd(a12, r1, x2);
+            const x3 = ld(dr, j + 3);
+            a03 = madd(a03, r0, x3);
+            a13 = madd(a13, r1, x3);
             rr += <usize>dp << 4;
             dr += <usize>dp << 4;
           }
-          // (i, j) and its neighbours; tiles on the diagonal skip (i + 1, i), the padding feature is skipped.
-          let idx = upper(i, j, d);
-          st(s2c, idx, f64x2.add(ld(s2c, idx), a00));
-          if (j + 1 < d) {
-            st(s2c, idx + 1, f64x2.add(ld(s2c, idx + 1), a01));
-            idx = upper(i + 1, j + 1, d);
-            st(s2c, idx, f64x2.add(ld(s2c, idx), a11));
-          }
-          if (j > i && i + 1 < d) {
-            idx = upper(i + 1, j, d);
-            st(s2c, idx, f64x2.add(ld(s2c, idx), a10));
-          }
+          // The upper triangle only (row <= column < d): the diagonal tile skips (i + 1, i).
+          addUpper(s2c, i, j, d, a00);
+          addUpper(s2c, i, j + 1, d, a01);
+          addUpper(s2c, i, j + 2, d, a02);
+          addUpper(s2c, i, j + 3, d, a03);
+          addUpper(s2c, i + 1, j, d, a10);
+          addUpper(s2c, i + 1, j + 1, d, a11);
+          addUpper(s2c, i + 1, j + 2, d, a12);
+          addUpper(s2c, i + 1, j + 3, d, a13);
         }
       }
     } else {
@@ -214,5 +224,13 @@ export function accumulateSmall(X: usize, b: i32, e: i32, d: i32, k: i32, shift:
     st(N, c, f64x2.add(ld(N, c), an));
     st(s1c, 0, f64x2.add(ld(s1c, 0), a0));
     st(s2c, 0, f64x2.add(ld(s2c, 0), q00));
+  }
+}
+
+/** S2[(row, col)] += a where (row, col) is in the packed upper triangle of a d x d matrix (row <= col < d). */
+@inline function addUpper(s2c: usize, row: i32, col: i32, d: i32, a: v128): void {
+  if (row <= col && col < d) {
+    const idx = upper(row, col, d);
+    st(s2c, idx, f64x2.add(ld(s2c, idx), a));
   }
 }

@@ -24,7 +24,9 @@ const root = join(here, "..");
 // A snapshot of the build, so that a rebuild during the (long) run cannot change what is measured.
 const build = mkdtempSync(join(tmpdir(), "gaussmix-bench-"));
 cpSync(join(root, "dist"), build, { recursive: true });
-const { GaussianMixture } = await import(join(build, "index.js"));
+const { GaussianMixture, init } = await import(join(build, "index.js"));
+// The gaussmix column is the baseline build (no fused multiply-add) on every runtime; see relaxedColumn().
+await init({ engine: "baseline" });
 const dataDir = join(here, "data");
 const ITERS = 20;
 const PROBLEMS = [
@@ -148,11 +150,11 @@ function load(name) {
   return { meta, X: { data, shape: [meta.n, meta.d] } };
 }
 
-async function timeGaussmix(meta, X, extra = {}) {
+async function timeGaussmix(meta, X, extra = {}, GaussianMixtureClass = GaussianMixture) {
   const opts = { ...meta.options, tol: 0, ...extra };
   const once = async (maxIter) => {
     const t = performance.now();
-    const m = await new GaussianMixture({ ...opts, maxIter }).fit(X);
+    const m = await new GaussianMixtureClass({ ...opts, maxIter }).fit(X);
     return { ms: performance.now() - t, m };
   };
   await once(1); // warm-up: engine compiled, code optimised
@@ -167,6 +169,21 @@ async function timeGaussmix(meta, X, extra = {}) {
     model = x.m;
   }
   return { ms: (median(tn) - median(t1)) / (ITERS - 1), lb: model.lowerBound };
+}
+
+/**
+ * The "relaxed ms/iter" column: the relaxed-SIMD build (fused multiply-add), loaded from a second copy of the build
+ * so that its engine choice is its own. Only where the runtime validates relaxed SIMD (Node 20: run the bench under
+ * `node --experimental-wasm-relaxed-simd`, as `npm run bench` does); elsewhere the column is left out.
+ */
+async function relaxedColumn() {
+  const copy = mkdtempSync(join(tmpdir(), "gaussmix-bench-relaxed-"));
+  cpSync(build, copy, { recursive: true });
+  const lib = await import(join(copy, "index.js"));
+  if (!lib.engineInfo().relaxedSimd) return { time: async () => undefined, header: "", cell: () => "" };
+  await lib.init({ engine: "relaxed" });
+  const time = async (meta, X) => (await timeGaussmix(meta, X, {}, lib.GaussianMixture)).ms;
+  return { time, header: " relaxed ms/iter |", rule: " ---: |", cell: (r) => ` ${fmt(r.relaxedMs)} |` };
 }
 
 /** gaussian-mixture-model (npm): full covariances, explicit initial parameters; runEM(i) after loading the points. */
@@ -352,12 +369,14 @@ if (!hasSklearn)
     "scikit-learn not found (apt-get install python3-sklearn): timing gaussmix and the JS package only, on data made here",
   );
 const results = [];
+const relaxed = e2eOnly ? undefined : await relaxedColumn();
 for (const problem of e2eOnly ? [] : problems) {
   const [name, n, d, k, ct] = problem;
   const s = prepare(problem);
   const { meta, X } = load(name);
   const g = await timeGaussmix(meta, X);
   const t = threads > 1 ? await timeGaussmix(meta, X, { threads }).catch(() => undefined) : undefined;
+  const relaxedMs = await relaxed.time(meta, X);
   const js = !flag("--no-js") && ct === "full" ? timeJsPackage(meta, X) : undefined;
   const competitor = Math.min(s?.ms ?? Infinity, js ?? Infinity);
   const row = {
@@ -367,6 +386,7 @@ for (const problem of e2eOnly ? [] : problems) {
     k,
     ct,
     ms: g.ms,
+    relaxedMs,
     threadsMs: t?.ms,
     sk: s?.ms,
     js,
@@ -378,7 +398,7 @@ for (const problem of e2eOnly ? [] : problems) {
   };
   results.push(row);
   console.error(
-    `${name}: gaussmix ${fmt(row.ms)} ms/iter${t ? `, ${threads} threads ${fmt(t.ms)}` : ""}, scikit-learn ${fmt(row.sk)}, JS package ${fmt(js)}, ratio ${fmt(row.ratio, 1)}×, ${fmt(row.gflops, 1)} GFLOP/s, lower bound ${row.lbOk === undefined ? "unchecked" : row.lbOk ? "equal" : `DIFFERS (${g.lb} vs ${s.lb})`}`,
+    `${name}: gaussmix ${fmt(row.ms)} ms/iter${relaxedMs === undefined ? "" : `, relaxed ${fmt(relaxedMs)}`}${t ? `, ${threads} threads ${fmt(t.ms)}` : ""}, scikit-learn ${fmt(row.sk)}, JS package ${fmt(js)}, ratio ${fmt(row.ratio, 1)}×, ${fmt(row.gflops, 1)} GFLOP/s, lower bound ${row.lbOk === undefined ? "unchecked" : row.lbOk ? "equal" : `DIFFERS (${g.lb} vs ${s.lb})`}`,
   );
 }
 const ratios = results.map((r) => r.ratio).filter((r) => r !== undefined);
@@ -423,11 +443,11 @@ const lines = [
 ];
 if (!e2eOnly)
   lines.push(
-    `| problem (n × d, k, covariance) | gaussmix ms/iter |${threads > 1 ? ` ${threads} threads |` : ""} scikit-learn ms/iter | gaussian-mixture-model ms/iter | ratio | GFLOP/s | same lower bound |`,
-    `| --- | ---: |${threads > 1 ? " ---: |" : ""} ---: | ---: | ---: | ---: | --- |`,
+    `| problem (n × d, k, covariance) | gaussmix ms/iter |${relaxed.header}${threads > 1 ? ` ${threads} threads |` : ""} scikit-learn ms/iter | gaussian-mixture-model ms/iter | ratio | GFLOP/s | same lower bound |`,
+    `| --- | ---: |${relaxed.rule ?? ""}${threads > 1 ? " ---: |" : ""} ---: | ---: | ---: | ---: | --- |`,
     ...results.map(
       (r) =>
-        `| ${r.n.toLocaleString("en")} × ${r.d}, k ${r.k}, ${r.ct} | ${fmt(r.ms)} |${threads > 1 ? ` ${fmt(r.threadsMs)} |` : ""} ${fmt(r.sk)} | ${r.js === undefined ? "—" : fmt(r.js)} | ${r.ratio === undefined ? "n/a" : `${fmt(r.ratio, 1)}×`} | ${fmt(r.gflops, 1)} | ${r.lbOk === undefined ? "—" : r.lbOk ? "yes" : "**no**"} |`,
+        `| ${r.n.toLocaleString("en")} × ${r.d}, k ${r.k}, ${r.ct} | ${fmt(r.ms)} |${relaxed.cell(r)}${threads > 1 ? ` ${fmt(r.threadsMs)} |` : ""} ${fmt(r.sk)} | ${r.js === undefined ? "—" : fmt(r.js)} | ${r.ratio === undefined ? "n/a" : `${fmt(r.ratio, 1)}×`} | ${fmt(r.gflops, 1)} | ${r.lbOk === undefined ? "—" : r.lbOk ? "yes" : "**no**"} |`,
     ),
     "",
     geomean !== undefined

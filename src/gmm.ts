@@ -4,25 +4,34 @@
  * covariance.ts and the kernels.
  */
 import { COVARIANCE_MODELS } from "./covariance.js";
-import { describe, sampleWeights } from "./data.js";
-import { GaussMixError } from "./errors.js";
+import { checkFitSize, describe, fitWeights } from "./data.js";
+import { GaussMixError, MAX_SQUARABLE, tooLargeToSquare } from "./errors.js";
 import { checkPrecisions, initialize, kmeansAuxBytes, needsKmeansMemory } from "./init/index.js";
 import { FittedGaussianMixture } from "./model.js";
 import { checkMeansInit, resolveFitOptions, resolveOptions, type ResolvedOptions } from "./options.js";
 import { Random } from "./rng.js";
-import type { DataInput, FitOptions, GaussianMixtureOptions, IterationInfo } from "./types.js";
+import type { DataInput, FitOptions, GaussianMixtureOptions } from "./types.js";
+import { type IterationStep, iterate } from "./em/loop.js";
 import { familyOf, KernelFamily } from "./wasm/abi.js";
-import { acquireEngine, acquireThreadedEngine, type Engine, releaseEngine } from "./wasm/engine.js";
+import {
+  acquireEngine,
+  acquireThreadedEngine,
+  type Engine,
+  releaseEngine,
+  releaseThreadedEngine,
+} from "./wasm/engine.js";
 import type { ThreadPool } from "./wasm/threads.js";
 import type { Params } from "./engine/types.js";
 import { Workspace } from "./engine/workspace.js";
+import { checkAborted, raceAbort, yieldIfDue } from "./engine/cancel.js";
+import { squarem } from "./em/accelerate.js";
 import { autoInitialize, type SearchContext, type Subsample } from "./init/auto.js";
-import { plainEm, squarem } from "./em/accelerate.js";
-
-/** Yield to the event loop at most this often when an AbortSignal is given, so it can fire. */
-const YIELD_MS = 50;
 /** Samples × components × (d² or d) below which `threads` is ignored. */
 let THREADS_MIN_WORK = 4_000_000;
+/** @internal The threshold above (the Bayesian estimator uses the same). */
+export function threadsMinWork(): number {
+  return THREADS_MIN_WORK;
+}
 /** @internal For tests: changes the threshold above (returns the previous value). */
 export function setThreadsMinWork(work: number): number {
   const prev = THREADS_MIN_WORK;
@@ -72,7 +81,8 @@ export class GaussianMixture {
 
   private async run(X: DataInput, fitOptions: FitOptions, wantLabels: boolean, ctx?: SearchContext) {
     const o = this.options;
-    const data = describe(X);
+    checkAborted(o.signal);
+    const data = describe(X, "X", checkFitSize);
     const { n, d } = data;
     const k = o.nComponents;
     if (n < 2) throw new GaussMixError("TOO_FEW_SAMPLES", `X has ${n} sample; a mixture needs at least 2 samples`);
@@ -82,7 +92,7 @@ export class GaussianMixture {
         `X has ${n} samples but nComponents is ${k}; need nSamples ≥ nComponents`,
       );
     }
-    const weights = sampleWeights(resolveFitOptions(fitOptions).sampleWeight, n);
+    const weights = fitWeights(resolveFitOptions(fitOptions).sampleWeight, n);
     const warm = o.warmStart ? this.last : undefined;
     if (warm && warm.nFeatures !== d) {
       throw new GaussMixError(
@@ -107,6 +117,7 @@ export class GaussianMixture {
     const threaded = o.threads > 1 && work >= THREADS_MIN_WORK ? await acquireThreadedEngine(o.threads - 1) : undefined;
     const engine: Engine = threaded?.engine ?? (await acquireEngine());
     const pool: ThreadPool | undefined = threaded?.pool;
+    let done = false;
     try {
       const aux = !warm && !explicit && needsKmeansMemory(o) ? kmeansAuxBytes(n, d, k) : 0;
       const ws = new Workspace(
@@ -118,7 +129,7 @@ export class GaussianMixture {
         Math.max(aux, wantLabels ? ((n + 1) >> 1) * 8 : 0),
         pool,
       );
-      ws.load(data, weights);
+      await ws.load(data, weights, "X", o.signal);
       const rng = new Random(o.randomState);
       // The default search folds nInit into its number of starts (see init/auto.ts).
       const search = !warm && !explicit && (o.initParams === "auto" || o.initParams === "hc");
@@ -135,8 +146,8 @@ export class GaussianMixture {
           if (subsample) overrideInit(ws, o, meansInit, precisions);
           // No start of the search survived (e.g. fewer distinct points than components): k-means on all data,
           // which reports why the fit cannot be made.
-          else initialize(ws, { ...o, initParams: "kmeans" }, rng, meansInit, precisions);
-        } else initialize(ws, o, rng, meansInit, precisions);
+          else await initialize(ws, { ...o, initParams: "kmeans" }, rng, meansInit, precisions);
+        } else await initialize(ws, o, rng, meansInit, precisions);
         const run = await this.em(ws, init, warm ? warm.lowerBound : -Infinity);
         if (!best || run.lowerBound > best.lowerBound) best = { ...run, params: ws.readParams() };
       }
@@ -145,32 +156,50 @@ export class GaussianMixture {
       if (wantLabels) {
         ws.writeParams(b.params);
         ws.labels(ws.ptr.aux);
-        labels = engine.i32.slice(ws.ptr.aux >> 2, (ws.ptr.aux >> 2) + n);
+        labels = engine.i32.slice(ws.ptr.aux >>> 2, (ws.ptr.aux >>> 2) + n);
       }
       const model = new FittedGaussianMixture(o.covarianceType, k, d, b.params, {
         ...b,
         threads: 1 + (pool?.workers ?? 0),
       });
       this.last = model;
+      done = true;
       return { model, labels };
     } finally {
-      if (pool)
-        pool.terminate(); // the threaded engine is not pooled
+      if (threaded) releaseThreadedEngine(threaded, done);
       else releaseEngine(engine);
     }
   }
 
-  // The EM loop of one initialisation: scikit-learn's semantics (the repository's design notes describe it), or
-  // accelerated (em/accelerate.ts).
-  private async em(ws: Workspace, init: number, start: number) {
+  // The EM loop of one initialisation: scikit-learn's semantics (the shared loop, em/loop.ts, with the M-step
+  // kernel after each pass; the repository's design notes describe it), or accelerated (em/accelerate.ts).
+  private em(ws: Workspace, init: number, start: number) {
     const o = this.options;
-    let lastYield = Date.now();
+    const parameters = () => {
+      const p = ws.readParams();
+      return {
+        weights: Array.from(p.weights),
+        means: Array.from({ length: ws.k }, (_, c) => Array.from(p.means.subarray(c * ws.d, (c + 1) * ws.d))),
+        covariances: ws.model.covariances(p.cov, ws.d, ws.k),
+      };
+    };
+    if (!o.accelerate) {
+      const step: IterationStep = {
+        mstep: (passBound) => {
+          ws.mstep(o.regCovar);
+          return passBound; // GaussianMixture's lower bound: the mean log-likelihood of the pass
+        },
+        parameters,
+      };
+      return iterate(ws, step, { ...o, init, start });
+    }
     let passes = 0;
     const pass = async () => {
-      if (o.signal?.aborted) throw aborted(o.signal);
+      await yieldIfDue(o.signal);
       const lb = await ws.passAsync();
       passes++;
       if (!Number.isFinite(lb)) {
+        if (ws.maxAbs > MAX_SQUARABLE) throw tooLargeToSquare(ws.maxAbs, "the data");
         throw new GaussMixError(
           "ILL_DEFINED_COVARIANCE",
           `The log-likelihood became ${lb} at iteration ${passes}: some samples have zero density under every ` +
@@ -179,31 +208,15 @@ export class GaussianMixture {
       }
       return lb;
     };
-    const onIterate = async (iteration: number, lowerBound: number, change: number) => {
-      if (o.onIteration) {
-        const p = ws.readParams();
-        const info: IterationInfo = {
-          iteration,
-          init,
-          lowerBound,
-          change,
-          weights: Array.from(p.weights),
-          means: Array.from({ length: ws.k }, (_, c) => Array.from(p.means.subarray(c * ws.d, (c + 1) * ws.d))),
-          covariances: ws.model.covariances(p.cov, ws.d, ws.k),
-        };
-        const r = await o.onIteration(info);
-        if (o.signal?.aborted) throw aborted(o.signal);
-        return r;
-      }
-      if (o.signal && Date.now() - lastYield > YIELD_MS) {
-        await new Promise((resolve) => setTimeout(resolve, 0));
-        lastYield = Date.now();
-        if (o.signal.aborted) throw aborted(o.signal);
-      }
-      return undefined;
-    };
-    const control = { maxIter: o.maxIter, tol: o.tol, regCovar: o.regCovar, start, onIterate };
-    return o.accelerate ? squarem(ws, pass, control) : plainEm(ws, pass, control);
+    const onIterate = o.onIteration
+      ? async (iteration: number, lowerBound: number, change: number) => {
+          // Abort wins over a callback whose promise never settles.
+          const r = await raceAbort(o.onIteration!({ iteration, init, lowerBound, change, ...parameters() }), o.signal);
+          checkAborted(o.signal);
+          return r;
+        }
+      : undefined;
+    return squarem(ws, pass, { maxIter: o.maxIter, tol: o.tol, regCovar: o.regCovar, start, onIterate });
   }
 }
 
@@ -219,8 +232,4 @@ function overrideInit(
   if (meansInit) f().set(meansInit, ws.ptr.means >> 3);
   if (precisions) ws.setPrecisions(precisions);
   ws.updateLogConstants();
-}
-
-function aborted(signal: AbortSignal): GaussMixError {
-  return new GaussMixError("ABORTED", "The fit was aborted by its AbortSignal.", { cause: signal.reason });
 }

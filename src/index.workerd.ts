@@ -1,11 +1,17 @@
 /**
  * The entry for Cloudflare Workers (the "workerd" export condition): workerd refuses to compile WebAssembly
- * from bytes, so the module is imported as a file, which the Workers bundler turns into a compiled module.
+ * from bytes, so both builds are imported as files, which the Workers bundler turns into compiled modules.
+ * Both, because workerd compiles a Worker's modules when it loads it and one cannot be fetched later; the
+ * relaxed build runs where the runtime validates relaxed SIMD (current workerd does), the baseline elsewhere
+ * and under `init({ engine: "baseline" })`. No threads (no shared memory across Workers), no Node code.
  */
-import wasmModule from "./gaussmix.wasm";
-import { setModuleSource, setSyncModuleSource } from "./wasm/module.js";
+import baselineModule from "./gaussmix.wasm";
+import relaxedModule from "./gaussmix.relaxed.wasm";
+import { registerBuilds } from "./wasm/module.js";
 
-setModuleSource(() => wasmModule);
-setSyncModuleSource(() => wasmModule);
+registerBuilds({
+  baseline: { module: () => baselineModule, moduleSync: () => baselineModule },
+  relaxed: { module: () => relaxedModule, moduleSync: () => relaxedModule },
+});
 
 export * from "./api.js";

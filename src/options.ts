@@ -7,6 +7,7 @@
  */
 import { GaussMixError, invalidOption, unknownOption } from "./errors.js";
 import type {
+  BayesianGaussianMixtureOptions,
   CovarianceType,
   Covariances,
   Criterion,
@@ -16,6 +17,7 @@ import type {
   IterationInfo,
   SelectionRow,
   SelectModelOptions,
+  WeightConcentrationPriorType,
 } from "./types.js";
 import { isArrayLike, show } from "./util.js";
 
@@ -61,8 +63,16 @@ const nonNegative: Check<number> = (v, name) => {
   return v;
 };
 
+/** The largest seed: seeds are scikit-learn's range, [0, 2^32), and each maps to its own random stream. */
+export const MAX_SEED = 2 ** 32 - 1;
+
 const integerSeed: Check<number> = (v, name) => {
-  if (typeof v !== "number" || !Number.isInteger(v)) throw invalidOption(name, "an integer seed", v);
+  if (typeof v !== "number" || !Number.isInteger(v) || v < 0 || v > MAX_SEED) {
+    throw new GaussMixError(
+      "INVALID_OPTION",
+      `${name} must be an integer seed, got ${show(v)} (seeds are integers from 0 to ${MAX_SEED}, each giving its own random stream)`,
+    );
+  }
   return v;
 };
 
@@ -114,7 +124,9 @@ function checkedLater<T>(): Check<T> {
 // ---- the tables --------------------------------------------------------------------------------------------
 
 const COVARIANCE_TYPES: readonly CovarianceType[] = ["full", "tied", "diag", "spherical"];
-const INIT_PARAMS: readonly InitParams[] = ["auto", "hc", "kmeans", "k-means++", "random", "random_from_data"];
+/** scikit-learn's initialisations (the variational estimator takes only these). */
+const SKLEARN_INIT_PARAMS: readonly InitParams[] = ["kmeans", "k-means++", "random", "random_from_data"];
+const INIT_PARAMS: readonly InitParams[] = ["auto", "hc", ...SKLEARN_INIT_PARAMS];
 const CRITERIA: readonly Criterion[] = ["bic", "aic", "icl"];
 
 /** Options of `new GaussianMixture(options)`. */
@@ -138,6 +150,60 @@ export const ESTIMATOR_OPTIONS = {
   signal: optional("Aborts the fit", abortSignal),
   threads: withDefault("Threads for each EM pass", 1, positiveInt),
   accelerate: withDefault("EM accelerated by SQUAREM", true, boolean),
+} as const;
+
+const positive: Check<number> = (v, name) => {
+  if (typeof v !== "number" || !Number.isFinite(v) || !(v > 0)) throw invalidOption(name, "a finite number > 0", v);
+  return v;
+};
+
+const finiteNumber: Check<number> = (v, name) => {
+  if (typeof v !== "number" || !Number.isFinite(v)) throw invalidOption(name, "a finite number", v);
+  return v;
+};
+
+const finiteVector: Check<Float64Array> = (v, name) => {
+  if (!isArrayLike(v) || !Array.from(v).every((x) => typeof x === "number" && Number.isFinite(x))) {
+    throw invalidOption(name, "an array of finite numbers (nFeatures)", v);
+  }
+  return Float64Array.from(v as ArrayLike<number>);
+};
+
+const WEIGHT_PRIOR_TYPES: readonly WeightConcentrationPriorType[] = ["dirichlet_process", "dirichlet_distribution"];
+
+/**
+ * Options of `new BayesianGaussianMixture(options)`: GaussianMixture's that apply (no explicit initial
+ * parameters) and scikit-learn's priors. The priors' defaults that depend on the data or on nComponents
+ * (weightConcentrationPrior, meanPrior, degreesOfFreedomPrior, covariancePrior) are resolved at fit time.
+ */
+export const BAYESIAN_OPTIONS = {
+  nComponents: withDefault("Upper bound on the number of components;", 1, positiveInt),
+  covarianceType: ESTIMATOR_OPTIONS.covarianceType,
+  tol: withDefault("Convergence threshold on the change of the lower bound (not divided by n).", 1e-3, nonNegative),
+  regCovar: ESTIMATOR_OPTIONS.regCovar,
+  maxIter: withDefault("Maximum number of iterations per initialisation.", 100, positiveInt),
+  nInit: ESTIMATOR_OPTIONS.nInit,
+  // scikit-learn's four, with its default: the variational fit starts from responsibilities (its own table entry,
+  // so that a change of GaussianMixture's initialisations does not change this estimator's).
+  initParams: withDefault("How the first parameters are made", "kmeans" as InitParams, oneOf(SKLEARN_INIT_PARAMS)),
+  weightConcentrationPriorType: withDefault(
+    "The prior on the weights:",
+    "dirichlet_process" as WeightConcentrationPriorType,
+    oneOf(WEIGHT_PRIOR_TYPES),
+  ),
+  weightConcentrationPrior: optional("γ (Dirichlet process) or α₀ (Dirichlet distribution), > 0:", positive),
+  meanPrecisionPrior: withDefault("β₀ > 0: how strongly the means are pulled towards `meanPrior`.", 1, positive),
+  meanPrior: optional("m₀, the prior mean (nFeatures values).", finiteVector),
+  degreesOfFreedomPrior: optional("ν₀ > nFeatures − 1, the Wishart prior's degrees of freedom.", finiteNumber),
+  covariancePrior: optional(
+    "The Wishart prior's scale:",
+    checkedLater<number | ArrayLike<number> | ArrayLike<ArrayLike<number>>>(),
+  ),
+  randomState: ESTIMATOR_OPTIONS.randomState,
+  warmStart: ESTIMATOR_OPTIONS.warmStart,
+  onIteration: ESTIMATOR_OPTIONS.onIteration,
+  signal: ESTIMATOR_OPTIONS.signal,
+  threads: ESTIMATOR_OPTIONS.threads,
 } as const;
 
 /** Options of `fit(X, options)` and `fitPredict(X, options)`. */
@@ -247,6 +313,38 @@ export function resolveOptions(options?: GaussianMixtureOptions): ResolvedOption
   const explicitInit = o.weightsInit !== undefined || o.meansInit !== undefined || o.precisionsInit !== undefined;
   const given = (options as { accelerate?: unknown } | undefined)?.accelerate !== undefined;
   return { ...o, weightsInit, accelerate: given ? o.accelerate : !(explicitInit || o.warmStart) };
+}
+
+/** Validated options of `BayesianGaussianMixture`. */
+export type ResolvedBayesianOptions = Resolved<typeof BAYESIAN_OPTIONS>;
+
+/** Validates the options of `new BayesianGaussianMixture` (shapes that depend on the data are checked at fit time). */
+export function resolveBayesianOptions(options?: BayesianGaussianMixtureOptions): ResolvedBayesianOptions {
+  if (typeof options === "object" && options !== null) {
+    const init = ["weightsInit", "meansInit", "precisionsInit"].find((key) => key in options);
+    if (init) {
+      throw unknownOption(
+        init,
+        "; BayesianGaussianMixture starts from initParams (explicit initial parameters are GaussianMixture's)",
+      );
+    }
+  }
+  const o = resolve(BAYESIAN_OPTIONS, options, "options");
+  const p = o.covariancePrior;
+  if (p !== undefined) {
+    if (o.covarianceType === "spherical") {
+      if (typeof p !== "number" || !Number.isFinite(p) || !(p > 0)) {
+        throw invalidOption("covariancePrior", 'a finite number > 0 for covarianceType "spherical"', p);
+      }
+    } else if (!isArrayLike(p)) {
+      const expected =
+        o.covarianceType === "diag"
+          ? 'an array of nFeatures values > 0 for covarianceType "diag"'
+          : `an nFeatures × nFeatures matrix for covarianceType "${o.covarianceType}"`;
+      throw invalidOption("covariancePrior", expected, p);
+    }
+  }
+  return o;
 }
 
 /** Validates the options of `fit` / `fitPredict` (sampleWeight's values are checked against X by data.ts). */

@@ -9,8 +9,9 @@ export class Random {
   private d: number;
   private spare = NaN;
 
+  /** `seed`: an integer in [0, 2^32) (the options accept no other); distinct seeds give distinct streams. */
   constructor(seed: number) {
-    let s = (Math.trunc(seed) >>> 0) ^ 0x9e3779b9 ^ Math.floor(seed / 4294967296);
+    let s = (seed >>> 0) ^ 0x9e3779b9;
     const next = () => {
       // splitmix32
       s = (s + 0x9e3779b9) | 0;
@@ -105,16 +106,19 @@ export class Random {
     return counts;
   }
 
-  /** A binomial draw: exact inversion for small n·p, a normal approximation corrected to the support above. */
+  /**
+   * A binomial draw, exact: inversion (walking the pmf) when n·min(q, 1 − q) is small, else Hörmann's
+   * transformed rejection with squeeze (BTRS), which takes O(1) expected time whatever n is.
+   */
   private binomial(n: number, q: number): number {
     if (q <= 0 || n === 0) return 0;
     if (q >= 1) return n;
+    if (q > 0.5) return n - this.binomial(n, 1 - q);
     if (n < 64) {
       let x = 0;
       for (let i = 0; i < n; i++) if (this.random() < q) x++;
       return x;
     }
-    // Inversion from the mode outward is exact; walk the pmf from 0 when n*q is small.
     if (n * q < 30) {
       const u = this.random();
       let pmf = Math.pow(1 - q, n);
@@ -127,11 +131,49 @@ export class Random {
       }
       return x;
     }
-    if (n * (1 - q) < 30) return n - this.binomial(n, 1 - q);
-    // Large n: split into halves recursively keeps exactness without a table (O(log n) depth).
-    const h = Math.floor(n / 2);
-    return this.binomial(h, q) + this.binomial(n - h, q);
+    return this.btrs(n, q);
   }
+
+  /** BTRS (Hörmann 1993) for q ≤ 0.5 and n·q ≥ 10: a rejection sampler that is exact. */
+  private btrs(n: number, q: number): number {
+    const spq = Math.sqrt(n * q * (1 - q));
+    const b = 1.15 + 2.53 * spq;
+    const a = -0.0873 + 0.0248 * b + 0.01 * q;
+    const c = n * q + 0.5;
+    const vr = 0.92 - 4.2 / b;
+    const r = q / (1 - q);
+    const alpha = (2.83 + 5.1 / b) * spq;
+    const m = Math.floor((n + 1) * q);
+    for (;;) {
+      const u = this.random() - 0.5;
+      let v = this.random();
+      const us = 0.5 - Math.abs(u);
+      const k = Math.floor(((2 * a) / us + b) * u + c);
+      if (k < 0 || k > n) continue;
+      if (us >= 0.07 && v <= vr) return k;
+      v = Math.log((v * alpha) / (a / (us * us) + b));
+      const bound =
+        (m + 0.5) * Math.log((m + 1) / (r * (n - m + 1))) +
+        (n + 1) * Math.log((n - m + 1) / (n - k + 1)) +
+        (k + 0.5) * Math.log((r * (n - k + 1)) / (k + 1)) +
+        stirlingTail(m) +
+        stirlingTail(n - m) -
+        stirlingTail(k) -
+        stirlingTail(n - k);
+      if (v <= bound) return k;
+    }
+  }
+}
+
+/** log k! − (the Stirling series' main terms): exact values for k ≤ 9, then the series. */
+const STIRLING_TAIL = [
+  0.0810614667953272, 0.0413406959554092, 0.0276779256849983, 0.02079067210376509, 0.0166446911898211,
+  0.0138761288230707, 0.0118967099458917, 0.010411265261972, 0.00925546218271273, 0.00833056343336287,
+];
+function stirlingTail(k: number): number {
+  if (k <= 9) return STIRLING_TAIL[k];
+  const kp1sq = (k + 1) * (k + 1);
+  return (1 / 12 - (1 / 360 - 1 / 1260 / kp1sq) / kp1sq) / (k + 1);
 }
 
 function rotl(x: number, k: number): number {

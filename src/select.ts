@@ -3,7 +3,8 @@
  * scikit-learn leaves this loop to its users; mclust does it over covariance models. A failing cell is
  * recorded in the table, not fatal.
  */
-import { describe as describeData, sampleWeights } from "./data.js";
+import { checkFitSize, describe as describeData, sampleWeights } from "./data.js";
+import { checkAborted, yieldIfDue } from "./engine/cancel.js";
 import { GaussMixError } from "./errors.js";
 import { GaussianMixture } from "./gmm.js";
 import { type Labels, type SearchContext, splitStarts, type Subsample } from "./init/auto.js";
@@ -42,7 +43,8 @@ const FATAL: ReadonlySet<string> = new Set(["INVALID_DATA", "INVALID_OPTION", "I
  */
 export async function selectModel(X: DataInput, options?: SelectModelOptions): Promise<Selection> {
   const o = resolveSelectOptions(options);
-  const data = describeData(X);
+  checkAborted(o.signal, "The model selection");
+  const data = describeData(X, "X", checkFitSize);
   const n = data.n;
   const { criterion, covarianceTypes: types, signal } = o;
   const ks = o.nComponents ?? Array.from({ length: Math.min(10, n) }, (_, i) => i + 1);
@@ -66,6 +68,7 @@ export async function selectModel(X: DataInput, options?: SelectModelOptions): P
       if (rows.has(key(k, covarianceType))) continue;
       if (signal?.aborted) throw aborted(signal);
       let row: SelectionRow;
+      await yieldIfDue(signal, "The model selection");
       try {
         const s = ctx.subsample;
         const extra: Labels[] = [];

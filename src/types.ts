@@ -98,6 +98,60 @@ export interface GaussianMixtureOptions {
   threads?: number;
 }
 
+/** The prior on the weights of `BayesianGaussianMixture` (scikit-learn's `weight_concentration_prior_type`). */
+export type WeightConcentrationPriorType = "dirichlet_process" | "dirichlet_distribution";
+
+/** Options of `new BayesianGaussianMixture(options)`: scikit-learn's, in camelCase, with its defaults. */
+export interface BayesianGaussianMixtureOptions {
+  /** Upper bound on the number of components; surplus components get weights near 0. Default 1. */
+  nComponents?: number;
+  /** The covariance model. Default "full". */
+  covarianceType?: CovarianceType;
+  /** Convergence threshold on the change of the lower bound (not divided by n). Default 1e-3. */
+  tol?: number;
+  /** Added to the diagonal of every covariance. Default 1e-6. */
+  regCovar?: number;
+  /** Maximum number of iterations per initialisation. Default 100. */
+  maxIter?: number;
+  /** Number of initialisations; the one with the highest final lower bound is kept. Default 1. */
+  nInit?: number;
+  /** How the first parameters are made. Default "kmeans". */
+  initParams?: InitParams;
+  /**
+   * The prior on the weights: "dirichlet_process" (stick-breaking, an infinite mixture truncated at nComponents:
+   * components are switched off in order) or "dirichlet_distribution" (a finite mixture). Default
+   * "dirichlet_process".
+   */
+  weightConcentrationPriorType?: WeightConcentrationPriorType;
+  /**
+   * γ (Dirichlet process) or α₀ (Dirichlet distribution), > 0: smaller values put the weight on fewer
+   * components. Defaults to 1 / nComponents.
+   */
+  weightConcentrationPrior?: number;
+  /** β₀ > 0: how strongly the means are pulled towards `meanPrior`. Default 1. */
+  meanPrecisionPrior?: number;
+  /** m₀, the prior mean (nFeatures values). Defaults to the (weighted) mean of X. */
+  meanPrior?: ArrayLike<number>;
+  /** ν₀ > nFeatures − 1, the Wishart prior's degrees of freedom. Defaults to nFeatures. */
+  degreesOfFreedomPrior?: number;
+  /**
+   * The Wishart prior's scale: full and tied a symmetric positive definite nFeatures × nFeatures matrix, diag
+   * nFeatures values > 0, spherical one number > 0. Defaults to the covariance of X (ddof 1; its diagonal for
+   * diag, the mean of that for spherical).
+   */
+  covariancePrior?: number | ArrayLike<number> | ArrayLike<ArrayLike<number>>;
+  /** Seed of the one random generator used for initialisation. Default 0 (fits are deterministic). */
+  randomState?: number;
+  /** Start the next `fit` from the previous fit's parameters (its posterior) and lower bound. Default false. */
+  warmStart?: boolean;
+  /** Called after each M-step; return `false` to stop. May return a promise, which is awaited. */
+  onIteration?: (info: IterationInfo) => boolean | void | Promise<boolean | void>;
+  /** Aborts the fit with a `GaussMixError` of code "ABORTED". */
+  signal?: AbortSignal;
+  /** Threads for each EM pass (as GaussianMixture's: the samples are split, the statistics summed). Default 1. */
+  threads?: number;
+}
+
 /** Options of `fit(X, options)` and `fitPredict(X, options)`. */
 export interface FitOptions {
   /** Non-negative weight per sample (length n). Default: all 1. */

@@ -1,7 +1,13 @@
 // Every bad input gets a GaussMixError with a stable code and a message naming the argument, what was
 // expected and what came — before any work starts.
 import { describe, expect, it } from "vitest";
-import { FittedGaussianMixture, GaussianMixture, GaussMixError, type GaussianMixtureOptions } from "../src/index.js";
+import {
+  FittedGaussianMixture,
+  GaussianMixture,
+  GaussMixError,
+  type GaussianMixtureOptions,
+  selectModel,
+} from "../src/index.js";
 
 const X = [
   [0, 0],
@@ -329,5 +335,106 @@ describe("fromJSON", () => {
   it("accepts its own JSON string", async () => {
     const j = await good();
     expect(FittedGaussianMixture.fromJSON(JSON.stringify(j)).toJSON()).toEqual(j);
+  });
+});
+
+describe("inputs that pass for arrays, options of the wrong kind, seeds", () => {
+  it("a BigInt64Array is INVALID_DATA (not a TypeError while printing a bigint)", async () => {
+    await expectReject(fit(new BigInt64Array(8)), "INVALID_DATA", /X: is a BigInt64Array \(bigint values\)/);
+    await expectReject(
+      fit([new BigUint64Array(2), new BigUint64Array(2)]),
+      "INVALID_DATA",
+      /X row 0: is a BigUint64Array/,
+    );
+    await expectReject(
+      fit({ data: new BigInt64Array(4), shape: [2, 2] }),
+      "INVALID_DATA",
+      /X\.data: is a BigInt64Array/,
+    );
+    // A bigint inside a plain array is printed, not thrown on.
+    await expectReject(
+      fit([
+        [1, 2],
+        [3, 4n as unknown as number],
+      ]),
+      "INVALID_DATA",
+      /value at row 1, column 1 is 4; expected a finite number/,
+    );
+  });
+
+  it("a DataView is INVALID_DATA before any work (it used to fail later as ILL_DEFINED_COVARIANCE)", async () => {
+    await expectReject(fit(new DataView(new ArrayBuffer(64))), "INVALID_DATA", /X: is a DataView; expected/);
+    await expectReject(
+      fit({ data: new DataView(new ArrayBuffer(32)), shape: [2, 2] }),
+      "INVALID_DATA",
+      /X\.data: is a DataView/,
+    );
+  });
+
+  it("fit options of the wrong kind or with a typo; selectModel(X, null)", async () => {
+    const gm = new GaussianMixture({ nComponents: 2 });
+    await expectReject(() => gm.fit(X, "str" as never), "INVALID_OPTION", /fit options must be an object, got "str"/);
+    await expectReject(
+      () => gm.fit(X, { sampleWeights: new Array(8).fill(1) } as never),
+      "INVALID_OPTION",
+      /unknown option "sampleWeights"; did you mean sampleWeight\?/,
+    );
+    await expectReject(
+      () => selectModel(X, null as never),
+      "INVALID_OPTION",
+      /selectModel options must be an object, got null/,
+    );
+  });
+
+  it("score and sample take their options through the option tables", () => {
+    const m = FittedGaussianMixture.fromJSON({
+      format: "gaussmix-model",
+      version: 1,
+      covarianceType: "spherical",
+      nComponents: 1,
+      nFeatures: 1,
+      weights: [1],
+      means: [0],
+      covariances: [1],
+      factors: [1],
+      converged: true,
+      nIter: 1,
+      lowerBound: -1.4,
+      lowerBounds: [-1.4],
+    });
+    expectError(
+      () => m.score([[1], [2]], { sampleWeights: [1, 1] } as never),
+      "INVALID_OPTION",
+      /unknown option "sampleWeights"; did you mean sampleWeight\?/,
+    );
+    expectError(() => m.score([[1]], "x" as never), "INVALID_OPTION", /score options must be an object/);
+    expectError(
+      () => m.sample(3, { random_state: 1 } as never),
+      "INVALID_OPTION",
+      /unknown option "random_state"; did you mean randomState\?/,
+    );
+    expectError(() => m.sample(3, { randomState: -1 }), "INVALID_OPTION", /randomState must be an integer seed/);
+    expectError(() => m.sample("3" as never), "INVALID_OPTION", /sample: n must be a positive integer, got "3"/);
+  });
+
+  it.each([-1, -6, 2 ** 32, 2 ** 32 + 1, 2 ** 53, 0.5])(
+    "randomState %s is rejected: seeds are integers in [0, 2^32)",
+    (seed) =>
+      expectError(
+        () => new GaussianMixture({ randomState: seed }),
+        "INVALID_OPTION",
+        /randomState must be an integer seed, got .* \(seeds are integers from 0 to 4294967295/,
+      ),
+  );
+
+  it("seeds that used to collide (0/−1's neighbours, 1/2^32's, 5/−6's) now give distinct streams", async () => {
+    const data = Array.from({ length: 60 }, (_, i) => [Math.sin(i * 12.9898) * 10, Math.cos(i * 78.233) * 10]);
+    const fitWith = (randomState: number) =>
+      new GaussianMixture({ nComponents: 3, initParams: "random", maxIter: 1, randomState }).fit(data);
+    const ms = await Promise.all([0, 1, 5, 2 ** 32 - 1].map(fitWith));
+    const keys = ms.map((m) => JSON.stringify(m.means));
+    expect(new Set(keys).size).toBe(4);
+    // Each seed is its own deterministic stream.
+    expect(JSON.stringify((await fitWith(2 ** 32 - 1)).means)).toBe(keys[3]);
   });
 });

@@ -11,8 +11,8 @@ const LAYERS: [name: string, files: RegExp][] = [
   ["types, errors, util", /^(types|errors|util|wasm\.d)$/],
   ["data, options, covariance, rng, csv", /^(data|options|covariance|rng|csv)$/],
   ["wasm", /^wasm\//],
-  ["engine and EM", /^(engine|init|em)(\/[\w.-]+)?$|^interop\/parameters$/],
-  ["estimator and model", /^(gmm|model)$/],
+  ["engine and EM", /^(engine|init|em)(\/[\w.-]+)?$|^interop\/parameters$|^bayesian\/(special|variational|priors)$/],
+  ["estimator and model", /^(gmm|model|bayesian\/(estimator|model))$/],
   ["selection, scikit-learn JSON", /^(select|interop\/sklearn)$/],
   ["entry points", /^(api|index|index\.workerd)$/],
   // Spark interchange is a client of the library's public entry (its build imports "gaussmix").

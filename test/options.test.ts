@@ -4,6 +4,7 @@ import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { GaussianMixture, GaussMixError, selectModel } from "../src/index.js";
 import {
+  BAYESIAN_OPTIONS,
   closestOption,
   resolveSampleOptions,
   resolveScoreOptions,
@@ -182,6 +183,7 @@ describe("the tables", () => {
   }
   it.each([
     ["GaussianMixtureOptions", ESTIMATOR_OPTIONS],
+    ["BayesianGaussianMixtureOptions", BAYESIAN_OPTIONS],
     ["FitOptions", FIT_OPTIONS],
     ["SelectModelOptions", SELECT_OPTIONS],
   ] as [string, Record<string, OptionSpec<unknown>>][])(

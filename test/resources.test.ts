@@ -3,13 +3,60 @@
 import { describe, expect, it } from "vitest";
 import { type CovarianceType, FittedGaussianMixture, GaussianMixture, type ModelJSON } from "../src/index.js";
 import { Random } from "../src/rng.js";
+import { setThreadsMinWork } from "../src/gmm.js";
 import { engineStats } from "../src/wasm/engine.js";
+import { poolCount } from "../src/wasm/threads.js";
 
 const rng = new Random(9);
 const blobs = (n: number, d: number, offset = 0) =>
   Array.from({ length: n }, (_, i) => Array.from({ length: d }, () => offset + 5 * (i % 3) + rng.normal()));
 
 describe("memory", () => {
+  it("threaded fits reuse one idle pool of workers instead of starting workers and memory per fit", async () => {
+    const prev = setThreadsMinWork(0);
+    try {
+      const X = blobs(400, 2);
+      const started = poolCount();
+      await new GaussianMixture({ nComponents: 2, threads: 2, maxIter: 3 }).fit(X);
+      expect(engineStats().idleWorkers).toBe(1);
+      const gc = (globalThis as { gc?: () => void }).gc;
+      gc?.();
+      const rss0 = process.memoryUsage().rss;
+      const t = performance.now();
+      for (let i = 0; i < 300; i++) {
+        const m = await new GaussianMixture({ nComponents: 2, threads: 2, maxIter: 3, randomState: i }).fit(X);
+        expect(m.threads).toBe(2);
+      }
+      gc?.();
+      expect(poolCount() - started).toBe(301); // every fit ran on a pool...
+      expect(engineStats().idleWorkers).toBe(1); // ...the same one, kept idle between fits
+      expect(process.memoryUsage().rss - rss0).toBeLessThan(150 * 2 ** 20);
+      expect(performance.now() - t).toBeLessThan(10_000);
+    } finally {
+      setThreadsMinWork(prev);
+    }
+  });
+
+  it("a fit without sampleWeight allocates no array as large as the data (unit weights need none)", async () => {
+    const n = 4_000_000;
+    const data = new Float64Array(n);
+    for (let i = 0; i < n; i++) data[i] = (i % 2) * 6 + rng.normal();
+    const gc = (globalThis as { gc?: () => void }).gc;
+    gc?.();
+    const before = process.memoryUsage().arrayBuffers;
+    let peak = 0;
+    await new GaussianMixture({
+      nComponents: 2,
+      initParams: "random_from_data",
+      maxIter: 3,
+      onIteration: () => {
+        peak = Math.max(peak, process.memoryUsage().arrayBuffers - before);
+      },
+    }).fit({ data, shape: [n, 1] });
+    // The data is 32 MB; a weight array of ones would be another 32 MB outside the engine.
+    expect(peak).toBeLessThan(4 * 2 ** 20);
+  });
+
   it("10,000 small fits and 1,000 predict calls leave WASM memory and the JS heap flat", async () => {
     const X = blobs(40, 2);
     const gc = (globalThis as { gc?: () => void }).gc;

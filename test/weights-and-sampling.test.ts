@@ -1,5 +1,6 @@
 // Sample weights enter the sufficient statistics: integer weights equal repeated rows, zero weights equal
 // dropped rows. Sampling draws exact component counts from a multinomial and matches the model's moments.
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { type CovarianceType, FittedGaussianMixture, GaussianMixture } from "../src/index.js";
 import { Random } from "../src/rng.js";
@@ -156,4 +157,35 @@ describe("sample", () => {
       vars.forEach((v, j) => expect(Math.abs(v - expected[j]) / expected[j]).toBeLessThan(0.05));
     },
   );
+});
+
+describe("sample weights are relative", () => {
+  it("all weights 1e-20 give the unweighted model (the 10·eps floor no longer dominates)", async () => {
+    const opts = { nComponents: 3, randomState: 2 };
+    const plain = await new GaussianMixture(opts).fit(X);
+    const tiny = await new GaussianMixture(opts).fit(X, { sampleWeight: X.map(() => 1e-20) });
+    expect(Math.abs(tiny.lowerBound - plain.lowerBound)).toBeLessThan(1e-9 * Math.abs(plain.lowerBound));
+    expect(maxRelError(tiny.means, plain.means, 1)).toBeLessThan(1e-9);
+  });
+
+  it("scaling every weight by a constant from 1e-20 to 1e20 does not change the model (property)", async () => {
+    const base = X.map((_, i) => 0.5 + ((i * 13) % 7) / 3);
+    await fc.assert(
+      fc.asyncProperty(
+        fc.double({ min: -20, max: 20, noNaN: true }),
+        fc.constantFrom<CovarianceType>(...TYPES),
+        async (exponent, type) => {
+          const scale = 10 ** exponent;
+          const opts = { nComponents: 3, covarianceType: type, randomState: 5, tol: 0, maxIter: 20 };
+          const a = await new GaussianMixture(opts).fit(X, { sampleWeight: base });
+          const b = await new GaussianMixture(opts).fit(X, { sampleWeight: base.map((w) => w * scale) });
+          expect(Math.abs(a.lowerBound - b.lowerBound)).toBeLessThan(1e-9 * Math.abs(a.lowerBound));
+          expect(maxRelError(b.means, a.means, 1)).toBeLessThan(1e-8);
+          expect(maxRelError(b.weights, a.weights, 1e-3)).toBeLessThan(1e-8);
+          expect(maxRelError(b.covariances, a.covariances, 1e-3)).toBeLessThan(1e-8);
+        },
+      ),
+      { numRuns: 40, seed: 20 },
+    );
+  });
 });

@@ -1,6 +1,6 @@
 /**
- * EM accelerated by SQUAREM (Varadhan & Roland 2008, scheme S3) with a monotone fallback, and the plain EM loop
- * it falls back to. EM converges linearly, and slowly where the likelihood is flat along some direction (two
+ * EM accelerated by SQUAREM (Varadhan & Roland 2008, scheme S3) with a monotone fallback (scikit-learn's plain
+ * loop is em/loop.ts). EM converges linearly, and slowly where the likelihood is flat along some direction (two
  * overlapping components trading weight, a tied covariance turning): there every step gains less than `tol`
  * and plain EM stops far from the optimum. SQUAREM takes two EM steps θ₁ = M(θ₀), θ₂ = M(θ₁), extrapolates
  * along them, θ' = θ₀ − 2α·r + α²·v with r = θ₁ − θ₀, v = θ₂ − 2θ₁ + θ₀, α = −‖r‖/‖v‖, and takes one EM step
@@ -202,27 +202,4 @@ function writeExtrapolated(ws: Workspace, p0: Params, p1: Params, p2: Params, al
   if (!factors) return false;
   ws.writeParams({ weights, means, cov, factors });
   return true;
-}
-
-/** Plain EM (scikit-learn's loop): stops when one step changes the lower bound by less than `tol`. */
-export async function plainEm(ws: Workspace, pass: PassFn, c: EmControl): Promise<EmRun> {
-  let lb = c.start ?? -Infinity;
-  const lowerBounds: number[] = [];
-  let converged = false;
-  let nIter = 0;
-  for (let iter = 1; iter <= c.maxIter; iter++) {
-    const prev = lb;
-    lb = await pass();
-    ws.mstep(c.regCovar);
-    lowerBounds.push(lb);
-    nIter = iter;
-    const change = lb - prev;
-    const stop = c.onIterate ? (await c.onIterate(iter, lb, change)) === false : false;
-    if (Math.abs(change) < c.tol) {
-      converged = true;
-      break;
-    }
-    if (stop) break;
-  }
-  return { lowerBound: lb, lowerBounds, converged, nIter };
 }

@@ -57,7 +57,7 @@ export class CommonShift {
     const { ptr } = this.regions;
     const d = this.d;
     const f = this.engine.f64;
-    const M = ptr.moments >> 3;
+    const M = ptr.moments >>> 3;
     f.fill(0, M, M + 2 * momentsLayout(d).entries);
     this.engine.kernels.dataMoments(full, ptr.X, ptr.W, 0, this.pairs, d, ptr.common, ptr.moments, ptr.scratch);
     return f[M + 2 * momentsLayout(d).nk] + f[M + 2 * momentsLayout(d).nk + 1];
@@ -66,7 +66,7 @@ export class CommonShift {
   /** Lanes-summed S1_j (j < d) or S2 entry j − d (j ≥ d) of the last sweep. */
   private moment(j: number): number {
     const f = this.engine.f64;
-    const at = (this.regions.ptr.moments >> 3) + 2 * (momentsLayout(this.d).s1 + j);
+    const at = (this.regions.ptr.moments >>> 3) + 2 * (momentsLayout(this.d).s1 + j);
     return f[at] + f[at + 1];
   }
 
@@ -74,7 +74,7 @@ export class CommonShift {
   dataMean(): Float64Array {
     const d = this.d;
     this.ready = false; // prepare completes the region when a pass needs it
-    const s = (this.regions.ptr.common >> 3) + this.layout.shift;
+    const s = (this.regions.ptr.common >>> 3) + this.layout.shift;
     this.engine.f64.fill(0, s, s + d);
     const N = this.sweepMoments(0);
     const mean = new Float64Array(d);
@@ -95,18 +95,38 @@ export class CommonShift {
     return { mean, variance };
   }
 
+  /**
+   * The weighted data mean, Σv and the scatter Σ v (x − x̄)(x − x̄)ᵀ (d×d row-major; `full` false: its diagonal
+   * only), in two sweeps of the engine.
+   */
+  dataScatter(full: boolean): { mean: Float64Array; weight: number; scatter: Float64Array } {
+    const d = this.d;
+    const mean = this.dataMean();
+    const N = this.sweepMoments(full ? 1 : 0);
+    const scatter = new Float64Array(d * d);
+    let idx = d; // S2 follows S1: the packed upper triangle, or the diagonal
+    for (let i = 0; i < d; i++) {
+      for (let j = i; j < (full ? d : i + 1); j++) {
+        const v = this.moment(idx++) - (this.moment(i) * this.moment(j)) / N;
+        scatter[i * d + j] = v;
+        scatter[j * d + i] = v;
+      }
+    }
+    return { mean, weight: N, scatter };
+  }
+
   /** s, s repeated k times and, for tied, T: once per loaded data. */
   private prepare(): void {
     const { d, k } = this;
     const f = this.engine.f64;
-    const base = this.regions.ptr.common >> 3;
+    const base = this.regions.ptr.common >>> 3;
     const s = base + this.layout.shift;
     this.dataMean();
     const rep = base + this.layout.shifts;
     for (let c = 0; c < k; c++) f.copyWithin(rep + c * d, s, s + d);
     if (this.type === "tied") {
       this.sweepMoments(1);
-      const S2 = (this.regions.ptr.moments >> 3) + 2 * momentsLayout(d).s2;
+      const S2 = (this.regions.ptr.moments >>> 3) + 2 * momentsLayout(d).s2;
       f.copyWithin(base + this.layout.scatter, S2, S2 + 2 * tri(d));
     }
     this.ready = true;
@@ -124,11 +144,11 @@ export class CommonShift {
     const { d, k } = this;
     const { ptr } = this.regions;
     const f = this.engine.f64;
-    const s = (ptr.common >> 3) + this.layout.shift;
-    const B = (ptr.common >> 3) + this.layout.means;
-    const norms = (ptr.common >> 3) + this.layout.norms;
-    const F = ptr.factors >> 3;
-    const mu = ptr.means >> 3;
+    const s = (ptr.common >>> 3) + this.layout.shift;
+    const B = (ptr.common >>> 3) + this.layout.means;
+    const norms = (ptr.common >>> 3) + this.layout.norms;
+    const F = ptr.factors >>> 3;
+    const mu = ptr.means >>> 3;
     const tied = this.type === "tied";
     let far = 0;
     for (let c = 0; c < k; c++) {
@@ -160,8 +180,8 @@ export class CommonShift {
   addDataScatter(stats: number): void {
     const { d, k } = this;
     const f = this.engine.f64;
-    const S2 = (stats >> 3) + 2 * statsLayout(this.type, d, k).s2;
-    const T = (this.regions.ptr.common >> 3) + this.layout.scatter;
+    const S2 = (stats >>> 3) + 2 * statsLayout(this.type, d, k).s2;
+    const T = (this.regions.ptr.common >>> 3) + this.layout.scatter;
     for (let i = 0; i < 2 * tri(d); i++) f[S2 + i] += f[T + i];
   }
 }

@@ -54,7 +54,7 @@ export function layoutRegions(
   /** Byte offset to start from (another layout's `end`, to keep its regions); default the heap base. */
   start?: number,
 ): Regions {
-  const pairs = (n + 1) >> 1;
+  const pairs = Math.ceil(n / 2);
   const sizes = paramsSizes(type, d, k);
   const statsSize = 2 * statsLayout(type, d, k).entries;
   const scratchSize = engine.kernels.scratchBytes(d, k);
@@ -76,6 +76,9 @@ export function layoutRegions(
       moments: 2 * momentsLayout(d).entries * 8,
       end: 0,
     },
+    `a fit of ${n} samples × ${d} features with ${k} components (${type})`,
+    "fit a random subsample of the rows (a mixture fitted on a few million samples is as good), reduce the " +
+      'features (e.g. by PCA), or use covarianceType "diag" or "spherical" when d is large',
     start,
   );
   return { ptr, statsSize, scratchSize, ...strides(type, d) };

@@ -9,7 +9,7 @@ import type { Workspace } from "./workspace.js";
 export async function passThreaded(ws: Workspace, pool: ThreadPool, variant: PassVariant): Promise<void> {
   const T = pool.workers + 1;
   const size = ws.regions.statsSize;
-  const at = ws.ptr.stats >> 3;
+  const at = ws.ptr.stats >>> 3;
   ws.engine.f64.fill(0, at, at + T * size);
   const bound = (t: number) => Math.round((ws.pairs * t) / T);
   const args = (t: number): PassArgs => ws.passArgs(variant, bound(t), bound(t + 1), t);

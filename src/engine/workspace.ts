@@ -19,10 +19,14 @@ import {
 } from "../wasm/abi.js";
 import type { Engine } from "../wasm/engine.js";
 import type { PassArgs, ThreadPool } from "../wasm/threads.js";
+import { yieldIfDue } from "./cancel.js";
 import { CommonShift } from "./common-shift.js";
 import { layoutRegions, type Regions, RESP_CHUNK } from "./regions.js";
 import { passThreaded } from "./threaded-pass.js";
 import type { Params } from "./types.js";
+
+/** Values copied between two checks of the signal while loading the data. */
+const LOAD_CHUNK_VALUES = 1 << 20;
 
 export class Workspace {
   readonly pairs: number;
@@ -48,7 +52,7 @@ export class Workspace {
     /** Byte offset to lay the regions out from (another workspace's `ptr.end`); default the heap base. */
     start?: number,
   ) {
-    this.pairs = (n + 1) >> 1;
+    this.pairs = Math.ceil(n / 2);
     this.model = COVARIANCE_MODELS[type];
     this.family = familyOf(type);
     this.regions = layoutRegions(engine, type, n, d, k, auxBytes, 1 + (pool?.workers ?? 0), start);
@@ -60,11 +64,25 @@ export class Workspace {
     return this.regions.ptr;
   }
 
-  /** Copies X (validating every value) and the sample weights into the engine. */
-  load(data: Data, weights: Float64Array, name = "X"): void {
-    const f = this.engine.f64;
-    writePairs(data, f, this.ptr.X >> 3, name);
-    writeWeights(weights, f, this.ptr.W >> 3);
+  /** The largest absolute value of the data loaded (for the messages of fits that overflow). */
+  maxAbs = 0;
+
+  /**
+   * Copies X (validating every value) and the sample weights (undefined: all 1) into the engine, in chunks
+   * between which the signal is honoured.
+   */
+  async load(data: Data, weights: Float64Array | undefined, name = "X", signal?: AbortSignal): Promise<void> {
+    const chunk = LOAD_CHUNK_VALUES / this.d;
+    const rows = Math.max(2, 2 * Math.floor(chunk / 2));
+    let big = 0;
+    for (let i0 = 0; i0 < this.n; i0 += rows) {
+      await yieldIfDue(signal);
+      const i1 = Math.min(this.n, i0 + rows);
+      const f = this.engine.f64;
+      big = Math.max(big, writePairs(data, f, (this.ptr.X >>> 3) + i0 * this.d, name, i0, i1));
+    }
+    writeWeights(weights, this.n, this.engine.f64, this.ptr.W >>> 3);
+    this.maxAbs = big;
     this.common.invalidate();
   }
 
@@ -78,18 +96,28 @@ export class Workspace {
     return this.common.featureMoments();
   }
 
+  /** The weighted data mean, Σv and the scatter around the mean (d×d; `full` false: its diagonal only). */
+  dataScatter(full: boolean): { mean: Float64Array; weight: number; scatter: Float64Array } {
+    return this.common.dataScatter(full);
+  }
+
+  /** Where the statistics now in block 0 are centred: the byte offset of k·d f64, one shift per component. */
+  get statsShift(): number {
+    return this.statsVariant === PassVariant.tiedShifted ? this.common.shifts : this.ptr.means;
+  }
+
   writeParams(p: Params): void {
     const f = this.engine.f64;
-    f.set(p.weights, this.ptr.weights >> 3);
-    f.set(p.means, this.ptr.means >> 3);
-    f.set(p.cov, this.ptr.cov >> 3);
-    f.set(p.factors, this.ptr.factors >> 3);
+    f.set(p.weights, this.ptr.weights >>> 3);
+    f.set(p.means, this.ptr.means >>> 3);
+    f.set(p.cov, this.ptr.cov >>> 3);
+    f.set(p.factors, this.ptr.factors >>> 3);
     this.updateLogConstants();
   }
 
   readParams(): Params {
     const f = this.engine.f64;
-    const get = (at: number, len: number) => f.slice(at >> 3, (at >> 3) + len);
+    const get = (at: number, len: number) => f.slice(at >>> 3, (at >>> 3) + len);
     const { type, d, k } = this;
     const blocks = blocksOf(type, k);
     return {
@@ -115,14 +143,14 @@ export class Workspace {
   }
 
   private zeroStats(): void {
-    const at = this.ptr.stats >> 3; // block 0: the one the M-step reads
+    const at = this.ptr.stats >>> 3; // block 0: the one the M-step reads
     this.engine.f64.fill(0, at, at + this.regions.statsSize);
   }
 
   /** Sums the two lanes of stats entry `i` (offsets: STATS_* and statsLayout in src/wasm/abi.ts). */
   stat(i: number): number {
     const f = this.engine.f64;
-    const at = (this.ptr.stats >> 3) + 2 * i;
+    const at = (this.ptr.stats >>> 3) + 2 * i;
     return f[at] + f[at + 1];
   }
 
@@ -192,7 +220,7 @@ export class Workspace {
     for (let p0 = 0; p0 < this.pairs; p0 += RESP_CHUNK) {
       const p1 = Math.min(this.pairs, p0 + RESP_CHUNK);
       const f = this.engine.f64;
-      const rv = ptr.rv >> 3;
+      const rv = ptr.rv >>> 3;
       fill(p0, p1, f, rv);
       this.engine.kernels.accumulateResp(
         this.family,
@@ -215,7 +243,7 @@ export class Workspace {
   mstep(regCovar: number): void {
     const { ptr, d, k } = this;
     // After the tied pass around s, every component's statistics are around s (stored repeated k times).
-    const shift = this.statsVariant === PassVariant.tiedShifted ? this.common.shifts : ptr.means;
+    const shift = this.statsShift;
     const status = this.engine.kernels.mstep(
       CovarianceCode[this.type],
       d,
@@ -230,7 +258,7 @@ export class Workspace {
       ptr.logConst,
       ptr.work,
     );
-    if (status >= 0) throw illDefined(this.type, status, k, regCovar);
+    if (status >= 0) throw illDefined(this.type, status, k, regCovar, this.maxAbs);
   }
 
   /**
@@ -271,16 +299,16 @@ export class Workspace {
     const f = this.engine.f64;
     const fs = factorEntries(type, d);
     precisions.forEach((p, c) => {
-      const out = (ptr.factors >> 3) + c * fs;
+      const out = (ptr.factors >>> 3) + c * fs;
       if (this.family === KernelFamily.triangular) {
         // work region: P (d·d), then the factor (≤ d·d), then the kernel's own 2·d·d.
         const P = ptr.work;
         const F = P + d * d * 8;
-        f.set(p, P >> 3);
+        f.set(p, P >>> 3);
         if (!this.engine.kernels.factorFromPrecision(P, d, F, F + d * d * 8)) {
           throw new GaussMixError("INVALID_INIT", `${name}${type === "tied" ? "" : `[${c}]`} is not positive definite`);
         }
-        f.copyWithin(out, F >> 3, (F >> 3) + fs);
+        f.copyWithin(out, F >>> 3, (F >>> 3) + fs);
       } else {
         for (let j = 0; j < d; j++) f[out + j] = Math.sqrt(p[j]);
       }

@@ -4,6 +4,7 @@
  * weightsInit, meansInit and precisionsInit over them. Responsibilities are produced chunk by chunk into the
  * workspace, so no n×k matrix is ever held.
  */
+import { checkAborted, yieldIfDue } from "../engine/cancel.js";
 import type { Workspace } from "../engine/workspace.js";
 import { GaussMixError } from "../errors.js";
 import type { ResolvedOptions } from "../options.js";
@@ -33,19 +34,24 @@ function oneHot(label: (i: number) => number, n: number, k: number): Fill {
   };
 }
 
-/** The responsibilities an initialisation method gives, as a chunked fill. */
-export function initialResponsibilities(ws: Workspace, o: ResolvedOptions, rng: Random): Fill {
+/** The responsibilities an initialisation method gives, as a chunked fill (k-means honours `o.signal`). */
+export async function initialResponsibilities(
+  ws: Workspace,
+  o: Pick<ResolvedOptions, "initParams" | "signal">,
+  rng: Random,
+): Promise<Fill> {
   const { n, k } = ws;
   switch (o.initParams) {
     case "auto": // the search (auto.ts) falls back to k-means on all data when none of its starts is usable
     case "hc":
     case "kmeans": {
-      const { labels } = kmeans(ws, rng);
+      const { labels } = await kmeans(ws, rng, o.signal);
       return oneHot((i) => labels[i], n, k);
     }
     case "k-means++":
     case "random_from_data": {
-      const seeds = o.initParams === "k-means++" ? kmeansPlusPlus(ws, kmeansRegions(ws), rng) : rng.choice(n, k);
+      const seeds =
+        o.initParams === "k-means++" ? await kmeansPlusPlus(ws, kmeansRegions(ws), rng, o.signal) : rng.choice(n, k);
       const at = new Map(seeds.map((i, c) => [i, c]));
       return oneHot((i) => at.get(i) ?? -1, n, k);
     }
@@ -77,18 +83,22 @@ export function initialResponsibilities(ws: Workspace, o: ResolvedOptions, rng: 
   }
 }
 
-export function needsKmeansMemory(o: ResolvedOptions): boolean {
+export function needsKmeansMemory(o: Pick<ResolvedOptions, "initParams">): boolean {
   return o.initParams === "kmeans" || o.initParams === "k-means++";
 }
 
-/** First parameters: responsibilities from the init method and one M-step, then the explicit inits over them. */
-export function initialize(
+/**
+ * First parameters: responsibilities from the init method and one M-step, then the explicit inits over them.
+ * The signal (`o.signal`) is honoured between the steps and inside k-means.
+ */
+export async function initialize(
   ws: Workspace,
   o: ResolvedOptions,
   rng: Random,
   meansInit: Float64Array | undefined,
   precisions: Float64Array[] | undefined,
-): void {
+): Promise<void> {
+  checkAborted(o.signal);
   const f = () => ws.engine.f64;
   if (!(o.weightsInit && meansInit && precisions)) {
     // k-means is run from several seedings and the labelling whose first mixture explains the data best (the
@@ -98,7 +108,8 @@ export function initialize(
     let best: { fill: Fill; lb: number } | undefined;
     let firstError: unknown;
     for (let r = 0; r < candidates; r++) {
-      const fill = initialResponsibilities(ws, o, rng);
+      await yieldIfDue(o.signal);
+      const fill = await initialResponsibilities(ws, o, rng);
       if (candidates === 1) {
         paramsFromResponsibilities(ws, fill, o.regCovar);
         break;
@@ -109,6 +120,7 @@ export function initialize(
         firstError ??= e;
         continue;
       }
+      await yieldIfDue(o.signal);
       const lb = ws.pass();
       if (!best || lb > best.lb) best = { fill, lb };
     }
@@ -117,8 +129,8 @@ export function initialize(
       paramsFromResponsibilities(ws, best.fill, o.regCovar);
     }
   }
-  if (o.weightsInit) f().set(o.weightsInit, ws.ptr.weights >> 3);
-  if (meansInit) f().set(meansInit, ws.ptr.means >> 3);
+  if (o.weightsInit) f().set(o.weightsInit, ws.ptr.weights >>> 3);
+  if (meansInit) f().set(meansInit, ws.ptr.means >>> 3);
   if (precisions) ws.setPrecisions(precisions);
   ws.updateLogConstants();
 }
@@ -130,14 +142,14 @@ function paramsFromResponsibilities(ws: Workspace, fill: Fill, regCovar: number)
   // Statistics are taken around a shift: first the weighted data mean, then the means this gives, so that
   // clusters far from the overall mean lose no precision.
   const mean = ws.dataMean();
-  for (let c = 0; c < k; c++) f.set(mean, (ws.ptr.means >> 3) + c * d);
+  for (let c = 0; c < k; c++) f.set(mean, (ws.ptr.means >>> 3) + c * d);
   for (let round = 0; round < 2; round++) {
     ws.statsFromResp(fill);
     ws.mstep(regCovar);
   }
   // scikit-learn's initial weights are nk / nSamples (not renormalised after adding 10·eps).
   const V = ws.stat(STATS_WEIGHT);
-  for (let c = 0; c < k; c++) f[(ws.ptr.weights >> 3) + c] = (ws.stat(STATS_NK + c) + TEN_EPS) / V;
+  for (let c = 0; c < k; c++) f[(ws.ptr.weights >>> 3) + c] = (ws.stat(STATS_NK + c) + TEN_EPS) / V;
   ws.updateLogConstants();
 }
 

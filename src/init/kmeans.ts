@@ -2,6 +2,7 @@
  * k-means for the initialisation: k-means++ seeding (scikit-learn's greedy variant) and weighted Lloyd
  * iterations, over the data already in the engine (the kernels kmeansClosest, kmeansTrials, kmeansAssign).
  */
+import { yieldIfDue } from "../engine/cancel.js";
 import type { Workspace } from "../engine/workspace.js";
 import type { Random } from "../rng.js";
 
@@ -25,7 +26,7 @@ function layoutKmeans(at: number, pairs: number, d: number, k: number): { region
   const start = at;
   const take = (bytes: number) => {
     const p = at;
-    at = (at + bytes + 15) & ~15;
+    at = Math.ceil((at + bytes) / 16) * 16; // arithmetic: offsets pass 2^31
     return p;
   };
   const t = trialsFor(k);
@@ -51,12 +52,17 @@ export function kmeansRegions(ws: Workspace): KmeansRegions {
 }
 
 /** Chooses k seeds by k-means++ (scikit-learn's greedy variant, 2 + ⌊ln k⌋ trials per seed); returns indices. */
-export function kmeansPlusPlus(ws: Workspace, r: KmeansRegions, rng: Random): number[] {
+export async function kmeansPlusPlus(
+  ws: Workspace,
+  r: KmeansRegions,
+  rng: Random,
+  signal?: AbortSignal,
+): Promise<number[]> {
   const { n, d, k, pairs, ptr, engine } = ws;
   const kern = engine.kernels;
   const trials = trialsFor(k);
   const f = engine.f64;
-  const W = ptr.W >> 3;
+  const W = ptr.W >>> 3;
   const cumsum = new Float64Array(n);
   /** Cumulative sums of w (times dist when given): the distribution the seeds are drawn from. */
   const cumulate = (dist?: number) => {
@@ -77,17 +83,18 @@ export function kmeansPlusPlus(ws: Workspace, r: KmeansRegions, rng: Random): nu
     return lo;
   };
   const setCenter = (to: number, i: number) => {
-    const base = (ptr.X >> 3) + (i >> 1) * d * 2 + (i & 1);
-    for (let j = 0; j < d; j++) f[(to >> 3) + j] = f[base + 2 * j];
+    const base = (ptr.X >>> 3) + (i >> 1) * d * 2 + (i & 1);
+    for (let j = 0; j < d; j++) f[(to >>> 3) + j] = f[base + 2 * j];
   };
   const indices: number[] = [];
   const total = cumulate();
   indices.push(pick(rng.random() * total));
-  f.fill(Infinity, r.dist >> 3, (r.dist >> 3) + 2 * pairs);
+  f.fill(Infinity, r.dist >>> 3, (r.dist >>> 3) + 2 * pairs);
   setCenter(r.candidate, indices[0]);
   let pot = kern.kmeansClosest(ptr.X, ptr.W, pairs, d, r.candidate, r.dist, 1);
   for (let c = 1; c < k; c++) {
-    cumulate(r.dist >> 3);
+    await yieldIfDue(signal);
+    cumulate(r.dist >>> 3);
     // All trials are scored in one sweep over the data; the first lowest potential wins.
     const tried: number[] = [];
     for (let t = 0; t < trials; t++) {
@@ -98,7 +105,7 @@ export function kmeansPlusPlus(ws: Workspace, r: KmeansRegions, rng: Random): nu
     let best = -1;
     let bestPot = Infinity;
     for (let t = 0; t < trials; t++) {
-      const p = f[(r.pots >> 3) + t];
+      const p = f[(r.pots >>> 3) + t];
       if (p < bestPot) {
         bestPot = p;
         best = tried[t];
@@ -112,43 +119,45 @@ export function kmeansPlusPlus(ws: Workspace, r: KmeansRegions, rng: Random): nu
 }
 
 /** Weighted Lloyd iterations from k-means++ seeds (scikit-learn's KMeans defaults: 300 iterations, tol 1e-4). */
-export function kmeans(
+export async function kmeans(
   ws: Workspace,
   rng: Random,
+  signal?: AbortSignal,
   maxIter = 300,
   relTol = 1e-4,
-): { labels: Int32Array; inertia: number } {
+): Promise<{ labels: Int32Array; inertia: number }> {
   const { n, d, k, pairs, ptr, engine } = ws;
   const r = kmeansRegions(ws);
-  const seeds = kmeansPlusPlus(ws, r, rng);
+  const seeds = await kmeansPlusPlus(ws, r, rng, signal);
   const f = engine.f64;
-  const X = ptr.X >> 3;
-  const W = ptr.W >> 3;
+  const X = ptr.X >>> 3;
+  const W = ptr.W >>> 3;
   const x = (i: number, j: number) => f[X + (i >> 1) * d * 2 + (i & 1) + 2 * j];
   seeds.forEach((i, c) => {
-    for (let j = 0; j < d; j++) f[(r.centers >> 3) + c * d + j] = x(i, j);
+    for (let j = 0; j < d; j++) f[(r.centers >>> 3) + c * d + j] = x(i, j);
   });
   // Tolerance relative to the data's mean per-feature variance, as scikit-learn's.
   const { variance } = ws.featureMoments();
   const tol = (variance.reduce((a, v) => a + v, 0) / d) * relTol;
 
-  const labels = () => engine.i32.subarray(r.labels >> 2, (r.labels >> 2) + n);
+  const labels = () => engine.i32.subarray(r.labels >>> 2, (r.labels >>> 2) + n);
   labels().fill(-1);
-  const C = r.centers >> 3;
+  const C = r.centers >>> 3;
   const assign = () => {
-    f.fill(0, r.sums >> 3, (r.sums >> 3) + k * d);
-    f.fill(0, r.counts >> 3, (r.counts >> 3) + k);
+    f.fill(0, r.sums >>> 3, (r.sums >>> 3) + k * d);
+    f.fill(0, r.counts >>> 3, (r.counts >>> 3) + k);
     return engine.kernels.kmeansAssign(ptr.X, ptr.W, pairs, d, k, r.centers, r.labels, r.sums, r.counts);
   };
   for (let iter = 0; iter < maxIter; iter++) {
+    await yieldIfDue(signal);
     // Labels that did not change: the centers are already their means (scikit-learn's strict convergence).
     if (assign() === 0) break;
     let shift = 0;
     for (let c = 0; c < k; c++) {
-      const cnt = f[(r.counts >> 3) + c];
+      const cnt = f[(r.counts >>> 3) + c];
       if (cnt > 0) {
         for (let j = 0; j < d; j++) {
-          const v = f[(r.sums >> 3) + c * d + j] / cnt;
+          const v = f[(r.sums >>> 3) + c * d + j] / cnt;
           shift += (v - f[C + c * d + j]) ** 2;
           f[C + c * d + j] = v;
         }
@@ -167,6 +176,6 @@ export function kmeans(
       break;
     }
   }
-  const inertia = f[(r.counts >> 3) + k];
+  const inertia = f[(r.counts >>> 3) + k];
   return { labels: labels().slice(), inertia };
 }

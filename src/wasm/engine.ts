@@ -5,7 +5,8 @@
  * memory), per-sample methods borrow one synchronously, and an engine whose memory grew large is dropped
  * after use instead of pooled, so one big fit does not pin its memory for the life of the page.
  */
-import { getModule, getModuleSync, getSharedModule } from "./module.js";
+import { dataTooLarge, WASM_MEMORY_LIMIT } from "../errors.js";
+import { getModule, getModuleSync, getSharedModule, moduleGeneration } from "./module.js";
 import type { PassArgs, startPool, ThreadPool } from "./threads.js";
 
 /** Worker-thread support, registered by the default entry (the workerd entry has no threads and no Node code). */
@@ -126,6 +127,13 @@ export interface Kernels {
 }
 
 const PAGE = 65536;
+/**
+ * The most pages a 32-bit WebAssembly memory can have (4 GiB): byte offsets go up to 2^32 − 1, so they are
+ * computed as plain numbers (never with signed 32-bit operators such as `|`, `&` or `>>`, which wrap at 2 GiB).
+ */
+const MAX_PAGES = WASM_MEMORY_LIMIT / PAGE;
+/** Bytes of the largest memory an engine may have; a runtime may give less (growing then fails). */
+export const MAX_MEMORY_BYTES = WASM_MEMORY_LIMIT;
 /** Engines whose memory grew beyond this are not kept in the pool after use. */
 const POOL_MEMORY_LIMIT = 64 * 1024 * 1024;
 const POOL_SIZE = 2;
@@ -165,20 +173,39 @@ export class Engine {
   /**
    * Lays out regions of the given byte sizes (16-byte aligned) after the heap base (or `start`, to keep the
    * regions of an earlier layout), growing memory to fit.
+   * Refuses with DATA_TOO_LARGE, before touching memory, when they cannot fit in the 4 GiB a 32-bit memory
+   * can address, or when the runtime refuses to grow the memory that far; `what` says what needs them and
+   * `hint` what to do instead.
    */
-  layout<T extends Record<string, number>>(sizes: T, start?: number): { [K in keyof T]: number } {
+  layout<T extends Record<string, number>>(
+    sizes: T,
+    what = "this computation",
+    hint = "use fewer samples or features",
+    start?: number,
+  ): { [K in keyof T]: number } {
     let at = start === undefined ? this.base : align(start);
     const out = {} as { [K in keyof T]: number };
     for (const key of Object.keys(sizes) as (keyof T)[]) {
       out[key] = at;
       at = align(at + sizes[key]);
     }
+    const limit = this.maxBytes();
+    if (!(at <= limit)) throw dataTooLarge(what, at, limit, hint);
     const need = at - this.memory.buffer.byteLength;
     if (need > 0) {
-      this.memory.grow(Math.ceil(need / PAGE));
+      try {
+        this.memory.grow(Math.ceil(need / PAGE));
+      } catch (e) {
+        throw dataTooLarge(what, at, this.memory.buffer.byteLength, hint, e);
+      }
       this.refresh();
     }
     return out;
+  }
+
+  /** The largest memory this engine may grow to: 4 GiB, or the shared memory's declared maximum. */
+  private maxBytes(): number {
+    return this.memory === this.kernels.memory ? MAX_MEMORY_BYTES : SHARED_PAGES.maximum * PAGE;
   }
 
   private refresh(): void {
@@ -187,8 +214,9 @@ export class Engine {
   }
 }
 
+/** Rounds a byte offset up to a multiple of 16 (arithmetic, not `& ~15`: offsets reach 2^32). */
 function align(x: number): number {
-  return (x + 15) & ~15;
+  return Math.ceil(x / 16) * 16;
 }
 
 const imports = {
@@ -199,29 +227,51 @@ const imports = {
   },
 };
 const pool: Engine[] = [];
+/** The module generation each engine was made from: after `init` switches builds, older engines are dropped. */
+const madeFrom = new WeakMap<Engine, number>();
+
+function pooled(): Engine | undefined {
+  const free = pool.pop();
+  if (free && madeFrom.get(free) === moduleGeneration()) return free;
+  pool.length = 0; // all from an older module
+  return undefined;
+}
+
+function made(instance: WebAssembly.Instance, generation: number): Engine {
+  const engine = new Engine(instance);
+  madeFrom.set(engine, generation);
+  return engine;
+}
 
 /** An engine for a fit, held until `releaseEngine`. */
 export async function acquireEngine(): Promise<Engine> {
-  const free = pool.pop();
+  const free = pooled();
   if (free) return free;
+  // Read before waiting: if `init` switches builds meanwhile, this engine is of the old one and is not pooled.
+  const generation = moduleGeneration();
   const module = await getModule();
   const instance = await WebAssembly.instantiate(module, imports);
-  return new Engine(instance);
+  return made(instance, generation);
 }
 
 /** An engine for synchronous work (per-sample methods); release it before returning to the caller. */
 export function acquireEngineSync(): Engine {
-  const free = pool.pop();
+  const free = pooled();
   if (free) return free;
-  return new Engine(new WebAssembly.Instance(getModuleSync(), imports));
+  const module = getModuleSync();
+  return made(new WebAssembly.Instance(module, imports), moduleGeneration());
 }
 
 export function releaseEngine(engine: Engine): void {
-  if (engine.memoryBytes <= POOL_MEMORY_LIMIT && pool.length < POOL_SIZE) pool.push(engine);
+  const current = madeFrom.get(engine) === moduleGeneration();
+  if (current && engine.memoryBytes <= POOL_MEMORY_LIMIT && pool.length < POOL_SIZE) pool.push(engine);
 }
 
-/** Pages of the shared memory of a threaded fit: initial, and the maximum (2 GiB) it may grow to. */
-const SHARED_PAGES = { initial: 2, maximum: 32768 };
+/**
+ * Pages of the shared memory of a threaded fit: initial, and the maximum it may grow to (4 GiB, as the
+ * shared build's declared maximum in asconfig.json; a shared memory reserves its maximum up front).
+ */
+const SHARED_PAGES = { initial: 2, maximum: MAX_PAGES };
 
 /**
  * An engine on shared memory with `workers` worker threads on the same memory, for one fit; undefined where
@@ -232,6 +282,12 @@ export async function acquireThreadedEngine(
   workers: number,
 ): Promise<{ engine: Engine; pool: ThreadPool } | undefined> {
   if (!threads?.threadsAvailable()) return undefined;
+  const idle = idleThreaded;
+  if (idle && idle.pool.requested === workers) {
+    idleThreaded = undefined;
+    idle.pool.reuse();
+    return idle;
+  }
   const module = await getSharedModule();
   if (!module) return undefined;
   let memory: WebAssembly.Memory;
@@ -245,12 +301,33 @@ export async function acquireThreadedEngine(
   return pool && { engine: new Engine(instance, memory), pool };
 }
 
-/** Drops every pooled engine (their memory is freed by the garbage collector). */
-export function dispose(): void {
-  pool.length = 0;
+/**
+ * One threaded engine kept between fits, workers idle (they do not keep a process alive): starting workers
+ * and their shared memory for every fit made memory swing by gigabytes over many small fits. Only an engine
+ * whose memory stayed small is kept; the others are terminated at once.
+ */
+let idleThreaded: { engine: Engine; pool: ThreadPool } | undefined;
+
+/**
+ * Gives back a threaded engine after a fit: kept for the next fit when the fit completed and its memory is
+ * small, else its workers are terminated (after a failure a worker may still be busy).
+ */
+export function releaseThreadedEngine(t: { engine: Engine; pool: ThreadPool }, completed = true): void {
+  if (completed && t.engine.memoryBytes <= POOL_MEMORY_LIMIT && !idleThreaded) idleThreaded = t;
+  else t.pool.terminate();
 }
 
-/** @internal For tests and diagnostics: how many engines are pooled and their memory in bytes. */
-export function engineStats(): { pooled: number; bytes: number[] } {
-  return { pooled: pool.length, bytes: pool.map((e) => e.memoryBytes) };
+/** Drops every pooled engine (their memory is freed by the garbage collector) and the idle workers. */
+export function dispose(): void {
+  pool.length = 0;
+  idleThreaded?.pool.terminate();
+  idleThreaded = undefined;
+}
+
+/**
+ * @internal For tests and diagnostics: how many engines are pooled and their memory in bytes, and the worker
+ * threads kept idle for the next threaded fit.
+ */
+export function engineStats(): { pooled: number; bytes: number[]; idleWorkers: number } {
+  return { pooled: pool.length, bytes: pool.map((e) => e.memoryBytes), idleWorkers: idleThreaded?.pool.workers ?? 0 };
 }

@@ -29,6 +29,10 @@ export type PassArgs = [
 export interface ThreadPool {
   /** Number of worker threads (the calling thread works too). */
   readonly workers: number;
+  /** The number of workers asked for (more than `workers` when capped by maxThreads()). */
+  readonly requested: number;
+  /** Notes that an idle pool is handed to another fit (counted by poolCount). */
+  reuse(): void;
   /** Runs one pass per worker; resolves when all are done. */
   run(tasks: PassArgs[]): Promise<void>;
   terminate(): void;
@@ -108,18 +112,36 @@ export function threadsAvailable(): boolean {
 }
 
 let poolsStarted = 0;
-/** @internal For tests: how many thread pools have been started in this process. */
+/** @internal For tests: how many times a thread pool was started, or an idle one reused, for a fit. */
 export function poolCount(): number {
   return poolsStarted;
 }
 
-/** Starts `workers` threads on `memory` with the shared-memory module, or returns undefined where impossible. */
+/**
+ * The most threads a fit runs on: the machine's logical processors, but never fewer than 4 (so that any
+ * `threads` ≤ 4 is honoured alike everywhere). More threads than processors only cost memory and switches.
+ */
+export async function maxThreads(): Promise<number> {
+  let hw = (globalThis as { navigator?: { hardwareConcurrency?: number } }).navigator?.hardwareConcurrency;
+  if (!hw && isNode()) {
+    const specifier = ["node", "os"].join(":");
+    const os = (await import(/* @vite-ignore */ /* webpackIgnore: true */ specifier)) as typeof import("node:os");
+    hw = typeof os.availableParallelism === "function" ? os.availableParallelism() : os.cpus().length;
+  }
+  return Math.max(4, hw ?? 1);
+}
+
+/**
+ * Starts `workers` threads (at most maxThreads() − 1) on `memory` with the shared-memory module, or returns
+ * undefined where impossible.
+ */
 export async function startPool(
   module: WebAssembly.Module,
   memory: WebAssembly.Memory,
-  workers: number,
+  requested: number,
 ): Promise<ThreadPool | undefined> {
-  if (workers < 1 || !threadsAvailable()) return undefined;
+  if (requested < 1 || !threadsAvailable()) return undefined;
+  const workers = Math.min(requested, (await maxThreads()) - 1);
   const ports: Port[] = [];
   try {
     for (let i = 0; i < workers; i++) ports.push(isNode() ? await nodePort(module, memory) : webPort(module, memory));
@@ -138,6 +160,10 @@ export async function startPool(
   poolsStarted++;
   return {
     workers,
+    requested,
+    reuse() {
+      poolsStarted++;
+    },
     run(tasks) {
       return Promise.all(
         tasks.map(

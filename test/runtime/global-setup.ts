@@ -16,6 +16,8 @@ export const BUILD_OUTPUTS = [
   "dist/index.workerd.js",
   "dist/gaussmix.wasm",
   "dist/gaussmix.wasm.d.ts",
+  "dist/gaussmix.relaxed.wasm",
+  "dist/gaussmix.relaxed.wasm.d.ts",
 ];
 
 /** What the build reads: a change to any of these makes dist/ stale. */
