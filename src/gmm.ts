@@ -23,7 +23,9 @@ import {
 import type { ThreadPool } from "./wasm/threads.js";
 import type { Params } from "./engine/types.js";
 import { Workspace } from "./engine/workspace.js";
-import { checkAborted } from "./engine/cancel.js";
+import { checkAborted, raceAbort, yieldIfDue } from "./engine/cancel.js";
+import { squarem } from "./em/accelerate.js";
+import { autoInitialize, type SearchContext, type Subsample } from "./init/auto.js";
 /** Samples × components × (d² or d) below which `threads` is ignored. */
 let THREADS_MIN_WORK = 4_000_000;
 /** @internal The threshold above (the Bayesian estimator uses the same). */
@@ -74,7 +76,15 @@ export class GaussianMixture<T extends CovarianceType = "full"> {
     return { model: model as AnyFittedGaussianMixture<T>, labels: labels! };
   }
 
-  private async run(X: DataInput, fitOptions: FitOptions, wantLabels: boolean) {
+  /**
+   * @internal The fit with a search context shared by the cells of a model selection (the subsample, the
+   * hierarchy and starts from other cells; see init/auto.ts).
+   */
+  async fitWithContext(X: DataInput, fitOptions: FitOptions, ctx: SearchContext): Promise<FittedGaussianMixture> {
+    return (await this.run(X, fitOptions, false, ctx)).model;
+  }
+
+  private async run(X: DataInput, fitOptions: FitOptions, wantLabels: boolean, ctx?: SearchContext) {
     const o = this.options;
     checkAborted(o.signal);
     const data = describe(X, "X", checkFitSize);
@@ -126,13 +136,23 @@ export class GaussianMixture<T extends CovarianceType = "full"> {
       );
       await ws.load(data, weights, "X", o.signal);
       const rng = new Random(o.randomState);
-      const nInit = warm ? 1 : o.nInit;
+      // The default search folds nInit into its number of starts (see init/auto.ts).
+      const search = !warm && !explicit && (o.initParams === "auto" || o.initParams === "hc");
+      const nInit = warm || search ? 1 : o.nInit;
+      let subsample: Subsample | undefined;
+      const context = ctx ?? {};
       let best:
         | { params: Params; lowerBound: number; lowerBounds: number[]; converged: boolean; nIter: number }
         | undefined;
       for (let init = 0; init < nInit; init++) {
         if (warm) ws.writeParams(warm.params);
-        else await initialize(ws, o, rng, meansInit, precisions);
+        else if (search) {
+          subsample = await autoInitialize(ws, o, rng, context);
+          if (subsample) overrideInit(ws, o, meansInit, precisions);
+          // No start of the search survived (e.g. fewer distinct points than components): k-means on all data,
+          // which reports why the fit cannot be made.
+          else await initialize(ws, { ...o, initParams: "kmeans" }, rng, meansInit, precisions);
+        } else await initialize(ws, o, rng, meansInit, precisions);
         const run = await this.em(ws, init, warm ? warm.lowerBound : -Infinity);
         if (!best || run.lowerBound > best.lowerBound) best = { ...run, params: ws.readParams() };
       }
@@ -156,25 +176,52 @@ export class GaussianMixture<T extends CovarianceType = "full"> {
     }
   }
 
-  // The EM loop of one initialisation, with scikit-learn's semantics (the repository's design notes describe it):
-  // the shared loop with the M-step kernel after each pass.
+  // The EM loop of one initialisation: scikit-learn's semantics (the shared loop, em/loop.ts, with the M-step
+  // kernel after each pass; the repository's design notes describe it), or accelerated (em/accelerate.ts).
   private em(ws: Workspace, init: number, start: number) {
     const o = this.options;
-    const step: IterationStep = {
-      mstep: (passBound) => {
-        ws.mstep(o.regCovar);
-        return passBound; // GaussianMixture's lower bound: the mean log-likelihood of the pass
-      },
-      parameters: () => {
-        const p = ws.readParams();
-        return {
-          weights: Array.from(p.weights),
-          means: Array.from({ length: ws.k }, (_, c) => Array.from(p.means.subarray(c * ws.d, (c + 1) * ws.d))),
-          covariances: ws.model.covariances(p.cov, ws.d, ws.k),
-        };
-      },
+    const parameters = () => {
+      const p = ws.readParams();
+      return {
+        weights: Array.from(p.weights),
+        means: Array.from({ length: ws.k }, (_, c) => Array.from(p.means.subarray(c * ws.d, (c + 1) * ws.d))),
+        covariances: ws.model.covariances(p.cov, ws.d, ws.k),
+      };
     };
-    return iterate(ws, step, { ...o, init, start });
+    if (!o.accelerate) {
+      const step: IterationStep = {
+        mstep: (passBound) => {
+          ws.mstep(o.regCovar);
+          return passBound; // GaussianMixture's lower bound: the mean log-likelihood of the pass
+        },
+        parameters,
+      };
+      return iterate(ws, step, { ...o, init, start });
+    }
+    let passes = 0;
+    const pass = async () => {
+      await yieldIfDue(o.signal);
+      const lb = await ws.passAsync();
+      passes++;
+      if (!Number.isFinite(lb)) {
+        if (ws.maxAbs > MAX_SQUARABLE) throw tooLargeToSquare(ws.maxAbs, "the data");
+        throw new GaussMixError(
+          "ILL_DEFINED_COVARIANCE",
+          `The log-likelihood became ${lb} at iteration ${passes}: some samples have zero density under every ` +
+            "component in floating point. Scale the input data (e.g. standardise each feature) or increase regCovar.",
+        );
+      }
+      return lb;
+    };
+    const onIterate = o.onIteration
+      ? async (iteration: number, lowerBound: number, change: number) => {
+          // Abort wins over a callback whose promise never settles.
+          const r = await raceAbort(o.onIteration!({ iteration, init, lowerBound, change, ...parameters() }), o.signal);
+          checkAborted(o.signal);
+          return r;
+        }
+      : undefined;
+    return squarem(ws, pass, { maxIter: o.maxIter, tol: o.tol, regCovar: o.regCovar, start, onIterate });
   }
 
   // ---- scikit-learn's habit: the estimator answers with its last model ----------------------------------------
@@ -239,4 +286,18 @@ export class GaussianMixture<T extends CovarianceType = "full"> {
   sample(...args: Parameters<FittedGaussianMixture["sample"]>): ReturnType<FittedGaussianMixture["sample"]> {
     return this.fitted("sample").sample(...args);
   }
+}
+
+/** The explicit initial parameters over those the search made. */
+function overrideInit(
+  ws: Workspace,
+  o: ResolvedOptions,
+  meansInit: Float64Array | undefined,
+  precisions: Float64Array[] | undefined,
+): void {
+  const f = () => ws.engine.f64;
+  if (o.weightsInit) f().set(o.weightsInit, ws.ptr.weights >> 3);
+  if (meansInit) f().set(meansInit, ws.ptr.means >> 3);
+  if (precisions) ws.setPrecisions(precisions);
+  ws.updateLogConstants();
 }

@@ -127,7 +127,9 @@ function checkedLater<T>(): Check<T> {
 // ---- the tables --------------------------------------------------------------------------------------------
 
 const COVARIANCE_TYPES: readonly CovarianceType[] = ["full", "tied", "diag", "spherical"];
-const INIT_PARAMS: readonly InitParams[] = ["kmeans", "k-means++", "random", "random_from_data"];
+/** scikit-learn's initialisations (the variational estimator takes only these). */
+const SKLEARN_INIT_PARAMS: readonly InitParams[] = ["kmeans", "k-means++", "random", "random_from_data"];
+const INIT_PARAMS: readonly InitParams[] = ["auto", "hc", ...SKLEARN_INIT_PARAMS];
 const CRITERIA: readonly Criterion[] = ["bic", "aic", "icl"];
 
 /** Options of `new GaussianMixture(options)`. */
@@ -138,7 +140,7 @@ export const ESTIMATOR_OPTIONS = {
   regCovar: withDefault("Added to the diagonal of every covariance.", 1e-6, nonNegative),
   maxIter: withDefault("Maximum number of EM iterations per initialisation.", 100, positiveInt),
   nInit: withDefault("Number of initialisations", 1, positiveInt),
-  initParams: withDefault("How the first parameters are made", "kmeans" as InitParams, oneOf(INIT_PARAMS)),
+  initParams: withDefault("How the first parameters are made", "auto" as InitParams, oneOf(INIT_PARAMS)),
   weightsInit: optional("Initial weights (k), summing to 1.", checkedLater<ArrayLike<number>>()),
   meansInit: optional("Initial means (k × d).", checkedLater<ArrayLike<ArrayLike<number>>>()),
   precisionsInit: optional("Initial precisions (inverse covariances)", checkedLater<ReadonlyCovarianceShape>()),
@@ -150,6 +152,7 @@ export const ESTIMATOR_OPTIONS = {
   ),
   signal: optional("Aborts the fit", abortSignal),
   threads: withDefault("Threads for each EM pass", 1, positiveInt),
+  accelerate: withDefault("EM accelerated by SQUAREM", true, boolean),
 } as const;
 
 const positive: Check<number> = (v, name) => {
@@ -185,7 +188,7 @@ export const BAYESIAN_OPTIONS = {
   nInit: ESTIMATOR_OPTIONS.nInit,
   // scikit-learn's four, with its default: the variational fit starts from responsibilities (its own table entry,
   // so that a change of GaussianMixture's initialisations does not change this estimator's).
-  initParams: withDefault("How the first parameters are made", "kmeans" as InitParams, oneOf(INIT_PARAMS)),
+  initParams: withDefault("How the first parameters are made", "kmeans" as InitParams, oneOf(SKLEARN_INIT_PARAMS)),
   weightConcentrationPriorType: withDefault(
     "The prior on the weights:",
     "dirichlet_process" as WeightConcentrationPriorType,
@@ -242,6 +245,7 @@ export const SELECT_OPTIONS = {
   tol: ESTIMATOR_OPTIONS.tol,
   maxIter: ESTIMATOR_OPTIONS.maxIter,
   threads: ESTIMATOR_OPTIONS.threads,
+  accelerate: ESTIMATOR_OPTIONS.accelerate,
   signal: optional("Aborts the selection", abortSignal),
   sampleWeight: FIT_OPTIONS.sampleWeight,
   onProgress: optional("Called after each cell", fn<(done: number, total: number, row: SelectionRow) => void>()),
@@ -319,7 +323,10 @@ export function resolve<S extends OptionTable>(table: S, options: unknown, what:
   return out as Resolved<S>;
 }
 
-/** Validated estimator options; weightsInit is checked against nComponents and copied. */
+/**
+ * Validated estimator options; weightsInit is checked against nComponents and copied; `accelerate` defaults to
+ * true except with explicit initial parameters or a warm start (scikit-learn's EM step for step).
+ */
 export type ResolvedOptions = Omit<Resolved<typeof ESTIMATOR_OPTIONS>, "weightsInit"> & {
   readonly weightsInit?: Float64Array;
 };
@@ -334,7 +341,9 @@ export function resolveOptions(options?: GaussianMixtureOptions): ResolvedOption
       `meansInit must have ${o.nComponents} rows (nComponents), got ${show(o.meansInit)}`,
     );
   }
-  return { ...o, weightsInit };
+  const explicitInit = o.weightsInit !== undefined || o.meansInit !== undefined || o.precisionsInit !== undefined;
+  const given = (options as { accelerate?: unknown } | undefined)?.accelerate !== undefined;
+  return { ...o, weightsInit, accelerate: given ? o.accelerate : !(explicitInit || o.warmStart) };
 }
 
 /** Validated options of `BayesianGaussianMixture`. */

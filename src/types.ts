@@ -4,8 +4,13 @@ import type { GaussMixErrorCode } from "./errors.js";
 /** The four covariance models of scikit-learn's `GaussianMixture`. */
 export type CovarianceType = "full" | "tied" | "diag" | "spherical";
 
-/** How the first parameters are made (scikit-learn's `init_params`). */
-export type InitParams = "kmeans" | "k-means++" | "random" | "random_from_data";
+/**
+ * How the first parameters are made. "auto" (the default) searches on a whitened subsample: k-means++ and Lloyd
+ * starts (plus Ward's hierarchy on small data), short EM from each, the best continued (see the README).
+ * "hc": Ward's hierarchy on the whitened subsample cut at k (deterministic, mclust's default). The others are
+ * scikit-learn's `init_params` with its meaning.
+ */
+export type InitParams = "auto" | "hc" | "kmeans" | "k-means++" | "random" | "random_from_data";
 
 /** A flat row-major matrix: `data[i * shape[1] + j]` is feature j of sample i. */
 export interface FlatMatrix {
@@ -97,7 +102,7 @@ export interface GaussianMixtureOptions<T extends CovarianceType = CovarianceTyp
   maxIter?: number;
   /** Number of initialisations; the one with the highest final lower bound is kept. Default 1. */
   nInit?: number;
-  /** How the first parameters are made. Default "kmeans". */
+  /** How the first parameters are made. Default "auto" (see InitParams); "kmeans" is scikit-learn's default. */
   initParams?: InitParams;
   /** Initial weights (k), summing to 1. */
   weightsInit?: ArrayLike<number>;
@@ -111,6 +116,13 @@ export interface GaussianMixtureOptions<T extends CovarianceType = CovarianceTyp
   warmStart?: boolean;
   /** Called after each M-step; return `false` to stop. May return a promise, which is awaited. */
   onIteration?: (info: IterationInfo<T>) => boolean | void | Promise<boolean | void>;
+  /**
+   * EM accelerated by SQUAREM (extrapolation along two EM steps, kept only when it does not lower the
+   * likelihood) and a stopping rule that extrapolates the remaining gain (Aitken). Default true. Unless set,
+   * it is off with explicit initial parameters (weightsInit, meansInit, precisionsInit) or warmStart, where the
+   * fit is then scikit-learn's EM step for step; `false` gives scikit-learn's loop with any initParams.
+   */
+  accelerate?: boolean;
   /** Aborts the fit with a `GaussMixError` of code "ABORTED". */
   signal?: AbortSignal;
   /**
@@ -239,6 +251,12 @@ export interface SelectionRow {
   icl: number;
   converged: boolean;
   nIter: number;
+  /**
+   * The fit is a spurious maximum (a component on fewer than d + 1 samples' weight, or thinner than the data's
+   * resolution, the smallest gap between distinct values of a feature); such a cell is chosen only when every
+   * cell is spurious.
+   */
+  spurious?: boolean;
   error?: { code: GaussMixErrorCode | "UNKNOWN"; message: string };
 }
 
@@ -252,7 +270,7 @@ export interface SelectModelOptions {
   criterion?: Criterion;
   /** Number of initialisations of each fit; the best is kept. Default 1. */
   nInit?: number;
-  /** How the first parameters are made, in each fit. Default "kmeans". */
+  /** How the first parameters are made, in each fit. Default "auto" (see InitParams). */
   initParams?: InitParams;
   /** Seed of the one random generator used for initialisation, in each fit. Default 0. */
   randomState?: number;
@@ -264,6 +282,8 @@ export interface SelectModelOptions {
   maxIter?: number;
   /** Threads for each EM pass of each fit (see `GaussianMixtureOptions.threads`). Default 1. */
   threads?: number;
+  /** EM accelerated by SQUAREM in each fit (see `GaussianMixtureOptions.accelerate`). Default true. */
+  accelerate?: boolean;
   /** Aborts the selection with a `GaussMixError` of code "ABORTED" (checked between and during fits). */
   signal?: AbortSignal;
   /** Non-negative weight per sample (length n). Default: all 1. */

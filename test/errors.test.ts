@@ -114,7 +114,7 @@ describe("bad options", () => {
     [
       "initParams",
       "kmeans++",
-      /initParams must be one of "kmeans", "k-means\+\+", "random", "random_from_data", got "kmeans\+\+"/,
+      /initParams must be one of "auto", "hc", "kmeans", "k-means\+\+", "random", "random_from_data", got "kmeans\+\+"/,
     ],
     ["randomState", 0.5, /randomState must be an integer seed, got 0.5/],
     ["onIteration", 3, /onIteration must be a function/],

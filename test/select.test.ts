@@ -43,11 +43,16 @@ describe("selectModel", () => {
 
   it("criteria agree with model.bic / model.aic and the parameter counts with scikit-learn's formula", async () => {
     const X = csv("three-gaussians.csv");
-    const s = await selectModel(X, { nComponents: [2], randomState: 5 });
+    // With scikit-learn's initialisation every cell is the independent fit of the same options.
+    const s = await selectModel(X, { nComponents: [2], randomState: 5, initParams: "kmeans" });
+    expect(s.bestRow.bic).toBeCloseTo(s.best.bic(X), 6);
     for (const row of s.table) {
-      const m = await new GaussianMixture({ nComponents: 2, covarianceType: row.covarianceType, randomState: 5 }).fit(
-        X,
-      );
+      const m = await new GaussianMixture({
+        nComponents: 2,
+        covarianceType: row.covarianceType,
+        randomState: 5,
+        initParams: "kmeans",
+      }).fit(X);
       expect(row.bic).toBeCloseTo(m.bic(X), 6);
       expect(row.aic).toBeCloseTo(m.aic(X), 6);
       expect(row.logLikelihood).toBeCloseTo(m.score(X) * X.length, 6);
@@ -103,5 +108,98 @@ describe("selectModel", () => {
     await expect(selectModel([1, 2, 3], { covarianceTypes: ["banded" as never] })).rejects.toMatchObject({
       code: "INVALID_OPTION",
     });
+  });
+});
+
+const faithful = readFileSync(new URL("./fixtures/faithful.csv", import.meta.url), "utf8")
+  .trim()
+  .split("\n")
+  .slice(1)
+  .map((l) => l.split(",").map(Number));
+
+/**
+ * The spurious-fit rule, written out independently of the library's: a component (not tied) with less than d + 1
+ * samples' weight, or a covariance whose smallest eigenvalue of D⁻¹ΣD⁻¹ (D = diag of each feature's resolution)
+ * is below 1/12, checked here by Sylvester's criterion on D⁻¹ΣD⁻¹ − I/12 (determinants by cofactors; d ≤ 4).
+ */
+function spurious(
+  model: { weights: number[]; covariances: unknown; covarianceType: string },
+  n: number,
+  res: number[],
+): boolean {
+  const d = res.length;
+  const k = model.weights.length;
+  if (model.covarianceType !== "tied" && model.weights.some((w) => w * n < d + 1)) return true;
+  const full = (c: number): number[][] => {
+    const S = model.covariances as never;
+    if (model.covarianceType === "full") return (S as number[][][])[c];
+    if (model.covarianceType === "tied") return S as number[][];
+    if (model.covarianceType === "diag")
+      return (S as number[][])[c].map((v, a) => res.map((_, b) => (a === b ? v : 0)));
+    return res.map((_, a) => res.map((_, b) => (a === b ? (S as number[])[c] : 0)));
+  };
+  // Smallest eigenvalue ≥ 1/12 ⟺ every leading minor of M − I/12 is positive (Sylvester's criterion).
+  const det = (M: number[][]): number => {
+    if (M.length === 1) return M[0][0];
+    return M[0].reduce(
+      (s, v, j) => s + (j % 2 ? -1 : 1) * v * det(M.slice(1).map((r) => r.filter((_, c) => c !== j))),
+      0,
+    );
+  };
+  for (let c = 0; c < (model.covarianceType === "tied" ? 1 : k); c++) {
+    const M = full(c).map((r, a) => r.map((v, b) => v / (res[a] * res[b]) - (a === b ? 1 / 12 : 0)));
+    for (let m = 1; m <= d; m++) if (!(det(M.slice(0, m).map((r) => r.slice(0, m))) > 0)) return true;
+  }
+  return false;
+}
+
+describe("selectModel as one search", () => {
+  it("chooses tied k = 3 on Old Faithful (mclust's choice) with at least mclust's log-likelihood", async () => {
+    const s = await selectModel(faithful, { nComponents: [1, 2, 3, 4, 5, 6, 7, 8, 9] });
+    expect([s.bestRow.covarianceType, s.bestRow.nComponents]).toEqual(["tied", 3]);
+    // mclust 6.0: tied (EEE) k = 3, log-likelihood −1126.326236 (test/fixtures/make_faithful.R).
+    expect(s.bestRow.logLikelihood).toBeGreaterThanOrEqual(-1126.326236 - 0.01);
+    expect(s.table).toHaveLength(36);
+  });
+
+  it("never chooses a spurious fit, even where the likelihood of one is higher (iris, rounded to 0.1 cm)", async () => {
+    const iris = readFileSync(new URL("./fixtures/iris.csv", import.meta.url), "utf8")
+      .trim()
+      .split("\n")
+      .slice(1)
+      .map((l) => l.split(",").map(Number));
+    const res = [0.1, 0.1, 0.1, 0.1];
+    for (const criterion of ["bic", "aic"] as const) {
+      const s = await selectModel(iris, { nComponents: [1, 2, 3, 4, 5, 6, 7, 8, 9], criterion });
+      expect(s.bestRow.spurious ?? false).toBe(false);
+      const chosen = {
+        covarianceType: s.best.covarianceType,
+        weights: [...s.best.weights],
+        covariances: s.best.covariances,
+      };
+      expect(spurious(chosen, iris.length, res)).toBe(false);
+      for (const row of s.table) expect(row.error).toBeUndefined();
+    }
+  });
+
+  it("is deterministic and honours threads", async () => {
+    const a = await selectModel(faithful, { nComponents: [2, 3], randomState: 4 });
+    const b = await selectModel(faithful, { nComponents: [2, 3], randomState: 4, threads: 2 });
+    expect(a.table.map((r) => r.logLikelihood)).toEqual(b.table.map((r) => expect.closeTo(r.logLikelihood, 6)));
+  });
+
+  it("a signal aborts it between cells", async () => {
+    const controller = new AbortController();
+    let seen = 0;
+    const run = selectModel(faithful, {
+      nComponents: [1, 2, 3, 4, 5],
+      signal: controller.signal,
+      onProgress: (done) => {
+        seen = done;
+        if (done === 3) controller.abort();
+      },
+    });
+    await expect(run).rejects.toMatchObject({ code: "ABORTED" });
+    expect(seen).toBe(3);
   });
 });

@@ -27,6 +27,8 @@ export interface Regions {
     aux: number;
     common: number;
     moments: number;
+    /** The end of the regions (where another layout may start). */
+    end: number;
   };
   /** f64 entries of one statistics block (one per thread). */
   readonly statsSize: number;
@@ -49,6 +51,8 @@ export function layoutRegions(
   k: number,
   auxBytes: number,
   threads: number,
+  /** Byte offset to start from (another layout's `end`, to keep its regions); default the heap base. */
+  start?: number,
 ): Regions {
   const pairs = Math.ceil(n / 2);
   const sizes = paramsSizes(type, d, k);
@@ -70,10 +74,12 @@ export function layoutRegions(
       aux: auxBytes,
       common: commonShiftLayout(d, k).size * 8,
       moments: 2 * momentsLayout(d).entries * 8,
+      end: 0,
     },
     `a fit of ${n} samples × ${d} features with ${k} components (${type})`,
     "fit a random subsample of the rows (a mixture fitted on a few million samples is as good), reduce the " +
       'features (e.g. by PCA), or use covarianceType "diag" or "spherical" when d is large',
+    start,
   );
   return { ptr, statsSize, scratchSize, ...strides(type, d) };
 }

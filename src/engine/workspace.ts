@@ -49,11 +49,13 @@ export class Workspace {
     auxBytes = 0,
     /** Worker threads that share this engine's memory: each gets its own statistics block and scratch. */
     readonly pool?: ThreadPool,
+    /** Byte offset to lay the regions out from (another workspace's `ptr.end`); default the heap base. */
+    start?: number,
   ) {
     this.pairs = Math.ceil(n / 2);
     this.model = COVARIANCE_MODELS[type];
     this.family = familyOf(type);
-    this.regions = layoutRegions(engine, type, n, d, k, auxBytes, 1 + (pool?.workers ?? 0));
+    this.regions = layoutRegions(engine, type, n, d, k, auxBytes, 1 + (pool?.workers ?? 0), start);
     this.common = new CommonShift(engine, type, this.regions, this.pairs, d, k);
   }
 
@@ -268,6 +270,35 @@ export class Workspace {
       ptr.work,
     );
     if (status >= 0) throw illDefined(this.type, status, k, regCovar, this.maxAbs);
+  }
+
+  /**
+   * Precision factors of covariances in engine storage (full k·d·d, tied d·d, diag and spherical k·d), or
+   * undefined when one is not positive definite (the accelerated EM's extrapolated parameters).
+   */
+  factorsFromCovariances(cov: Float64Array): Float64Array | undefined {
+    const { ptr, d, k, type } = this;
+    const blocks = blocksOf(type, k);
+    const fs = factorEntries(type, d);
+    const out = new Float64Array(blocks * fs);
+    if (this.family !== KernelFamily.triangular) {
+      for (let i = 0; i < out.length; i++) {
+        if (!(cov[i] > 0)) return undefined;
+        out[i] = 1 / Math.sqrt(cov[i]);
+      }
+      return out;
+    }
+    // work region: the covariance (d·d), its factor (≤ d·d), then the kernel's own d·d.
+    const C = ptr.work;
+    const F = C + d * d * 8;
+    const W = F + d * d * 8;
+    for (let c = 0; c < blocks; c++) {
+      this.engine.f64.set(cov.subarray(c * d * d, (c + 1) * d * d), C >> 3);
+      if (!this.engine.kernels.factorFromCovariance(C, d, F, W)) return undefined;
+      out.set(this.engine.f64.subarray(F >> 3, (F >> 3) + fs), c * fs);
+    }
+    for (const v of out) if (!Number.isFinite(v)) return undefined;
+    return out;
   }
 
   /**

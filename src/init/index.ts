@@ -42,6 +42,8 @@ export async function initialResponsibilities(
 ): Promise<Fill> {
   const { n, k } = ws;
   switch (o.initParams) {
+    case "auto": // the search (auto.ts) falls back to k-means on all data when none of its starts is usable
+    case "hc":
     case "kmeans": {
       const { labels } = await kmeans(ws, rng, o.signal);
       return oneHot((i) => labels[i], n, k);

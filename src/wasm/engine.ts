@@ -171,7 +171,8 @@ export class Engine {
   }
 
   /**
-   * Lays out regions of the given byte sizes (16-byte aligned) after the heap base, growing memory to fit.
+   * Lays out regions of the given byte sizes (16-byte aligned) after the heap base (or `start`, to keep the
+   * regions of an earlier layout), growing memory to fit.
    * Refuses with DATA_TOO_LARGE, before touching memory, when they cannot fit in the 4 GiB a 32-bit memory
    * can address, or when the runtime refuses to grow the memory that far; `what` says what needs them and
    * `hint` what to do instead.
@@ -180,8 +181,9 @@ export class Engine {
     sizes: T,
     what = "this computation",
     hint = "use fewer samples or features",
+    start?: number,
   ): { [K in keyof T]: number } {
-    let at = this.base;
+    let at = start === undefined ? this.base : align(start);
     const out = {} as { [K in keyof T]: number };
     for (const key of Object.keys(sizes) as (keyof T)[]) {
       out[key] = at;

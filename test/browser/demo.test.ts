@@ -416,8 +416,8 @@ describe.skipIf(!hasChromium)(
       expect(model.means).toEqual(shown.means);
       expect(Array.from(model.weights)).toEqual(shown.weights);
       const ds = threeGaussians(0);
-      // The model predicts the page's data as the Node fit of the same data does.
-      const node = await new GaussianMixture({ nComponents: 3, randomState: 0 }).fit({
+      // The model predicts the page's data as the Node fit of the same data (and the page's kmeans init) does.
+      const node = await new GaussianMixture({ nComponents: 3, randomState: 0, initParams: "kmeans" }).fit({
         data: ds.data,
         shape: [ds.n, 2],
       });

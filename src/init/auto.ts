@@ -1,0 +1,255 @@
+/**
+ * The default initialisation ("auto"): everything that searches for a good start runs on a bounded subsample,
+ * in whitened coordinates, so its cost does not grow with n and its result does not depend on units or
+ * correlations.
+ *
+ * 1. A subsample of at most SUBSAMPLE rows (all rows when n is smaller), whitened (whiten.ts).
+ * 2. Starts: k-means++ seedings with Lloyd steps on the whitened rows (each a different random draw), and, on
+ *    small data, Ward's hierarchy cut at k (hc.ts); model selection adds partitions of neighbouring cells.
+ * 3. Short EM on the subsample from every start; the best few are continued to convergence there and the best
+ *    proper (non-spurious, see spurious.ts) one is kept.
+ * 4. Its parameters start EM on all the data: the first pass over all data is the first M-step's E-step.
+ */
+import type { ResolvedOptions } from "../options.js";
+import type { Random } from "../rng.js";
+import type { Params } from "../engine/types.js";
+import { Workspace } from "../engine/workspace.js";
+import { cutHierarchy, type Merge, wardHierarchy } from "./hc.js";
+import { lloyd, rowsAsCenters, seedPlusPlus } from "./lloyd.js";
+import { finishBest, type Labels, rank, type Scored, shortEm } from "./short-em.js";
+
+export type { Labels };
+import { isSpurious, resolution } from "./spurious.js";
+import { applyWhitening, whitening } from "./whiten.js";
+
+/** Rows of the subsample the search runs on. */
+export const SUBSAMPLE = 2000;
+/** Ward's hierarchy is built on at most this many rows (O(m²·d) time). */
+export const HC_MAX = 2000;
+/**
+ * Rows of the subsample: SUBSAMPLE, or more where each component has many parameters (full covariances in
+ * high dimension): 4·k·(d + 1), so that every component has a few times d + 1 rows and short EM on the
+ * subsample ranks the starts as all the data would, not by how well they overfit it.
+ */
+export function subsampleSize(type: string, d: number, k: number): number {
+  return Math.max(SUBSAMPLE, type === "full" ? 4 * k * (d + 1) : 0);
+}
+
+/** Subsample sizes up to which the default fit also starts from Ward's hierarchy. */
+const HC_DEFAULT_MAX = 600;
+
+/** The subsample of a fit, whitened, with what the search needs to know about it. */
+export interface Subsample {
+  /** Rows of X (indices into the data) in subsample order. */
+  readonly index: Int32Array;
+  readonly m: number;
+  readonly d: number;
+  /** m×d raw rows and their sample weights. */
+  readonly x: Float64Array;
+  readonly w: Float64Array;
+  /** m×rank whitened rows. */
+  readonly z: Float64Array;
+  readonly rank: number;
+  /** Per-feature resolution (smallest gap between distinct values). */
+  readonly res: Float64Array;
+  /** Total sample weight of all the data (n without weights). */
+  readonly total: number;
+  /** Whether the subsample is all of the data, in data order. */
+  readonly all: boolean;
+}
+
+/** Draws the subsample from the data loaded in `ws` (uniform without replacement among positive weights). */
+export function drawSubsample(ws: Workspace, rng: Random, size = SUBSAMPLE): Subsample {
+  const { n, d, ptr } = ws;
+  const f = ws.engine.f64;
+  const W = ptr.W >> 3;
+  let total = 0;
+  let positive = 0;
+  for (let i = 0; i < n; i++) {
+    total += f[W + i];
+    if (f[W + i] > 0) positive++;
+  }
+  let index: Int32Array;
+  // Up to twice the subsample size the search runs on all the data: the passes it saves are cheaper than a
+  // separate subsample's.
+  const all = positive === n && n <= 2 * size;
+  if (all) index = Int32Array.from({ length: n }, (_, i) => i);
+  else {
+    const pos =
+      positive === n ? undefined : Int32Array.from(Array.from({ length: n }, (_, i) => i).filter((i) => f[W + i] > 0));
+    // Few enough samples of positive weight: all of them (zero weights change nothing, not even the draws).
+    const m = positive <= 2 * size ? positive : size;
+    const picks =
+      m === positive ? Array.from({ length: m }, (_, t) => t) : rng.choice(positive, m).sort((a, b) => a - b);
+    index = Int32Array.from(picks, (t) => (pos ? pos[t] : t));
+  }
+  const m = index.length;
+  const x = new Float64Array(m * d);
+  const w = new Float64Array(m);
+  const X = ptr.X >> 3;
+  for (let t = 0; t < m; t++) {
+    const i = index[t];
+    const base = X + (i >> 1) * d * 2 + (i & 1);
+    for (let j = 0; j < d; j++) x[t * d + j] = f[base + 2 * j];
+    w[t] = f[W + i];
+  }
+  const wh = whitening(x, m, d, w);
+  const z = applyWhitening(wh, x, m, d);
+  return { index, m, d, x, w, z, rank: wh.rank, res: resolution(x, m, d), total, all };
+}
+
+/** Ward's hierarchy of the subsample's whitened rows (its first HC_MAX rows). */
+export function subsampleHierarchy(s: Subsample): { merges: Merge[]; m: number } {
+  const m = Math.min(s.m, HC_MAX);
+  return { merges: wardHierarchy(s.z, m, s.rank, s.w), m };
+}
+
+/** Labels of the whole subsample from the hierarchy cut at k (rows beyond the hierarchy: nearest cluster mean). */
+export function hierarchyLabels(s: Subsample, h: { merges: Merge[]; m: number }, k: number): Labels {
+  const cut = cutHierarchy(h.merges, h.m, k);
+  if (h.m === s.m) return cut;
+  const r = s.rank;
+  const centers = new Float64Array(k * r);
+  const counts = new Float64Array(k);
+  for (let i = 0; i < h.m; i++) {
+    counts[cut[i]] += s.w[i];
+    for (let j = 0; j < r; j++) centers[cut[i] * r + j] += s.w[i] * s.z[i * r + j];
+  }
+  for (let c = 0; c < k; c++) for (let j = 0; j < r; j++) centers[c * r + j] /= counts[c] || 1;
+  return lloyd(s.z, s.m, r, k, centers, s.w, 1).labels;
+}
+
+/**
+ * `count` k-means partitions of the whitened subsample, each from its own k-means++ draw and at most
+ * `lloydIter` Lloyd steps (short EM, which follows, does the rest in the mixture's own metric).
+ */
+export function kmeansStarts(s: Subsample, k: number, rng: Random, count: number, lloydIter: number): Labels[] {
+  const out: Labels[] = [];
+  for (let t = 0; t < count; t++) {
+    const seeds = seedPlusPlus(s.z, s.m, s.rank, k, rng, s.w);
+    out.push(lloyd(s.z, s.m, s.rank, k, rowsAsCenters(s.z, s.rank, seeds), s.w, lloydIter).labels);
+  }
+  return out;
+}
+
+/**
+ * What several fits of the same data share (model selection): the subsample and Ward's hierarchy are made by
+ * the first fit that needs them and kept here for the next.
+ */
+export interface SearchContext {
+  subsample?: Subsample;
+  hierarchy?: { merges: Merge[]; m: number };
+  /** Always start from the hierarchy too (not only on small data). */
+  withHierarchy?: boolean;
+  /** More starts on the subsample (partitions or parameters), e.g. from neighbouring cells of a selection. */
+  extra?: (Labels | Params)[];
+}
+
+/** Work of one pass per sample and component, in multiply-adds (see DESIGN.md's cost). */
+function passWork(type: string, d: number): number {
+  return type === "full" ? d * d + 3 * d : type === "tied" ? (d * d) / 4 + 3 * d : 3 * d;
+}
+
+/** Multiply-adds the search may spend: about 1.5 passes over all the data, and never less than a few milliseconds. */
+const MIN_SEARCH_WORK = 3e6;
+const SEARCH_PASSES = 1.5;
+/** A multiply-add of the JavaScript seeding and Lloyd steps costs about this many of the SIMD engine's. */
+const JS_COST = 10;
+/** Random starts and finished starts per cell in a selection (neighbouring cells give the other starts). */
+const SHARED_STARTS = 8;
+const SHARED_KEEP = 3;
+
+/** Random starts, Lloyd steps, short-EM iterations and finished starts the budget allows. */
+export function searchBudget(type: string, n: number, m: number, d: number, k: number, nInit: number, shared = false) {
+  const lloydIter = 5;
+  const iterations = m <= 600 ? (shared ? 10 : 20) : shared ? 10 : 8;
+  const pass = m * k * passWork(type, d);
+  const seeding = k * (2 + Math.log(k)) * m * d; // k-means++: every trial scores every row
+  const perStart = iterations * pass + (lloydIter * m * k * d + seeding) * JS_COST;
+  const total = Math.max(MIN_SEARCH_WORK, SEARCH_PASSES * n * k * passWork(type, d));
+  // In a selection, neighbouring cells' partitions are starts too: fewer random ones are needed.
+  const starts = Math.max(nInit, Math.min(shared ? SHARED_STARTS : 30, Math.max(3, Math.floor(total / perStart))));
+  return { starts, lloydIter, iterations, keep: m <= 600 ? (shared ? SHARED_KEEP : 5) : starts >= 8 ? 2 : 1 };
+}
+
+/**
+ * Leaves the chosen initial parameters in `ws` (the full data, loaded) and returns the subsample it used (for
+ * model selection's bookkeeping); undefined when no start gave a usable mixture.
+ */
+export async function autoInitialize(
+  ws: Workspace,
+  o: ResolvedOptions,
+  rng: Random,
+  ctx: SearchContext = {},
+): Promise<Subsample | undefined> {
+  const s = (ctx.subsample ??= drawSubsample(ws, rng, subsampleSize(ws.type, ws.d, ws.k)));
+  const { k } = ws;
+  const {
+    starts: nStarts,
+    lloydIter,
+    iterations,
+    keep,
+  } = searchBudget(ws.type, ws.n, s.m, ws.d, k, o.nInit, ctx.withHierarchy);
+  const starts: (Labels | Params)[] = [];
+  if (o.initParams === "hc" || ctx.withHierarchy || s.m <= HC_DEFAULT_MAX) {
+    if (k > 1) starts.push(hierarchyLabels(s, (ctx.hierarchy ??= subsampleHierarchy(s)), k));
+  }
+  if (ctx.extra) starts.push(...ctx.extra);
+  if (o.initParams !== "hc" || k === 1) starts.push(...kmeansStarts(s, k, rng, k === 1 ? 1 : nStarts, lloydIter));
+  const sub = s.all ? ws : new Workspace(ws.engine, ws.type, s.m, ws.d, k, 0, undefined, ws.ptr.end);
+  if (sub !== ws) {
+    await sub.load({ n: s.m, d: s.d, at: (i, j) => s.x[i * s.d + j], flat: s.x }, s.w, "X", o.signal);
+  }
+  const spurious = (p: Params) => isSpurious(ws.type, p, ws.d, k, s.total, s.res);
+  const scored = await shortEm(sub, starts, { regCovar: o.regCovar, iterations, isSpurious: spurious });
+  let best: Scored | undefined;
+  if (scored.length) {
+    const finished = await finishBest(sub, scored, keep, o.regCovar, Math.min(o.tol, 1e-4), 100, spurious);
+    best = rank([...finished, ...scored])[0];
+  }
+  if (!best) return undefined; // every start failed: the caller falls back to k-means on all data
+  ws.writeParams(best.params);
+  return s;
+}
+
+/**
+ * Starts for k clusters from a partition into k − 1 (model selection's "k from k − 1"): one cluster split in
+ * two by 2-means in whitened coordinates, for each of the `count` clusters with the largest scatter.
+ */
+export function splitStarts(s: Subsample, labels: Labels, kPrev: number, rng: Random, count: number): Labels[] {
+  const r = s.rank;
+  const scatter = new Float64Array(kPrev);
+  const mean = new Float64Array(kPrev * r);
+  const weight = new Float64Array(kPrev);
+  for (let i = 0; i < s.m; i++) {
+    const c = labels[i];
+    weight[c] += s.w[i];
+    for (let j = 0; j < r; j++) mean[c * r + j] += s.w[i] * s.z[i * r + j];
+  }
+  for (let c = 0; c < kPrev; c++) for (let j = 0; j < r; j++) mean[c * r + j] /= weight[c] || 1;
+  for (let i = 0; i < s.m; i++) {
+    const c = labels[i];
+    for (let j = 0; j < r; j++) scatter[c] += s.w[i] * (s.z[i * r + j] - mean[c * r + j]) ** 2;
+  }
+  const order = Array.from({ length: kPrev }, (_, c) => c).sort((a, b) => scatter[b] - scatter[a]);
+  const out: Labels[] = [];
+  for (const c of order.slice(0, count)) {
+    const rows: number[] = [];
+    for (let i = 0; i < s.m; i++) if (labels[i] === c) rows.push(i);
+    if (rows.length < 2) continue;
+    const zc = new Float64Array(rows.length * r);
+    const wc = new Float64Array(rows.length);
+    rows.forEach((i, t) => {
+      zc.set(s.z.subarray(i * r, (i + 1) * r), t * r);
+      wc[t] = s.w[i];
+    });
+    const seeds = seedPlusPlus(zc, rows.length, r, 2, rng, wc);
+    const half = lloyd(zc, rows.length, r, 2, rowsAsCenters(zc, r, seeds), wc).labels;
+    const next = Int32Array.from(labels);
+    rows.forEach((i, t) => {
+      if (half[t] === 1) next[i] = kPrev;
+    });
+    out.push(next);
+  }
+  return out;
+}
