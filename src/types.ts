@@ -215,7 +215,7 @@ export interface OnlineOptions {
   covarianceType?: CovarianceType;
   /** Added to the diagonal of every covariance. Default 1e-6. */
   regCovar?: number;
-  /** How the first parameters are made (a fit on the first batch). Default "kmeans". */
+  /** How the first parameters are made (a fit on the first batch). Default "auto". */
   initParams?: InitParams;
   /** Seed of the one random generator used for initialisation (the fit on the first batch). Default 0. */
   randomState?: number;
