@@ -470,7 +470,7 @@ if (defaults.length) {
   const lbMark = (r) => (r.sk ? (r.lb >= r.sk.lb - 1e-9 * Math.abs(r.sk.lb) ? "" : " (below)") : "");
   lines.push(
     "End-to-end default fits, the whole call: `new GaussianMixture({ nComponents: k, covarianceType, randomState: seed }).fit(X)`",
-    "(k-means initialisation, tol 1e-3) against scikit-learn's `GaussianMixture(k, covariance_type=…, random_state=seed).fit(X)`",
+    "(the default search and accelerated EM, tol 1e-3) against scikit-learn's `GaussianMixture(k, covariance_type=…, random_state=seed).fit(X)`",
     `(bench/sklearn_default.py), seeds ${E2E_SEEDS.join(", ")}, the two sides alternated seed by seed. Times: median over the seeds;`,
     "lower bounds (mean per-sample log-likelihood): mean over the seeds (\"below\" marks gaussmix's mean under scikit-learn's);",
     "iterations per seed. Ratio: scikit-learn's time / gaussmix's. 2 threads: the same fits with `threads: 2` (the two largest problems).",
