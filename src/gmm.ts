@@ -4,46 +4,22 @@
  * covariance.ts and the kernels.
  */
 import { COVARIANCE_MODELS } from "./covariance.js";
-import { checkFitSize, describe, fitWeights } from "./data.js";
+import { fitWeights } from "./data.js";
 import { GaussMixError, MAX_SQUARABLE, tooLargeToSquare } from "./errors.js";
 import { checkPrecisions, initialize, kmeansAuxBytes, needsKmeansMemory } from "./init/index.js";
 import { type AnyFittedGaussianMixture, FittedGaussianMixture } from "./model.js";
 import { checkMeansInit, resolveFitOptions, resolveOptions, type ResolvedOptions } from "./options.js";
 import { Random } from "./rng.js";
-import type { CovarianceType, DataInput, FitOptions, GaussianMixtureOptions, IterationInfo, Matrix } from "./types.js";
+import type { CovarianceType, DataInput, FitOptions, GaussianMixtureOptions, Matrix } from "./types.js";
 import { type IterationStep, iterate } from "./em/loop.js";
-import { familyOf, KernelFamily } from "./wasm/abi.js";
-import {
-  acquireEngine,
-  acquireThreadedEngine,
-  type Engine,
-  releaseEngine,
-  releaseThreadedEngine,
-} from "./wasm/engine.js";
+import { fitData, fitEngine } from "./em/fit-setup.js";
+import { releaseEngine, releaseThreadedEngine } from "./wasm/engine.js";
 import type { ThreadPool } from "./wasm/threads.js";
 import type { Params } from "./engine/types.js";
 import { Workspace } from "./engine/workspace.js";
 import { checkAborted, raceAbort, yieldIfDue } from "./engine/cancel.js";
 import { squarem } from "./em/accelerate.js";
 import { autoInitialize, type SearchContext, type Subsample } from "./init/auto.js";
-/** Samples × components × (d² or d) below which `threads` is ignored. */
-let THREADS_MIN_WORK = 4_000_000;
-/** @internal The threshold above (the Bayesian estimator uses the same). */
-export function threadsMinWork(): number {
-  return THREADS_MIN_WORK;
-}
-/** @internal For tests: changes the threshold above (returns the previous value). */
-export function setThreadsMinWork(work: number): number {
-  const prev = THREADS_MIN_WORK;
-  THREADS_MIN_WORK = work;
-  return prev;
-}
-
-/**
- * The estimator. T is the covariance type, inferred from a literal `covarianceType` option ("full" when it is
- * not given), so that `fit` resolves to a model whose `covariances` has that type's shape. As a type,
- * `GaussianMixture` alone is `GaussianMixture<"full">`; `GaussianMixture<CovarianceType>` holds any of them.
- */
 export class GaussianMixture<T extends CovarianceType = "full"> {
   /** The validated options, defaults filled in. */
   readonly options: ResolvedOptions;
@@ -86,25 +62,11 @@ export class GaussianMixture<T extends CovarianceType = "full"> {
 
   private async run(X: DataInput, fitOptions: FitOptions, wantLabels: boolean, ctx?: SearchContext) {
     const o = this.options;
-    checkAborted(o.signal);
-    const data = describe(X, "X", checkFitSize);
+    const warm = o.warmStart ? this.last : undefined;
+    const data = fitData(X, o.nComponents, o.signal, warm);
     const { n, d } = data;
     const k = o.nComponents;
-    if (n < 2) throw new GaussMixError("TOO_FEW_SAMPLES", `X has ${n} sample; a mixture needs at least 2 samples`);
-    if (n < k) {
-      throw new GaussMixError(
-        "TOO_FEW_SAMPLES",
-        `X has ${n} samples but nComponents is ${k}; need nSamples ≥ nComponents`,
-      );
-    }
     const weights = fitWeights(resolveFitOptions(fitOptions).sampleWeight, n);
-    const warm = o.warmStart ? this.last : undefined;
-    if (warm && warm.nFeatures !== d) {
-      throw new GaussMixError(
-        "FEATURE_MISMATCH",
-        `warmStart: X has ${d} features, but the previous fit had ${warm.nFeatures}`,
-      );
-    }
     const explicit = o.weightsInit && o.meansInit && o.precisionsInit !== undefined;
     const cm = COVARIANCE_MODELS[o.covarianceType];
     const precisions = o.precisionsInit === undefined ? undefined : cm.splitPrecisions(o.precisionsInit, d, k);
@@ -117,10 +79,7 @@ export class GaussianMixture<T extends CovarianceType = "full"> {
     if (precisions) checkPrecisions(precisions, o.covarianceType, d);
     const meansInit = o.meansInit ? checkMeansInit(o.meansInit, k, d) : undefined;
 
-    // Threads only pay for themselves on enough work per pass (starting workers costs milliseconds).
-    const work = n * k * (familyOf(o.covarianceType) === KernelFamily.triangular ? d * d : d);
-    const threaded = o.threads > 1 && work >= THREADS_MIN_WORK ? await acquireThreadedEngine(o.threads - 1) : undefined;
-    const engine: Engine = threaded?.engine ?? (await acquireEngine());
+    const { engine, threaded } = await fitEngine(o.covarianceType, n, d, k, o.threads);
     const pool: ThreadPool | undefined = threaded?.pool;
     let done = false;
     try {

@@ -5,7 +5,7 @@
 import { describe, expect, it } from "vitest";
 import { FittedGaussianMixture, GaussianMixture, GaussMixError } from "../src/index.js";
 import { checkFitSize, fitWeights } from "../src/data.js";
-import { setThreadsMinWork } from "../src/gmm.js";
+import { setThreadsMinWork } from "../src/em/fit-setup.js";
 import { Random } from "../src/rng.js";
 import { acquireEngineSync, Engine, engineStats, MAX_MEMORY_BYTES, releaseEngine } from "../src/wasm/engine.js";
 import { maxThreads } from "../src/wasm/threads.js";

@@ -3,7 +3,7 @@
 import { describe, expect, it } from "vitest";
 import { type CovarianceType, FittedGaussianMixture, GaussianMixture, type ModelJSON } from "../src/index.js";
 import { Random } from "../src/rng.js";
-import { setThreadsMinWork } from "../src/gmm.js";
+import { setThreadsMinWork } from "../src/em/fit-setup.js";
 import { engineStats } from "../src/wasm/engine.js";
 import { poolCount } from "../src/wasm/threads.js";
 

@@ -5,7 +5,7 @@ import { mkdirSync } from "node:fs";
 import { buildSync } from "esbuild";
 import { beforeAll, describe, expect, it } from "vitest";
 import { type CovarianceType, FittedGaussianMixture, GaussianMixture } from "../src/index.js";
-import { setThreadsMinWork } from "../src/gmm.js";
+import { setThreadsMinWork } from "../src/em/fit-setup.js";
 import { Random } from "../src/rng.js";
 import { poolCount } from "../src/wasm/threads.js";
 import { maxRelError } from "./helpers/fixtures.js";

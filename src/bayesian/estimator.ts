@@ -4,23 +4,17 @@
  * E[log |Λ_c|], −d/(2β_c)) in place of the log-weights and log-determinants; the M-step turns the pass's
  * statistics into the posterior in TypeScript (O(k·d²)); the lower bound needs no n×k matrix either.
  */
-import { describe, sampleWeights } from "../data.js";
+import { sampleWeights } from "../data.js";
 import { Workspace } from "../engine/workspace.js";
 import { type IterationStep, iterate } from "../em/loop.js";
 import { GaussMixError } from "../errors.js";
-import { threadsMinWork } from "../gmm.js";
+import { fitData, fitEngine } from "../em/fit-setup.js";
 import { type Fill, initialResponsibilities, kmeansAuxBytes, needsKmeansMemory } from "../init/index.js";
 import { resolveBayesianOptions, type ResolvedBayesianOptions, resolveFitOptions } from "../options.js";
 import { Random } from "../rng.js";
 import type { BayesianGaussianMixtureOptions, DataInput, FitOptions } from "../types.js";
 import { familyOf, KernelFamily, STATS_LOGLIK, statsLayout, TEN_EPS } from "../wasm/abi.js";
-import {
-  acquireEngine,
-  acquireThreadedEngine,
-  type Engine,
-  releaseEngine,
-  releaseThreadedEngine,
-} from "../wasm/engine.js";
+import { releaseEngine, releaseThreadedEngine } from "../wasm/engine.js";
 import type { ThreadPool } from "../wasm/threads.js";
 import { FittedBayesianGaussianMixture } from "./model.js";
 import { resolvePriors } from "./priors.js";
@@ -75,28 +69,14 @@ export class BayesianGaussianMixture {
     respInit?: ArrayLike<ArrayLike<number>>,
   ) {
     const o = this.options;
-    const data = describe(X);
+    const warm = o.warmStart ? this.last : undefined;
+    const data = fitData(X, o.nComponents, o.signal, warm);
     const { n, d } = data;
     const k = o.nComponents;
-    if (n < 2) throw new GaussMixError("TOO_FEW_SAMPLES", `X has ${n} sample; a mixture needs at least 2 samples`);
-    if (n < k) {
-      throw new GaussMixError(
-        "TOO_FEW_SAMPLES",
-        `X has ${n} samples but nComponents is ${k}; need nSamples ≥ nComponents`,
-      );
-    }
+    // Raw weights: with priors, the weights' scale counts (integer weights are repeated rows).
     const weights = sampleWeights(resolveFitOptions(fitOptions).sampleWeight, n);
-    const warm = o.warmStart ? this.last : undefined;
-    if (warm && warm.nFeatures !== d) {
-      throw new GaussMixError(
-        "FEATURE_MISMATCH",
-        `warmStart: X has ${d} features, but the previous fit had ${warm.nFeatures}`,
-      );
-    }
     const triangular = familyOf(o.covarianceType) === KernelFamily.triangular;
-    const work = n * k * (triangular ? d * d : d);
-    const threaded = o.threads > 1 && work >= threadsMinWork() ? await acquireThreadedEngine(o.threads - 1) : undefined;
-    const engine: Engine = threaded?.engine ?? (await acquireEngine());
+    const { engine, threaded } = await fitEngine(o.covarianceType, n, d, k, o.threads);
     const pool: ThreadPool | undefined = threaded?.pool;
     let done = false;
     try {

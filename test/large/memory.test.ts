@@ -3,7 +3,7 @@
 // results of gigabytes from a small engine. Each test states its data, engine and result sizes.
 import { describe, expect, it } from "vitest";
 import { FittedGaussianMixture, GaussianMixture, GaussMixError } from "../../src/index.js";
-import { setThreadsMinWork } from "../../src/gmm.js";
+import { setThreadsMinWork } from "../../src/em/fit-setup.js";
 import { Random } from "../../src/rng.js";
 import { engineStats } from "../../src/wasm/engine.js";
 
