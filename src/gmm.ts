@@ -12,9 +12,7 @@ import { checkMeansInit, resolveFitOptions, resolveOptions, type ResolvedOptions
 import { Random } from "./rng.js";
 import type { CovarianceType, DataInput, FitOptions, GaussianMixtureOptions, Matrix } from "./types.js";
 import { type IterationStep, iterate } from "./em/loop.js";
-import { fitData, fitEngine } from "./em/fit-setup.js";
-import { releaseEngine, releaseThreadedEngine } from "./wasm/engine.js";
-import type { ThreadPool } from "./wasm/threads.js";
+import { fitData, openFit } from "./em/fit-setup.js";
 import type { Params } from "./engine/types.js";
 import { Workspace } from "./engine/workspace.js";
 import { checkAborted, raceAbort, yieldIfDue } from "./engine/cancel.js";
@@ -79,21 +77,10 @@ export class GaussianMixture<T extends CovarianceType = "full"> {
     if (precisions) checkPrecisions(precisions, o.covarianceType, d);
     const meansInit = o.meansInit ? checkMeansInit(o.meansInit, k, d) : undefined;
 
-    const { engine, threaded } = await fitEngine(o.covarianceType, n, d, k, o.threads);
-    const pool: ThreadPool | undefined = threaded?.pool;
+    const aux = !warm && !explicit && needsKmeansMemory(o) ? kmeansAuxBytes(n, d, k) : 0;
+    const { engine, ws, pool, release } = await openFit(o.covarianceType, data, weights, k, o, aux, wantLabels);
     let done = false;
     try {
-      const aux = !warm && !explicit && needsKmeansMemory(o) ? kmeansAuxBytes(n, d, k) : 0;
-      const ws = new Workspace(
-        engine,
-        o.covarianceType,
-        n,
-        d,
-        k,
-        Math.max(aux, wantLabels ? ((n + 1) >> 1) * 8 : 0),
-        pool,
-      );
-      await ws.load(data, weights, "X", o.signal);
       const rng = new Random(o.randomState);
       // The default search folds nInit into its number of starts (see init/auto.ts).
       const search = !warm && !explicit && (o.initParams === "auto" || o.initParams === "hc");
@@ -130,8 +117,7 @@ export class GaussianMixture<T extends CovarianceType = "full"> {
       done = true;
       return { model, labels };
     } finally {
-      if (threaded) releaseThreadedEngine(threaded, done);
-      else releaseEngine(engine);
+      release(done);
     }
   }
 

@@ -8,14 +8,12 @@ import { sampleWeights } from "../data.js";
 import { Workspace } from "../engine/workspace.js";
 import { type IterationStep, iterate } from "../em/loop.js";
 import { GaussMixError } from "../errors.js";
-import { fitData, fitEngine } from "../em/fit-setup.js";
+import { fitData, openFit } from "../em/fit-setup.js";
 import { type Fill, initialResponsibilities, kmeansAuxBytes, needsKmeansMemory } from "../init/index.js";
 import { resolveBayesianOptions, type ResolvedBayesianOptions, resolveFitOptions } from "../options.js";
 import { Random } from "../rng.js";
 import type { BayesianGaussianMixtureOptions, DataInput, FitOptions } from "../types.js";
 import { familyOf, KernelFamily, STATS_LOGLIK, statsLayout, TEN_EPS } from "../wasm/abi.js";
-import { releaseEngine, releaseThreadedEngine } from "../wasm/engine.js";
-import type { ThreadPool } from "../wasm/threads.js";
 import { FittedBayesianGaussianMixture } from "./model.js";
 import { resolvePriors } from "./priors.js";
 import {
@@ -76,21 +74,10 @@ export class BayesianGaussianMixture {
     // Raw weights: with priors, the weights' scale counts (integer weights are repeated rows).
     const weights = sampleWeights(resolveFitOptions(fitOptions).sampleWeight, n);
     const triangular = familyOf(o.covarianceType) === KernelFamily.triangular;
-    const { engine, threaded } = await fitEngine(o.covarianceType, n, d, k, o.threads);
-    const pool: ThreadPool | undefined = threaded?.pool;
+    const aux = !warm && !respInit && needsKmeansMemory(o) ? kmeansAuxBytes(n, d, k) : 0;
+    const { engine, ws, pool, release } = await openFit(o.covarianceType, data, weights, k, o, aux, wantLabels);
     let done = false;
     try {
-      const aux = !warm && !respInit && needsKmeansMemory(o) ? kmeansAuxBytes(n, d, k) : 0;
-      const ws = new Workspace(
-        engine,
-        o.covarianceType,
-        n,
-        d,
-        k,
-        Math.max(aux, wantLabels ? ((n + 1) >> 1) * 8 : 0),
-        pool,
-      );
-      await ws.load(data, weights, "X", o.signal);
       const priors = resolvePriors(o, d, () => ws.dataScatter(triangular));
       const vu = new VariationalUpdates(o.covarianceType, d, k, priors, o.regCovar);
       const rng = new Random(o.randomState);
@@ -122,8 +109,7 @@ export class BayesianGaussianMixture {
       done = true;
       return { model, labels };
     } finally {
-      if (threaded) releaseThreadedEngine(threaded, done);
-      else releaseEngine(engine);
+      release(done);
     }
   }
 

@@ -8,7 +8,14 @@ import { checkFitSize, type Data, describe } from "../data.js";
 import { GaussMixError } from "../errors.js";
 import type { CovarianceType, DataInput } from "../types.js";
 import { familyOf, KernelFamily } from "../wasm/abi.js";
-import { acquireEngine, acquireThreadedEngine, type Engine } from "../wasm/engine.js";
+import { Workspace } from "../engine/workspace.js";
+import {
+  acquireEngine,
+  acquireThreadedEngine,
+  type Engine,
+  releaseEngine,
+  releaseThreadedEngine,
+} from "../wasm/engine.js";
 import type { ThreadPool } from "../wasm/threads.js";
 
 /** Samples × components × (d² or d) below which `threads` is ignored. */
@@ -46,16 +53,43 @@ export function fitData(
   return data;
 }
 
-/** The engine of a fit, and worker threads sharing its memory when asked for and worth starting. */
-export async function fitEngine(
+/** A fit's engine and workspace with the data loaded; `release(completed)` hands the engine back. */
+export interface OpenFit {
+  readonly engine: Engine;
+  readonly ws: Workspace;
+  readonly pool?: ThreadPool;
+  release(completed: boolean): void;
+}
+
+/**
+ * The engine of a fit (with worker threads sharing its memory when asked for and worth starting), its workspace
+ * and the data copied in (chunked; the signal is honoured between chunks). `labels`: room for fitPredict's labels.
+ */
+export async function openFit(
   type: CovarianceType,
-  n: number,
-  d: number,
+  data: Data,
+  weights: Float64Array | undefined,
   k: number,
-  threads: number,
-): Promise<{ engine: Engine; threaded?: { engine: Engine; pool: ThreadPool } }> {
+  o: { readonly threads: number; readonly signal?: AbortSignal },
+  auxBytes: number,
+  labels: boolean,
+): Promise<OpenFit> {
+  const { n, d } = data;
   // Threads only pay for themselves on enough work per pass (starting workers costs milliseconds).
   const work = n * k * (familyOf(type) === KernelFamily.triangular ? d * d : d);
-  const threaded = threads > 1 && work >= THREADS_MIN_WORK ? await acquireThreadedEngine(threads - 1) : undefined;
-  return { engine: threaded?.engine ?? (await acquireEngine()), threaded };
+  const threaded = o.threads > 1 && work >= THREADS_MIN_WORK ? await acquireThreadedEngine(o.threads - 1) : undefined;
+  const engine = threaded?.engine ?? (await acquireEngine());
+  const release = (completed: boolean) => {
+    if (threaded) releaseThreadedEngine(threaded, completed);
+    else releaseEngine(engine);
+  };
+  try {
+    const aux = Math.max(auxBytes, labels ? ((n + 1) >> 1) * 8 : 0);
+    const ws = new Workspace(engine, type, n, d, k, aux, threaded?.pool);
+    await ws.load(data, weights, "X", o.signal);
+    return { engine, ws, pool: threaded?.pool, release };
+  } catch (e) {
+    release(false);
+    throw e;
+  }
 }
