@@ -7,8 +7,9 @@
 import type { CovarianceType, InitParams } from "../src/index.js";
 import { drawCriteria, drawDensity, drawLogLik } from "./charts.js";
 import { collapsed, componentAlphas, effectiveLine, legendItems, syncBayesianControls } from "./components.js";
+import { $, el, note, setStatus, validK } from "./controls.js";
 import { type DataSet, large, stretchedBlobs, threeGaussians, twoClasses1D } from "./data.js";
-import type { Fitted, FromWorker, Params, SelectionCell, ToWorker } from "./protocol.js";
+import type { FromWorker, Params, SelectionCell, ToWorker } from "./protocol.js";
 import { bounds, drawScatter, toData } from "./scatter.js";
 import {
   fillColumnPicker,
@@ -20,51 +21,7 @@ import {
   uploadSummary,
 } from "./upload.js";
 
-const MAX_K = 10;
 const PLAY_DELAY = 250;
-const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
-const el = {
-  dataset: $<HTMLSelectElement>("dataset"),
-  csv: $<HTMLInputElement>("csv"),
-  uploadNote: $<HTMLParagraphElement>("upload-note"),
-  columns: $<HTMLFieldSetElement>("columns"),
-  colX: $<HTMLSelectElement>("col-x"),
-  colY: $<HTMLSelectElement>("col-y"),
-  k: $<HTMLInputElement>("k"),
-  kMsg: $<HTMLParagraphElement>("k-msg"),
-  cov: $<HTMLSelectElement>("cov"),
-  init: $<HTMLSelectElement>("init"),
-  seed: $<HTMLInputElement>("seed"),
-  bayes: $<HTMLInputElement>("bayes"),
-  bayesNote: $<HTMLParagraphElement>("bayes-note"),
-  select: $<HTMLButtonElement>("select"),
-  play: $<HTMLButtonElement>("play"),
-  download: $<HTMLButtonElement>("download"),
-  status: $<HTMLParagraphElement>("status"),
-  caption: $<HTMLParagraphElement>("caption"),
-  canvas: $<HTMLCanvasElement>("scatter"),
-  density: $<HTMLDivElement>("density"),
-  loglik: $<HTMLDivElement>("loglik"),
-  criteria: $<HTMLDivElement>("criteria"),
-  legend: $<HTMLOListElement>("legend"),
-};
-
-declare global {
-  interface Window {
-    /** The last finished fit of the data shown (undefined after any change), for tests and the curious. */
-    __gaussmix?: {
-      weights: number[];
-      means: number[][];
-      lowerBound: number;
-      nIter: number;
-      converged: boolean;
-      fitted: Fitted;
-      caption: string;
-      /** Whether this is the Bayesian (Dirichlet process) fit. */
-      bayesian: boolean;
-    };
-  }
-}
 
 /** Where the data shown came from. */
 type Source = { kind: "builtin"; which: string } | { kind: "clicks" } | Upload;
@@ -111,17 +68,6 @@ function makeWorker(): Worker {
 }
 
 const sendFit = (m: ToWorker, transfer: Transferable[] = []) => fitWorker.postMessage(m, transfer);
-
-function setStatus(text: string, kind: "" | "warn" | "error" = ""): void {
-  el.status.textContent = text;
-  el.status.className = kind;
-}
-
-function note(p: HTMLElement, text: string | undefined, kind: "" | "warn" | "error" = ""): void {
-  p.hidden = !text;
-  p.textContent = text ?? "";
-  p.className = `note ${kind}`;
-}
 
 // ---------------------------------------------------------------- data
 
@@ -203,28 +149,6 @@ async function onUpload(): Promise<void> {
 
 // ---------------------------------------------------------------- fitting
 
-/**
- * k from its field, made valid: a whole number from 1 to 10 (and at most the number of points), shown in the field
- * with a message saying what was given. `edited`: the person just changed the field (a valid value clears the message).
- */
-function validK(edited = false): number {
-  const raw = el.k.value.trim();
-  const max = Math.max(1, Math.min(MAX_K, data.n));
-  const v = Number(raw);
-  const used = raw === "" || !Number.isFinite(v) ? 3 : Math.min(max, Math.max(1, Math.round(v)));
-  el.k.max = String(max);
-  if (String(used) !== raw) {
-    el.k.value = String(used);
-    const limit = max < MAX_K ? ` (the data has ${plural(data.n, "point")})` : "";
-    note(
-      el.kMsg,
-      `k must be a whole number from 1 to ${max}${limit}; “${raw}” was given, so k = ${used} is used.`,
-      "warn",
-    );
-  } else if (edited) note(el.kMsg, undefined);
-  return used;
-}
-
 function setMode(m: Mode): void {
   mode = m;
   const playing = m === "playing";
@@ -267,7 +191,7 @@ function start(delay: number): void {
     setStatus("Add at least two points (click the plot) first.", "warn");
     return;
   }
-  const k = validK();
+  const k = validK(data.n);
   clearFit();
   fitBayes = el.bayes.checked;
   const init = el.init.value as InitParams;
@@ -414,7 +338,7 @@ el.colY.addEventListener("change", loadChosen);
 el.seed.addEventListener("change", () => {
   if (source.kind === "builtin") loadChosen();
 });
-el.k.addEventListener("change", () => validK(true));
+el.k.addEventListener("change", () => validK(data.n, true));
 el.bayes.addEventListener("change", () => {
   clearSelection();
   clearFit();
