@@ -133,7 +133,8 @@ export function drawDensity(el: HTMLElement, data: DataSet, view: View, params?:
 }
 
 let llPlot: uPlot | undefined;
-export function drawLogLik(el: HTMLElement, lowerBounds: number[]): void {
+/** `bayesian`: the values are the variational fit's evidence lower bound (not divided by n), titled so. */
+export function drawLogLik(el: HTMLElement, lowerBounds: number[], bayesian = false): void {
   llPlot?.destroy();
   llPlot = undefined;
   if (lowerBounds.length === 0) {
@@ -148,14 +149,17 @@ export function drawLogLik(el: HTMLElement, lowerBounds: number[]): void {
   const opts: uPlot.Options = {
     width: widthOf(el),
     height: 230,
-    title: "mean log-likelihood per iteration",
+    title: bayesian ? "lower bound (ELBO) per iteration" : "mean log-likelihood per iteration",
     scales: { x: { time: false, range: (_u, _min, max) => [1, Math.max(2, max)] }, y: { range: paddedRange } },
     axes: [
       { ...INTEGER_AXIS, label: "iteration" },
       { size: labelWidth, ...STEP_DECIMALS },
     ],
     legend: { show: false },
-    series: [{ label: "iteration" }, { label: "log-likelihood", stroke: "#30638e", width: 2, points: { show: true } }],
+    series: [
+      { label: "iteration" },
+      { label: bayesian ? "lower bound" : "log-likelihood", stroke: "#30638e", width: 2, points: { show: true } },
+    ],
   };
   llPlot = new uPlot(opts, [xs, lowerBounds], el);
   fitPanel(llPlot, el);

@@ -6,9 +6,11 @@
  */
 import type { CovarianceType, InitParams } from "../src/index.js";
 import { drawCriteria, drawDensity, drawLogLik } from "./charts.js";
+import { collapsed, componentAlphas, effectiveLine, legendItems, syncBayesianControls } from "./components.js";
+import { $, el, note, setStatus, validK } from "./controls.js";
 import { type DataSet, large, stretchedBlobs, threeGaussians, twoClasses1D } from "./data.js";
-import type { Fitted, FromWorker, Params, SelectionCell, ToWorker } from "./protocol.js";
-import { bounds, COLORS, drawScatter, toData } from "./scatter.js";
+import type { FromWorker, Params, SelectionCell, ToWorker } from "./protocol.js";
+import { bounds, drawScatter, toData } from "./scatter.js";
 import {
   fillColumnPicker,
   plural,
@@ -19,46 +21,7 @@ import {
   uploadSummary,
 } from "./upload.js";
 
-const MAX_K = 10;
 const PLAY_DELAY = 250;
-const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
-const el = {
-  dataset: $<HTMLSelectElement>("dataset"),
-  csv: $<HTMLInputElement>("csv"),
-  uploadNote: $<HTMLParagraphElement>("upload-note"),
-  columns: $<HTMLFieldSetElement>("columns"),
-  colX: $<HTMLSelectElement>("col-x"),
-  colY: $<HTMLSelectElement>("col-y"),
-  k: $<HTMLInputElement>("k"),
-  kMsg: $<HTMLParagraphElement>("k-msg"),
-  cov: $<HTMLSelectElement>("cov"),
-  init: $<HTMLSelectElement>("init"),
-  seed: $<HTMLInputElement>("seed"),
-  play: $<HTMLButtonElement>("play"),
-  download: $<HTMLButtonElement>("download"),
-  status: $<HTMLParagraphElement>("status"),
-  caption: $<HTMLParagraphElement>("caption"),
-  canvas: $<HTMLCanvasElement>("scatter"),
-  density: $<HTMLDivElement>("density"),
-  loglik: $<HTMLDivElement>("loglik"),
-  criteria: $<HTMLDivElement>("criteria"),
-  legend: $<HTMLOListElement>("legend"),
-};
-
-declare global {
-  interface Window {
-    /** The last finished fit of the data shown (undefined after any change), for tests and the curious. */
-    __gaussmix?: {
-      weights: number[];
-      means: number[][];
-      lowerBound: number;
-      nIter: number;
-      converged: boolean;
-      fitted: Fitted;
-      caption: string;
-    };
-  }
-}
 
 /** Where the data shown came from. */
 type Source = { kind: "builtin"; which: string } | { kind: "clicks" } | Upload;
@@ -83,6 +46,7 @@ let mode: Mode = "idle";
 let fitGen = 0;
 let fitLabel = "";
 let fitFile = "";
+let fitBayes = false; // the fit shown is the Bayesian (Dirichlet process) one
 let params: Params | undefined;
 let resp: Float32Array | undefined;
 let samples: { data: Float64Array; labels: Int32Array } | undefined;
@@ -104,17 +68,6 @@ function makeWorker(): Worker {
 }
 
 const sendFit = (m: ToWorker, transfer: Transferable[] = []) => fitWorker.postMessage(m, transfer);
-
-function setStatus(text: string, kind: "" | "warn" | "error" = ""): void {
-  el.status.textContent = text;
-  el.status.className = kind;
-}
-
-function note(p: HTMLElement, text: string | undefined, kind: "" | "warn" | "error" = ""): void {
-  p.hidden = !text;
-  p.textContent = text ?? "";
-  p.className = `note ${kind}`;
-}
 
 // ---------------------------------------------------------------- data
 
@@ -196,28 +149,6 @@ async function onUpload(): Promise<void> {
 
 // ---------------------------------------------------------------- fitting
 
-/**
- * k from its field, made valid: a whole number from 1 to 10 (and at most the number of points), shown in the field
- * with a message saying what was given. `edited`: the person just changed the field (a valid value clears the message).
- */
-function validK(edited = false): number {
-  const raw = el.k.value.trim();
-  const max = Math.max(1, Math.min(MAX_K, data.n));
-  const v = Number(raw);
-  const used = raw === "" || !Number.isFinite(v) ? 3 : Math.min(max, Math.max(1, Math.round(v)));
-  el.k.max = String(max);
-  if (String(used) !== raw) {
-    el.k.value = String(used);
-    const limit = max < MAX_K ? ` (the data has ${plural(data.n, "point")})` : "";
-    note(
-      el.kMsg,
-      `k must be a whole number from 1 to ${max}${limit}; “${raw}” was given, so k = ${used} is used.`,
-      "warn",
-    );
-  } else if (edited) note(el.kMsg, undefined);
-  return used;
-}
-
 function setMode(m: Mode): void {
   mode = m;
   const playing = m === "playing";
@@ -260,34 +191,26 @@ function start(delay: number): void {
     setStatus("Add at least two points (click the plot) first.", "warn");
     return;
   }
-  const k = validK();
+  const k = validK(data.n);
   clearFit();
+  fitBayes = el.bayes.checked;
+  const init = el.init.value as InitParams;
+  // The Bayesian estimator starts from scikit-learn's four initialisations; the others fall back to k-means.
+  const bayesInit = ["kmeans", "k-means++", "random", "random_from_data"].includes(init) ? init : "kmeans";
   const o = {
     nComponents: k,
     covarianceType: el.cov.value as CovarianceType,
-    initParams: el.init.value as InitParams,
+    initParams: fitBayes ? bayesInit : init,
     seed: seed(),
+    bayesian: fitBayes,
   };
-  fitLabel = `k = ${k}, ${o.covarianceType}, ${o.initParams} init, seed ${o.seed}`;
-  fitFile = `gaussmix-model-k${k}-${o.covarianceType}.json`;
+  const what = fitBayes ? `Bayesian (Dirichlet process), k ≤ ${k}` : `k = ${k}`;
+  fitLabel = `${what}, ${o.covarianceType}, ${o.initParams} init, seed ${o.seed}`;
+  fitFile = `gaussmix-${fitBayes ? "bayesian-" : ""}model-k${k}-${o.covarianceType}.json`;
   setMode(delay < 0 ? "paused" : delay > 0 ? "playing" : "fitting");
   const copy = data.data.slice();
   sendFit({ type: "fit", gen: fitGen, data: copy, d: data.d, ...o, delay }, [copy.buffer]);
   setStatus(`fitting ${fitLabel}…`);
-}
-
-/** Whether all components sit on (nearly) one mean: every pair closer than a quarter of their standard deviation. */
-function collapsed(p: Params): boolean {
-  const k = p.means.length;
-  if (k < 2) return false;
-  const sd = p.covariances.map((c) => Math.sqrt(c.reduce((s, row, i) => s + row[i], 0) / c.length));
-  for (let i = 0; i < k; i++) {
-    for (let j = i + 1; j < k; j++) {
-      const dist = Math.hypot(...p.means[i].map((v, t) => v - p.means[j][t]));
-      if (!(dist < 0.25 * Math.min(sd[i], sd[j]))) return false;
-    }
-  }
-  return true;
 }
 
 function receive(m: FromWorker): void {
@@ -301,7 +224,8 @@ function receive(m: FromWorker): void {
     resp = m.resp;
     lowerBounds.push(m.lowerBound);
     const wait = mode === "paused" ? " (paused: press step or play)" : "";
-    setStatus(`iteration ${m.iteration}: mean log-likelihood ${m.lowerBound.toFixed(4)}${wait}`);
+    const bound = fitBayes ? `lower bound ${m.lowerBound.toFixed(2)}; ${effectiveLine(m.weights)}` : "";
+    setStatus(`iteration ${m.iteration}: ${bound || `mean log-likelihood ${m.lowerBound.toFixed(4)}`}${wait}`);
   } else if (m.type === "done") {
     setMode("idle");
     params = m;
@@ -316,10 +240,14 @@ function receive(m: FromWorker): void {
       converged: m.converged,
       fitted: m.fitted,
       caption,
+      bayesian: fitBayes,
     };
     const how = `${m.converged ? "converged" : `stopped (not converged) at the iteration limit`} after ${plural(m.nIter, "iteration")}`;
-    const numbers = `EM took ${m.ms < 10 ? m.ms.toFixed(1) : m.ms.toFixed(0)} ms (animation pauses left out); mean log-likelihood ${m.lowerBound.toFixed(4)}.`;
-    if (m.converged && collapsed(m)) {
+    const took = `EM took ${m.ms < 10 ? m.ms.toFixed(1) : m.ms.toFixed(0)} ms (animation pauses left out)`;
+    const numbers = fitBayes
+      ? `${took}; lower bound ${m.lowerBound.toFixed(2)}; ${effectiveLine(m.weights)}.`
+      : `${took}; mean log-likelihood ${m.lowerBound.toFixed(4)}.`;
+    if (m.converged && !fitBayes && collapsed(m)) {
       setStatus(
         `${fitLabel}: converged to a single cluster: all ${m.weights.length} components share one mean, so the model is one Gaussian. Try k-means init or another seed. ${numbers}`,
         "warn",
@@ -365,20 +293,11 @@ function drawAll(): void {
   el.canvas.classList.toggle("hidden", oneD);
   el.density.classList.toggle("hidden", !oneD);
   if (oneD) drawDensity(el.density, data, view, params, samples?.data);
-  else drawScatter(el.canvas, { data, view, params, resp, samples });
-  drawLogLik(el.loglik, lowerBounds);
-  el.legend.replaceChildren(
-    ...(params?.weights ?? []).map((w, c) => {
-      const li = document.createElement("li");
-      const dot = document.createElement("i");
-      dot.style.background = COLORS[c % COLORS.length];
-      li.append(
-        dot,
-        ` component ${c}: weight ${w.toFixed(3)}, mean (${params!.means[c].map((v) => v.toFixed(2)).join(", ")})`,
-      );
-      return li;
-    }),
-  );
+  // The Bayesian fit draws each component as strongly as its weight: surplus components fade out as EM runs.
+  const alphas = fitBayes && params ? componentAlphas(params.weights) : undefined;
+  if (!oneD) drawScatter(el.canvas, { data, view, params, resp, samples, alphas });
+  drawLogLik(el.loglik, lowerBounds, fitBayes);
+  el.legend.replaceChildren(...legendItems(params, alphas));
 }
 
 let resizeFrame = 0;
@@ -419,7 +338,15 @@ el.colY.addEventListener("change", loadChosen);
 el.seed.addEventListener("change", () => {
   if (source.kind === "builtin") loadChosen();
 });
-el.k.addEventListener("change", () => validK(true));
+el.k.addEventListener("change", () => validK(data.n, true));
+el.bayes.addEventListener("change", () => {
+  clearSelection();
+  clearFit();
+  syncBayesianControls(el.bayes.checked, el.select, el.bayesNote);
+  setStatus(
+    `${el.bayes.checked ? "Bayesian (Dirichlet process): k is the upper bound. " : ""}Press play, step or fit.`,
+  );
+});
 $("step").addEventListener("click", () => {
   if (mode === "idle") start(-1);
   else if (mode === "paused") sendFit({ type: "step" });
@@ -451,7 +378,8 @@ $("reset").addEventListener("click", () => {
   clearFit();
   setStatus(`Reset. Showing ${caption}; press play, step or fit.`);
 });
-$("select").addEventListener("click", () => {
+el.select.addEventListener("click", () => {
+  if (el.bayes.checked) return;
   if (data.n < 2) {
     setStatus("Add at least two points (click the plot) first.", "warn");
     return;
@@ -483,4 +411,5 @@ el.download.addEventListener("click", () => {
   setTimeout(() => URL.revokeObjectURL(a.href), 1000);
 });
 
+syncBayesianControls(el.bayes.checked, el.select, el.bayesNote); // a reload may keep the box ticked
 loadChosen();

@@ -13,6 +13,8 @@ export interface FitRequest {
   covarianceType: CovarianceType;
   initParams: InitParams;
   seed: number;
+  /** Fit `BayesianGaussianMixture` (Dirichlet process prior, nComponents the upper bound) instead of EM. */
+  bayesian: boolean;
   /** Milliseconds between iterations while playing; -1: wait for a "step" (or "play") message. */
   delay: number;
 }
@@ -55,7 +57,10 @@ export type FromWorker = { gen: number } & (
       /** EM alone: the time spent in the page's pacing (animation delays, waiting for "step", drawing) is left out. */
       ms: number;
       resp: Float32Array;
-      /** `model.toJSON()` as text: what the library's `fromJSON` and the command line read. */
+      /**
+       * `model.toJSON()` as text: what `FittedGaussianMixture.fromJSON` (or, for the Bayesian fit,
+       * `FittedBayesianGaussianMixture.fromJSON`) reads.
+       */
       model: string;
       fitted: Fitted;
     } & Params)

@@ -33,6 +33,8 @@ export interface ScatterState {
   params?: Params;
   resp?: Float32Array;
   samples?: { data: Float64Array; labels: Int32Array };
+  /** Opacity of each component's ellipses and mean (1 when absent). */
+  alphas?: number[];
 }
 
 /** The data's range with 8 % padding on each side. */
@@ -133,9 +135,14 @@ export function drawScatter(canvas: HTMLCanvasElement, s: ScatterState): void {
     }
   }
   // Ellipses and means last, over the points, each stroke on a white outline so they show on dense data.
-  params?.means.forEach((mu, c) => drawComponent(ctx, f, mu, params.covariances[c], COLORS[c % COLORS.length]));
+  params?.means.forEach((mu, c) => {
+    ctx.globalAlpha = s.alphas?.[c] ?? 1;
+    drawComponent(ctx, f, mu, params.covariances[c], COLORS[c % COLORS.length]);
+  });
+  ctx.globalAlpha = 1;
   ctx.restore();
   canvas.dataset.components = String(k);
+  canvas.dataset.alphas = JSON.stringify((s.alphas ?? []).map((a) => Math.round(a * 100) / 100));
   canvas.dataset.axes = s.data.names.join(" × ");
   // Where the means were drawn (CSS pixels), so a test can look at those pixels.
   canvas.dataset.means = JSON.stringify(

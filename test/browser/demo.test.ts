@@ -10,7 +10,7 @@ import { build } from "vite";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { CHROMIUM, hasChromium } from "./chromium.js";
 import { large, threeGaussians, twoClasses1D } from "../../demo/data.js";
-import { FittedGaussianMixture, GaussianMixture } from "../../src/index.js";
+import { FittedBayesianGaussianMixture, FittedGaussianMixture, GaussianMixture } from "../../src/index.js";
 
 const root = new URL("../..", import.meta.url).pathname;
 if (!hasChromium)
@@ -424,6 +424,69 @@ describe.skipIf(!hasChromium)(
       expect(Array.from(model.predict({ data: ds.data, shape: [ds.n, 2] }))).toEqual(
         Array.from(node.predict({ data: ds.data, shape: [ds.n, 2] })),
       );
+      await done();
+    });
+
+    it("Bayesian switch: k = 8 on three Gaussians keeps 3 effective components, fades the rest, downloads the Bayesian model, and disables BIC over k", async () => {
+      const { page, done } = await open();
+      expect(await page.isDisabled("#select")).toBe(false);
+      await page.check("#bayes");
+      // BIC over k compares maximum-likelihood fits: off, with the reason shown, while the switch is on.
+      expect(await page.isDisabled("#select")).toBe(true);
+      expect(await page.isVisible("#bayes-note")).toBe(true);
+      expect(await page.textContent("#bayes-note")).toContain("BIC over k is off for the Bayesian fit");
+      await page.fill("#k", "8");
+      // Played for a few iterations first: the surplus components are drawn while they fade.
+      await page.click("#play");
+      await page.waitForFunction(() => /^iteration [3-9]/.test(document.getElementById("status")!.textContent!));
+      expect(await status(page)).toMatch(/^iteration \d+: lower bound -?[\d.]+; effective components: \d of 8/);
+      expect(await page.getAttribute("#scatter", "data-components")).toBe("8");
+      await page.screenshot({ path: join(artifacts, "demo-bayesian-playing.png") });
+      await page.click("#fit");
+      const shown = await page
+        .waitForFunction(() => window.__gaussmix, null, { timeout: 60_000 })
+        .then((h) => h.jsonValue());
+      expect(shown!.bayesian).toBe(true);
+      expect(shown!.weights).toHaveLength(8);
+      expect(await status(page)).toMatch(
+        /^Bayesian \(Dirichlet process\), k ≤ 8, full, kmeans init, seed 0: converged after \d+ iterations\. .*effective components: 3 of 8 \(weight ≥ 0\.01\)\.$/,
+      );
+      // Each component is drawn as strongly as its weight: three fully, five faded.
+      const alphas = JSON.parse((await page.getAttribute("#scatter", "data-alphas"))!) as number[];
+      expect(alphas.filter((a) => a === 1)).toHaveLength(3);
+      expect(alphas.filter((a) => a < 0.2)).toHaveLength(5);
+      // The curve is the variational bound, titled as such (not a mean log-likelihood).
+      expect(await page.textContent("#loglik .u-title")).toBe("lower bound (ELBO) per iteration");
+      // The data generated three Gaussians: the three heavy components sit on its three true means.
+      const ds = threeGaussians(0);
+      const [download] = await Promise.all([page.waitForEvent("download"), page.click("#download")]);
+      expect(download.suggestedFilename()).toBe("gaussmix-bayesian-model-k8-full.json");
+      const path = join(artifacts, "demo-bayesian-model.json");
+      await download.saveAs(path);
+      const text = readFileSync(path, "utf8");
+      expect(() => FittedGaussianMixture.fromJSON(text)).toThrow();
+      const model = FittedBayesianGaussianMixture.fromJSON(text);
+      expect(Array.from(model.weights)).toEqual(shown!.weights);
+      expect(model.weights.filter((w) => w > 0.01).length).toBeLessThanOrEqual(3);
+      // Its three heavy components label the data as a three-component EM fit does (up to the order of labels).
+      const X = { data: ds.data, shape: [ds.n, 2] as [number, number] };
+      const em = await new GaussianMixture({ nComponents: 3, randomState: 0 }).fit(X);
+      const a = model.predict(X);
+      const b = em.predict(X);
+      const pairs = new Map<number, number>();
+      let agree = 0;
+      for (let i = 0; i < ds.n; i++) {
+        if (!pairs.has(a[i])) pairs.set(a[i], b[i]);
+        if (pairs.get(a[i]) === b[i]) agree++;
+      }
+      expect(new Set(a).size).toBe(3);
+      expect(agree / ds.n).toBeGreaterThan(0.97);
+      await page.screenshot({ path: join(docs, "demo-bayesian.png") });
+      // Switching back: BIC over k is available again and the Bayesian fit is gone.
+      await page.uncheck("#bayes");
+      expect(await page.isDisabled("#select")).toBe(false);
+      expect(await page.isHidden("#bayes-note")).toBe(true);
+      expect(await page.evaluate(() => window.__gaussmix)).toBeUndefined();
       await done();
     });
 
