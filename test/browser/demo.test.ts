@@ -1,7 +1,7 @@
 // The demo page in Debian's Chromium (playwright-core, no downloaded browser), clicked through as a new user
 // would: the numbers shown equal a Node fit of the same data, uploads (good and bad) never leave other data
 // fitted, every data change clears the fit and charts, and the controls do what they say. Screenshots go to
-// docs/ (the README's) and test/artifacts/.
+// test/artifacts/; with UPDATE_SCREENSHOTS=1 the README's go to docs/ (a test run never changes tracked files).
 import { createReadStream, existsSync, mkdirSync, readFileSync, statSync } from "node:fs";
 import { createServer, type Server } from "node:http";
 import { extname, join } from "node:path";
@@ -17,7 +17,7 @@ if (!hasChromium)
   console.warn(`test/browser/demo.test.ts: skipped, no Chromium at ${CHROMIUM} (apt-get install chromium)`);
 const dist = join(root, "demo", "dist");
 const artifacts = join(root, "test", "artifacts");
-const docs = join(root, "docs");
+const docs = process.env.UPDATE_SCREENSHOTS === "1" ? join(root, "docs") : join(root, "test", "artifacts");
 let server: Server;
 let browser: Browser;
 let url: string;
