@@ -12,7 +12,10 @@ const LAYERS: [name: string, files: RegExp][] = [
   ["data, options, covariance, rng, csv", /^(data|options|covariance|rng|csv\/[\w.-]+)$/],
   ["wasm", /^wasm\//],
   ["engine and EM", /^(engine|init|em)(\/[\w.-]+)?$|^interop\/parameters$|^bayesian\/(special|variational|priors)$/],
-  ["estimator and model, statistics", /^(gmm|model|model-json|statistics|bayesian\/(estimator|model))$/],
+  [
+    "estimator and model, statistics",
+    /^(gmm|model|model-json|model-estimate|model-read|statistics|bayesian\/(estimator|model))$/,
+  ],
   ["selection, scikit-learn JSON", /^(select|interop\/sklearn)$/],
   ["streaming, online EM", /^stream\/[\w-]+$/],
   ["entry points", /^(api|index|index\.workerd)$/],
