@@ -16,7 +16,8 @@ import { readableParams } from "./model-json.js";
 import { allocate, estimate } from "./model-estimate.js";
 import { FORMAT, readModelJSON, VERSION } from "./model-read.js";
 import { buildModel, type ModelParameters } from "./interop/parameters.js";
-import { fingerprintOf, type SufficientStatistics, statisticsOf, stepOf } from "./statistics.js";
+import { fingerprintOf, type SufficientStatistics } from "./statistics.js";
+import { statisticsOf, stepOf } from "./statistics-accumulator.js";
 
 /** What the fit found, besides the parameters. */
 export interface FitSummary {

@@ -14,7 +14,7 @@ const LAYERS: [name: string, files: RegExp][] = [
   ["engine and EM", /^(engine|init|em)(\/[\w.-]+)?$|^interop\/parameters$|^bayesian\/(special|variational|priors)$/],
   [
     "estimator and model, statistics",
-    /^(gmm|model|model-json|model-estimate|model-read|statistics|bayesian\/(estimator|model))$/,
+    /^(gmm|model|model-json|model-estimate|model-read|statistics|statistics-accumulator|bayesian\/(estimator|model))$/,
   ],
   ["selection, scikit-learn JSON", /^(select|interop\/sklearn)$/],
   ["streaming, online EM", /^stream\/[\w-]+$/],
