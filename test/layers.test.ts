@@ -11,7 +11,10 @@ const LAYERS: [name: string, files: RegExp][] = [
   ["types, errors, util", /^(types|errors|util|matrix|wasm\.d)$/],
   ["data, options, covariance, rng, csv", /^(data|options|covariance|rng|csv\/[\w.-]+)$/],
   ["wasm", /^wasm\//],
-  ["engine and EM", /^(engine|init|em)(\/[\w.-]+)?$|^interop\/parameters$|^bayesian\/(special|variational|priors)$/],
+  [
+    "engine and EM",
+    /^(engine|init|em)(\/[\w.-]+)?$|^interop\/parameters$|^bayesian\/(special|variational|priors|posterior|expectations)$/,
+  ],
   [
     "estimator and model, statistics",
     /^(gmm|model|model-json|model-estimate|model-read|statistics|statistics-accumulator|bayesian\/(estimator|model))$/,

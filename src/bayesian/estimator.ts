@@ -24,14 +24,9 @@ import {
 import type { ThreadPool } from "../wasm/threads.js";
 import { FittedBayesianGaussianMixture } from "./model.js";
 import { resolvePriors } from "./priors.js";
-import {
-  allocatePosterior,
-  copyPosterior,
-  expectedWeights,
-  type Posterior,
-  type Statistics,
-  VariationalUpdates,
-} from "./variational.js";
+import { expectedWeights } from "./expectations.js";
+import { allocatePosterior, copyPosterior, type Posterior, type Statistics } from "./posterior.js";
+import { VariationalUpdates } from "./variational.js";
 
 /** k-means runs compared by the lower bound of the posterior they start (see `initialize`). */
 const KMEANS_CANDIDATES = 3;
