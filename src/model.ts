@@ -3,19 +3,21 @@
  * per-sample methods (predict, predictProba, scoreSamples, score, bic, aic), sampling and JSON round trips.
  */
 import { COVARIANCE_MODELS } from "./covariance.js";
-import { isArrayLike, show, tri } from "./util.js";
-import { checkFeatures, type Data, describe, sampleWeights, writePairs } from "./data.js";
-import { GaussMixError, MAX_SQUARABLE } from "./errors.js";
+import { sampleWeights } from "./data.js";
+import { GaussMixError } from "./errors.js";
+import { show } from "./util.js";
 import { resolveSampleOptions, resolveScoreOptions } from "./options.js";
 import { Random } from "./rng.js";
 import { matrix } from "./matrix.js";
 import type { CovarianceType, Covariances, DataInput, Matrix, ReadonlyCovarianceShape } from "./types.js";
-import { acquireEngineSync, releaseEngine } from "./wasm/engine.js";
 import type { Params } from "./engine/types.js";
-import { factorEntries, familyOf, KernelFamily, paramsSizes, strides } from "./wasm/abi.js";
-import { flattenParams, readableParams } from "./model-json.js";
+import { familyOf, KernelFamily } from "./wasm/abi.js";
+import { readableParams } from "./model-json.js";
+import { allocate, estimate } from "./model-estimate.js";
+import { FORMAT, readModelJSON, VERSION } from "./model-read.js";
 import { buildModel, type ModelParameters } from "./interop/parameters.js";
-import { fingerprintOf, type SufficientStatistics, statisticsOf, stepOf } from "./statistics.js";
+import { fingerprintOf, type SufficientStatistics } from "./statistics.js";
+import { statisticsOf, stepOf } from "./statistics-accumulator.js";
 
 /** What the fit found, besides the parameters. */
 export interface FitSummary {
@@ -56,28 +58,8 @@ export interface ModelJSON {
 /** Node's key for a custom `util.inspect` (a registered symbol: no import of node:util). */
 const INSPECT: unique symbol = Symbol.for("nodejs.util.inspect.custom");
 
-/** Engine bytes of one chunk of rows of the per-sample methods (small enough for the engine to be pooled). */
-const ESTIMATE_CHUNK_BYTES = 32 * 1024 * 1024;
-
 /** The most values `sample` returns (n × d): the largest typed array every runtime allocates. */
 export const MAX_SAMPLE_VALUES = 2 ** 31 - 1;
-
-/** A typed array of `length`, or DATA_TOO_LARGE (with what needed it) when the runtime cannot allocate it. */
-function allocate<T>(Type: { new (n: number): T; BYTES_PER_ELEMENT: number }, length: number, what: string): T {
-  try {
-    return new Type(length);
-  } catch (e) {
-    throw new GaussMixError(
-      "DATA_TOO_LARGE",
-      `${what} needs an array of ${length} values (${length * Type.BYTES_PER_ELEMENT} bytes) that this runtime ` +
-        "cannot allocate: pass fewer samples per call (the results of separate calls on slices of X are the same).",
-      { cause: e },
-    );
-  }
-}
-
-const FORMAT = "gaussmix-model";
-const VERSION = 2;
 
 function freeze<T>(x: T): T {
   if (Array.isArray(x)) {
@@ -182,137 +164,10 @@ export class FittedGaussianMixture<T extends CovarianceType = CovarianceType> {
     return this.cm.covarianceParameters(d, k) + k * d + k - 1;
   }
 
-  /**
-   * Runs the estimate kernel on Y, in chunks of rows so that the engine's memory stays small whatever n and
-   * k are. Returns log p(y) per sample and, when asked, the responsibilities (n × k) and labels. Rows whose
-   * densities overflow or underflow in the kernel are finished in `extremeRow`.
-   */
+  /** The estimate kernel on Y, in chunks of rows (`model-estimate.ts`). */
   private estimate(Y: DataInput, want: { logNorm?: boolean; resp?: boolean; labels?: boolean }) {
-    const data = describe(Y, "X");
-    checkFeatures(data, this.nFeatures);
-    const { n } = data;
-    const { d, k } = this.shape;
-    const logNorm = allocate(Float64Array, n, "scoreSamples");
-    const resp = want.resp ? allocate(Float64Array, n * k, `predictProba (${n} × ${k})`) : undefined;
-    const labels = want.labels ? allocate(Int32Array, n, "predict") : undefined;
-    const perRow = d * 8 + 8 + (want.resp ? k * 8 : 0) + (want.labels ? 4 : 0);
-    const rows = Math.max(2, 2 * Math.floor(ESTIMATE_CHUNK_BYTES / perRow / 2));
-    const chunk = Math.min(n + (n % 2), rows);
-    const pairs = chunk / 2;
-    const engine = acquireEngineSync();
-    try {
-      const sizes = paramsSizes(this.covarianceType, d, k);
-      const ptr = engine.layout(
-        {
-          X: pairs * d * 16,
-          weights: sizes.weights * 8,
-          means: sizes.means * 8,
-          factors: sizes.factors * 8,
-          logConst: 2 * k * 8,
-          scratch: engine.kernels.scratchBytes(d, k),
-          logNorm: pairs * 16,
-          resp: want.resp ? pairs * 2 * k * 8 : 0,
-          labels: want.labels ? pairs * 8 : 0,
-        },
-        `the per-sample methods of a model with ${k} components × ${d} features`,
-        "use a model with fewer components or features",
-      );
-      const f = engine.f64;
-      f.set(this.params.weights, ptr.weights >>> 3);
-      f.set(this.params.means, ptr.means >>> 3);
-      f.set(this.params.factors, ptr.factors >>> 3);
-      const family = familyOf(this.covarianceType);
-      const stride = strides(this.covarianceType, d).factorStride;
-      if (this.logConstants) f.set(this.logConstants, ptr.logConst >>> 3);
-      else engine.kernels.logConstants(family, d, k, ptr.weights, ptr.factors, stride, ptr.logConst);
-      const logConst = f.slice(ptr.logConst >>> 3, (ptr.logConst >>> 3) + k);
-      for (let i0 = 0; i0 < n; i0 += chunk) {
-        const i1 = Math.min(n, i0 + chunk);
-        const m = i1 - i0;
-        writePairs(data, f, ptr.X >>> 3, "X", i0, i1);
-        engine.kernels.estimate(
-          family,
-          ptr.X,
-          0,
-          Math.ceil(m / 2),
-          d,
-          k,
-          ptr.means,
-          ptr.factors,
-          stride,
-          ptr.logConst,
-          ptr.logNorm,
-          want.resp ? ptr.resp : 0,
-          want.labels ? ptr.labels : 0,
-          ptr.scratch,
-        );
-        logNorm.set(f.subarray(ptr.logNorm >>> 3, (ptr.logNorm >>> 3) + m), i0);
-        if (resp) resp.set(f.subarray(ptr.resp >>> 3, (ptr.resp >>> 3) + m * k), i0 * k);
-        if (labels) labels.set(engine.i32.subarray(ptr.labels >>> 2, (ptr.labels >>> 2) + m), i0);
-        for (let i = i0; i < i1; i++) {
-          // Finite input always has a finite score or −∞, never NaN: the kernel's NaN means every component's
-          // density overflowed the float64 range (values near 1e300, say) and the row is redone here.
-          if (!(logNorm[i] > -Infinity)) this.extremeRow(data, i, logConst, logNorm, resp, labels);
-        }
-      }
-      return { n, logNorm, resp, labels };
-    } finally {
-      releaseEngine(engine);
-    }
-  }
-
-  /**
-   * One sample whose Mahalanobis distances overflow float64: the distances are computed on (x − μ)/s with s
-   * the largest magnitude involved, so that each component's log-density is log c − (s·‖y‖/√2)², which is
-   * −∞ only when it truly is beyond the float64 range. log p(x) is then −∞ (the density underflows), and the
-   * responsibilities are their limit: all of it to the component with the largest density (the smallest
-   * scaled distance; the first on ties), which is also the label.
-   */
-  private extremeRow(
-    data: Data,
-    i: number,
-    logConst: Float64Array,
-    logNorm: Float64Array,
-    resp: Float64Array | undefined,
-    labels: Int32Array | undefined,
-  ): void {
-    const { d, k } = this.shape;
-    const { means, factors } = this.params;
-    const triangular = familyOf(this.covarianceType) === KernelFamily.triangular;
-    const fs = factorEntries(this.covarianceType, d);
-    const tied = this.covarianceType === "tied";
-    const x = Array.from({ length: d }, (_, j) => data.at(i, j));
-    let s = 0;
-    for (let j = 0; j < d; j++) s = Math.max(s, Math.abs(x[j]));
-    for (const v of means) s = Math.max(s, Math.abs(v));
-    const lp = new Float64Array(k);
-    const scaled = new Float64Array(k);
-    const u = new Float64Array(d);
-    for (let c = 0; c < k; c++) {
-      for (let j = 0; j < d; j++) u[j] = x[j] / s - means[c * d + j] / s;
-      const F = (tied ? 0 : c) * fs;
-      let q = 0;
-      for (let j = 0; j < d; j++) {
-        let y = 0;
-        if (triangular) for (let a = 0; a <= j; a++) y += factors[F + tri(j) + a] * u[a];
-        else y = factors[F + j] * u[j];
-        q += y * y;
-      }
-      const t = s * Math.sqrt(0.5 * q); // ½·‖y‖² squared last: finite whenever it is representable
-      lp[c] = logConst[c] - t * t;
-      scaled[c] = logConst[c] / s / s - 0.5 * q;
-    }
-    let best = 0;
-    for (let c = 1; c < k; c++) if (lp[c] > lp[best] || (lp[c] === lp[best] && scaled[c] > scaled[best])) best = c;
-    let sum = 0;
-    if (lp[best] > -Infinity) for (let c = 0; c < k; c++) sum += Math.exp(lp[c] - lp[best]);
-    logNorm[i] = lp[best] > -Infinity ? lp[best] + Math.log(sum) : -Infinity;
-    if (resp) {
-      for (let c = 0; c < k; c++) {
-        resp[i * k + c] = lp[best] > -Infinity ? Math.exp(lp[c] - lp[best]) / sum : c === best ? 1 : 0;
-      }
-    }
-    if (labels) labels[i] = best;
+    const { covarianceType, nComponents, nFeatures, params, logConstants } = this;
+    return estimate({ covarianceType, nComponents, nFeatures, params, logConstants }, Y, want);
   }
 
   /** The most likely component of each sample (n). */
@@ -447,108 +302,8 @@ export class FittedGaussianMixture<T extends CovarianceType = CovarianceType> {
   /** Restores a model from `toJSON()` output (an object or its JSON string); check `covarianceType` to narrow it. */
   static fromJSON(json: unknown): AnyFittedGaussianMixture;
   static fromJSON(json: unknown): FittedGaussianMixture {
-    const doc = typeof json === "string" ? parse(json) : json;
-    const bad = (m: string) => new GaussMixError("INVALID_MODEL_JSON", `fromJSON: ${m}`);
-    if (typeof doc !== "object" || doc === null) throw bad("expected an object made by toJSON()");
-    let o = doc as Record<string, unknown>;
-    if (o.format !== FORMAT) throw bad(`format must be "${FORMAT}", got ${JSON.stringify(o.format)}`);
-    if (o.version !== 1 && o.version !== VERSION)
-      throw bad(`unsupported version ${JSON.stringify(o.version)} (this library reads 1 and ${VERSION})`);
-    const type = o.covarianceType as CovarianceType;
-    if (typeof type !== "string" || !Object.prototype.hasOwnProperty.call(COVARIANCE_MODELS, type)) {
-      throw bad(`unknown covarianceType ${JSON.stringify(o.covarianceType)}`);
-    }
-    const k = o.nComponents;
-    const d = o.nFeatures;
-    if (!Number.isInteger(k) || (k as number) < 1) throw bad("nComponents must be a positive integer");
-    if (!Number.isInteger(d) || (d as number) < 1) throw bad("nFeatures must be a positive integer");
-    if (o.version === 2) {
-      // Nested parameters → the flat engine storage of version 1, checked below like a version 1 document.
-      const flat = flattenParams(o, type, d as number, k as number);
-      if (typeof flat === "string") throw bad(flat);
-      o = { ...o, ...flat };
-    }
-    const names = o.featureNames;
-    if (
-      names !== undefined &&
-      !(Array.isArray(names) && names.length === d && names.every((s) => typeof s === "string"))
-    ) {
-      throw bad(`featureNames must be an array of ${d} strings (one per feature) when present`);
-    }
-    const sizes = paramsSizes(type, d as number, k as number);
-    const fs = factorEntries(type, d as number);
-    const vec = (name: string, len: number, check?: (v: number) => boolean) => {
-      const v = o[name];
-      if (!isArrayLike(v) || v.length !== len) throw bad(`${name} must be an array of ${len} numbers`);
-      const out = new Float64Array(len);
-      for (let i = 0; i < len; i++) {
-        const x = v[i];
-        if (typeof x !== "number" || !Number.isFinite(x) || (check && !check(x))) {
-          throw bad(`${name}[${i}] is ${JSON.stringify(x)}, not a valid value`);
-        }
-        out[i] = x;
-      }
-      return out;
-    };
-    // Every number the per-sample methods rely on: finite weights that form a distribution, means whose
-    // distances to data can be squared, positive-definite covariances and factors, finite bounds.
-    const params: Params = {
-      weights: vec("weights", k as number, (w) => w >= 0),
-      means: vec("means", (k as number) * (d as number), (m) => Math.abs(m) <= MAX_SQUARABLE),
-      cov: vec("covariances", sizes.cov),
-      factors: vec("factors", sizes.factors),
-    };
-    let total = 0;
-    for (const w of params.weights) total += w;
-    if (!(Math.abs(total - 1) <= WEIGHT_SUM_TOLERANCE)) {
-      throw bad(`weights must be ≥ 0 and sum to 1, but they sum to ${total}`);
-    }
-    const triangular = familyOf(type) === KernelFamily.triangular;
-    const blocks = sizes.factors / fs;
-    // Factors must have a positive diagonal (their logarithm is the log-determinant).
-    for (let c = 0; c < blocks; c++) {
-      for (let j = 0; j < (d as number); j++) {
-        const v = params.factors[c * fs + (triangular ? tri(j) + j : j)];
-        if (!(v > 0)) throw bad(`factors of block ${c} must have a positive diagonal; entry ${j} is ${v}`);
-      }
-    }
-    const ce = sizes.cov / blocks;
-    for (let c = 0; c < blocks; c++) {
-      const C = params.cov.subarray(c * ce, (c + 1) * ce);
-      const ok = triangular ? isPositiveDefinite(C, d as number) : C.every((v) => v > 0);
-      if (!ok) {
-        throw bad(
-          `covariances of ${type === "tied" ? "the tied block" : `component ${c}`} must be ` +
-            (triangular ? "symmetric positive definite" : "> 0"),
-        );
-      }
-    }
-    const lowerBounds = o.lowerBounds;
-    if (!Array.isArray(lowerBounds)) throw bad("lowerBounds must be an array of finite numbers");
-    lowerBounds.forEach((v, i) => {
-      if (typeof v !== "number" || !Number.isFinite(v))
-        throw bad(`lowerBounds[${i}] is ${show(v)}, not a finite number`);
-    });
-    if (typeof o.converged !== "boolean") throw bad("converged must be a boolean");
-    if (!Number.isInteger(o.nIter) || (o.nIter as number) < 0) throw bad("nIter must be a non-negative integer");
-    // A model built from parameters has no EM pass behind it: its lower bound −Infinity is null in JSON.
-    const lowerBound = o.lowerBound === null ? -Infinity : o.lowerBound;
-    if (typeof lowerBound !== "number" || (o.lowerBound !== null && !Number.isFinite(lowerBound))) {
-      throw bad(`lowerBound is ${show(o.lowerBound)}, not a finite number (or null: no EM pass)`);
-    }
-    return new FittedGaussianMixture(
-      type,
-      k as number,
-      d as number,
-      params,
-      {
-        converged: o.converged,
-        nIter: o.nIter as number,
-        lowerBound,
-        lowerBounds: lowerBounds as number[],
-      },
-      names as string[] | undefined,
-    );
+    const m = readModelJSON(json);
+    return new FittedGaussianMixture(m.type, m.k, m.d, m.params, m.summary, m.featureNames);
   }
 
   /**
@@ -593,34 +348,6 @@ export class FittedGaussianMixture<T extends CovarianceType = CovarianceType> {
 export type AnyFittedGaussianMixture<T extends CovarianceType = CovarianceType> = T extends CovarianceType
   ? FittedGaussianMixture<T>
   : never;
-
-/** How far from 1 the weights of a document may sum (rounding of k terms, and of JSON's decimal digits). */
-const WEIGHT_SUM_TOLERANCE = 1e-8;
-
-/** Whether a symmetric d×d matrix (row-major) is positive definite, by a Cholesky factorisation. */
-function isPositiveDefinite(a: Float64Array, d: number): boolean {
-  const L = new Float64Array(d * d);
-  for (let i = 0; i < d; i++) {
-    for (let j = 0; j <= i; j++) {
-      if (a[i * d + j] !== a[j * d + i]) return false;
-      let s = a[i * d + j];
-      for (let m = 0; m < j; m++) s -= L[i * d + m] * L[j * d + m];
-      if (i === j) {
-        if (!(s > 0)) return false;
-        L[i * d + i] = Math.sqrt(s);
-      } else L[i * d + j] = s / L[j * d + j];
-    }
-  }
-  return true;
-}
-
-function parse(s: string): unknown {
-  try {
-    return JSON.parse(s);
-  } catch (e) {
-    throw new GaussMixError("INVALID_MODEL_JSON", `fromJSON: not valid JSON (${(e as Error).message})`);
-  }
-}
 
 function mean(v: Float64Array): number {
   let s = 0;

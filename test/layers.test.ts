@@ -9,10 +9,16 @@ const src = new URL("../src/", import.meta.url).pathname;
 /** Lowest first. Patterns match paths relative to src/ (without the extension). */
 const LAYERS: [name: string, files: RegExp][] = [
   ["types, errors, util", /^(types|errors|util|matrix|wasm\.d)$/],
-  ["data, options, covariance, rng, csv", /^(data|options|covariance|rng|csv\/[\w.-]+)$/],
+  ["data, options, covariance, rng, csv", /^(data|options|option-table|covariance|rng|csv\/[\w.-]+)$/],
   ["wasm", /^wasm\//],
-  ["engine and EM", /^(engine|init|em)(\/[\w.-]+)?$|^interop\/parameters$|^bayesian\/(special|variational|priors)$/],
-  ["estimator and model, statistics", /^(gmm|model|model-json|statistics|bayesian\/(estimator|model))$/],
+  [
+    "engine and EM",
+    /^(engine|init|em)(\/[\w.-]+)?$|^interop\/parameters$|^bayesian\/(special|variational|priors|posterior|expectations)$/,
+  ],
+  [
+    "estimator and model, statistics",
+    /^(gmm|model|model-json|model-estimate|model-read|statistics|statistics-accumulator|bayesian\/(estimator|model))$/,
+  ],
   ["selection, scikit-learn JSON", /^(select|interop\/sklearn)$/],
   ["streaming, online EM", /^stream\/[\w-]+$/],
   ["entry points", /^(api|index|index\.workerd)$/],

@@ -1,150 +1,31 @@
-/**
- * The gaussmix command line: fit (with model selection), predict, sample and score on CSV files.
- * Exit codes: 0 success, 2 bad input (CSV, options, model file, output path) or a fit that failed, 1 anything
- * unexpected.
- */
-import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import cliProgress from "cli-progress";
-import { Command, CommanderError, InvalidArgumentError, Option } from "commander";
-import {
-  BayesianGaussianMixture,
-  type CovarianceType,
-  FittedBayesianGaussianMixture,
-  FittedGaussianMixture,
-  GaussMixError,
-  type ModelJSON,
-  type Selection,
-  selectModel,
-} from "gaussmix";
+import { Command, CommanderError, Option } from "commander";
+import { BayesianGaussianMixture, GaussMixError, type ModelJSON, type Selection, selectModel } from "gaussmix";
 import type { CsvDelimiter } from "gaussmix/csv";
+import {
+  COV_TYPES,
+  MAX_COMPONENTS,
+  MAX_GRID_K,
+  parseComponents,
+  parseCovariance,
+  parseDelimiter,
+  parseInteger,
+  parseList,
+  parseNumber,
+  parsePositive,
+} from "./arguments.js";
 import { describeModel, plural, readableJSON, selectionTable } from "./format.js";
+import { loadModel, withNames } from "./model-file.js";
 import { InputError, readTable, type Table } from "./read.js";
 import { checkOutFile, csvCell, OutputClosed, write, writeOutFile, writeRows } from "./write.js";
 
-const COV_TYPES: readonly CovarianceType[] = ["spherical", "diag", "tied", "full"];
-/** Largest number of components on the command line, and most values of k in one selection grid. */
-export const MAX_COMPONENTS = 10_000;
-export const MAX_GRID_K = 1_000;
+export { MAX_COMPONENTS, MAX_GRID_K } from "./arguments.js";
+
 /** With --bayesian, a component counts as used when its weight is at least this. */
 export const EFFECTIVE_WEIGHT = 0.01;
 /** `sample` draws at most this many rows at once (so its memory is bounded, whatever -n is). */
 const SAMPLE_BLOCK = 1_000_000;
-
-function parseComponents(value: string): number[] {
-  const range = /^\s*(\d+)\s*\.\.\s*(\d+)\s*$/.exec(value);
-  let list: number[];
-  if (range) {
-    const [a, b] = [Number(range[1]), Number(range[2])];
-    if (a < 1 || b < a) throw new InvalidArgumentError("a range lo..hi needs 1 ≤ lo ≤ hi, like 1..8");
-    if (b > MAX_COMPONENTS)
-      throw new InvalidArgumentError(`at most ${MAX_COMPONENTS} components (got ${b}); choose a smaller range`);
-    if (b - a + 1 > MAX_GRID_K)
-      throw new InvalidArgumentError(`at most ${MAX_GRID_K} values of k in one selection (got ${b - a + 1})`);
-    list = Array.from({ length: b - a + 1 }, (_, i) => a + i);
-  } else {
-    list = value.split(",").map((s) => (/^\s*\d+\s*$/.test(s) ? Number(s) : NaN));
-    if (!list.every((k) => Number.isInteger(k) && k >= 1))
-      throw new InvalidArgumentError("expected a range like 1..8 or a list like 1,2,5 of positive integers");
-    const big = list.find((k) => k > MAX_COMPONENTS);
-    if (big !== undefined)
-      throw new InvalidArgumentError(`at most ${MAX_COMPONENTS} components (got ${big}); choose fewer`);
-    if (list.length > MAX_GRID_K)
-      throw new InvalidArgumentError(`at most ${MAX_GRID_K} values of k in one selection (got ${list.length})`);
-  }
-  return [...new Set(list)];
-}
-
-function parseCovariance(value: string): CovarianceType[] {
-  const list = value.split(",").map((s) => s.trim()) as CovarianceType[];
-  const bad = list.find((t) => !COV_TYPES.includes(t));
-  if (bad !== undefined)
-    throw new InvalidArgumentError(`"${bad}" is not a covariance type; expected a list of ${COV_TYPES.join(", ")}`);
-  return [...new Set(list)];
-}
-
-const parseList = (value: string): string[] => value.split(",").map((s) => s.trim());
-
-function parseDelimiter(value: string): CsvDelimiter {
-  const d = { ",": ",", comma: ",", ";": ";", semicolon: ";", "\t": "\t", tab: "\t", "\\t": "\t" }[value];
-  if (d === undefined) throw new InvalidArgumentError('expected ",", ";" or tab');
-  return d as CsvDelimiter;
-}
-
-function parseInteger(value: string): number {
-  const v = /^\s*[+-]?\d+\s*$/.test(value) ? Number(value) : NaN;
-  if (!Number.isSafeInteger(v)) throw new InvalidArgumentError("expected an integer");
-  return v;
-}
-
-function parsePositive(value: string): number {
-  const v = parseInteger(value);
-  if (v < 1) throw new InvalidArgumentError("expected a positive integer");
-  return v;
-}
-
-function parseNumber(value: string): number {
-  const v = Number(value);
-  if (value.trim() === "" || !Number.isFinite(v)) throw new InvalidArgumentError("expected a number");
-  return v;
-}
-
-/** What the commands use of a fitted mixture, Bayesian or not. */
-type Mixture = Pick<
-  FittedGaussianMixture,
-  | "covarianceType"
-  | "nComponents"
-  | "nFeatures"
-  | "weights"
-  | "means"
-  | "covariances"
-  | "converged"
-  | "nIter"
-  | "lowerBound"
-  | "predict"
-  | "predictProba"
-  | "scoreSamples"
-  | "score"
-  | "sample"
->;
-
-/** A model file of `fit --out`: a mixture or a Bayesian mixture, with the feature names it was fitted on. */
-function loadModel(path: string): { m: Mixture; featureNames?: readonly string[] } {
-  let text: string;
-  try {
-    text = readFileSync(path, "utf8");
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    const why = code === "ENOENT" ? "no such file" : code === "EISDIR" ? "it is a directory" : (e as Error).message;
-    throw new InputError(`${path}: cannot read the model file (${why})`);
-  }
-  try {
-    const doc = JSON.parse(text);
-    if (doc?.format === "gaussmix-bayesian-model") {
-      const m = FittedBayesianGaussianMixture.fromJSON(doc);
-      const names = doc.featureNames;
-      const ok = Array.isArray(names) && names.length === m.nFeatures && names.every((x) => typeof x === "string");
-      if (names !== undefined && !ok) throw new InputError(`${path}: featureNames must be ${m.nFeatures} strings`);
-      return { m, featureNames: ok ? names : undefined };
-    }
-    const m = FittedGaussianMixture.fromJSON(doc);
-    return { m, featureNames: m.featureNames };
-  } catch (e) {
-    if (e instanceof SyntaxError) throw new InputError(`${path}: not a model written by gaussmix fit (not JSON)`);
-    if (e instanceof GaussMixError) throw new InputError(`${path}: not a model written by gaussmix fit (${e.message})`);
-    throw e;
-  }
-}
-
-/** The model document with the names of the columns it was fitted on, placed after nFeatures. */
-function withNames<T extends { nFeatures: number }>(doc: T, featureNames: string[]): T {
-  const out: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(doc)) {
-    out[key] = value;
-    if (key === "nFeatures") out.featureNames = featureNames;
-  }
-  return out as T;
-}
 
 function notify(label: string, table: Table): void {
   for (const n of table.notices) process.stderr.write(`gaussmix: ${label}: ${n}\n`);

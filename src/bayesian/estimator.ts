@@ -16,14 +16,9 @@ import type { BayesianGaussianMixtureOptions, DataInput, FitOptions } from "../t
 import { familyOf, KernelFamily, STATS_LOGLIK, statsLayout, TEN_EPS } from "../wasm/abi.js";
 import { FittedBayesianGaussianMixture } from "./model.js";
 import { resolvePriors } from "./priors.js";
-import {
-  allocatePosterior,
-  copyPosterior,
-  expectedWeights,
-  type Posterior,
-  type Statistics,
-  VariationalUpdates,
-} from "./variational.js";
+import { expectedWeights } from "./expectations.js";
+import { allocatePosterior, copyPosterior, type Posterior, type Statistics } from "./posterior.js";
+import { VariationalUpdates } from "./variational.js";
 
 /** k-means runs compared by the lower bound of the posterior they start (see `initialize`). */
 const KMEANS_CANDIDATES = 3;

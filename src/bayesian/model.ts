@@ -16,7 +16,9 @@ import type {
 } from "../types.js";
 import { isArrayLike, tri } from "../util.js";
 import { blocksOf, covarianceEntries, factorEntries, familyOf, KernelFamily } from "../wasm/abi.js";
-import { expectedWeights, logConstants, type Posterior, type Priors } from "./variational.js";
+import { expectedWeights } from "./expectations.js";
+import type { Posterior, Priors } from "./posterior.js";
+import { logConstants } from "./variational.js";
 
 /** What the fit found, besides the posterior. */
 export interface BayesianFitSummary {

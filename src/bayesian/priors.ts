@@ -6,7 +6,7 @@ import { GaussMixError } from "../errors.js";
 import type { ResolvedBayesianOptions } from "../options.js";
 import type { CovarianceType } from "../types.js";
 import { isArrayLike, show } from "../util.js";
-import type { Priors } from "./variational.js";
+import type { Priors } from "./posterior.js";
 
 /**
  * The priors for data with d features: the options, or scikit-learn's defaults from the data (`data` is

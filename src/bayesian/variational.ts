@@ -3,151 +3,25 @@
  * over the engine's storage: the M-step that turns a pass's sufficient statistics into the posterior's
  * parameters, the per-component constants that fold E[log π_c] and E[log |Λ_c|] into the engine's
  * log-densities, and the lower bound. Everything here is O(k·d²) (O(k·d³) for the Cholesky factors).
- *
- * Storage as the engine's (see covariance.ts): covariances full k·d·d, tied d·d, diag k·d, spherical k·d (the
- * one variance repeated); factors F = Uᵀ packed lower-triangular (full k·t, tied t), or one value per feature.
+ * The values and their storage are in posterior.ts, the expectations under the posterior in expectations.ts.
  */
 import { illDefined } from "../errors.js";
-import type { CovarianceType, WeightConcentrationPriorType } from "../types.js";
+import type { CovarianceType } from "../types.js";
 import { tri } from "../util.js";
+import { TEN_EPS } from "../wasm/abi.js";
+import { expectedLogDetWishart, expectedLogWeights, logDetFactors, traceProduct } from "./expectations.js";
 import {
-  blocksOf,
-  covarianceEntries,
-  factorEntries,
-  familyOf,
-  KernelFamily,
-  scatterEntries,
-  TEN_EPS,
-} from "../wasm/abi.js";
-import { betaln, digamma, gammaln } from "./special.js";
+  factorFromCovariance,
+  type Posterior,
+  type Priors,
+  type Statistics,
+  type Storage,
+  storage,
+} from "./posterior.js";
+import { betaln, gammaln } from "./special.js";
+
 const LOG_2PI = Math.log(2 * Math.PI);
 const LOG_2 = Math.LN2;
-
-/** The priors, resolved against the data (scikit-learn's `*_prior_` attributes). */
-export interface Priors {
-  readonly weightConcentrationPriorType: WeightConcentrationPriorType;
-  /** α₀ (default 1/k). */
-  readonly weightConcentration: number;
-  /** β₀ (default 1). */
-  readonly meanPrecision: number;
-  /** m₀ (d; default the data mean). */
-  readonly mean: Float64Array;
-  /** ν₀ > d − 1 (default d). */
-  readonly degreesOfFreedom: number;
-  /** W₀: full/tied d·d row-major, diag d, spherical 1 (default the data covariance, ddof 1). */
-  readonly covariance: Float64Array;
-}
-
-/** The posterior's parameters (scikit-learn's fitted attributes) in engine storage. */
-export interface Posterior {
-  /** Σr + 10·eps per component, of the M-step that made these parameters (the pass's flush thresholds). */
-  readonly nk: Float64Array;
-  /** Dirichlet process: the Beta parameters a (k) then b (k); Dirichlet distribution: α (k). */
-  readonly weightConcentration: Float64Array;
-  /** β (k). */
-  readonly meanPrecision: Float64Array;
-  /** m (k·d). */
-  readonly means: Float64Array;
-  /** ν (k; tied: 1). */
-  readonly degreesOfFreedom: Float64Array;
-  /** The Wishart scale normalised by ν (scikit-learn's `covariances_`), engine storage. */
-  readonly cov: Float64Array;
-  /** Factors of cov⁻¹ (scikit-learn's `precisions_cholesky_`), engine storage. */
-  readonly factors: Float64Array;
-}
-
-/** A pass's statistics with the lanes summed: N (k), S1 (k·d) and S2 (packed blocks) around `shift` (k·d). */
-export interface Statistics {
-  readonly N: Float64Array;
-  readonly S1: Float64Array;
-  readonly S2: Float64Array;
-  readonly shift: Float64Array;
-}
-
-/** What the updates need to know of a covariance type's engine storage (src/wasm/abi.ts). */
-interface Storage {
-  /** 0: packed triangular factors and scatters (full, tied); 1: one value per feature (diag, spherical). */
-  readonly kind: 0 | 1;
-  /** One block shared by all components (tied). */
-  readonly shared: boolean;
-  factorSize(d: number): number;
-  scatterSize(d: number): number;
-}
-
-function storage(type: CovarianceType): Storage {
-  return {
-    kind: familyOf(type) === KernelFamily.triangular ? 0 : 1,
-    shared: blocksOf(type, 2) === 1,
-    factorSize: (d) => factorEntries(type, d),
-    scatterSize: (d) => scatterEntries(type, d),
-  };
-}
-
-/** Lower Cholesky factor L of a row-major symmetric A, then F = L⁻¹ packed by rows; false if not positive definite. */
-function factorFromCovariance(
-  A: Float64Array,
-  at: number,
-  d: number,
-  L: Float64Array,
-  F: Float64Array,
-  out: number,
-): boolean {
-  for (let j = 0; j < d; j++) {
-    let s = A[at + j * d + j];
-    for (let m = 0; m < j; m++) s -= L[j * d + m] * L[j * d + m];
-    if (!(s > 0)) return false;
-    const ljj = Math.sqrt(s);
-    L[j * d + j] = ljj;
-    for (let i = j + 1; i < d; i++) {
-      let v = A[at + i * d + j];
-      for (let m = 0; m < j; m++) v -= L[i * d + m] * L[j * d + m];
-      L[i * d + j] = v / ljj;
-    }
-  }
-  // Row i of L⁻¹ by forward substitution: X[i][j] = −(Σ_{m=j}^{i−1} L[i][m] X[m][j]) / L[i][i].
-  for (let i = 0; i < d; i++) {
-    const row = out + tri(i);
-    for (let j = 0; j < i; j++) {
-      let s = 0;
-      for (let m = j; m < i; m++) s += L[i * d + m] * F[out + tri(m) + j];
-      F[row + j] = -s / L[i * d + i];
-    }
-    F[row + i] = 1 / L[i * d + i];
-  }
-  return true;
-}
-
-/** A posterior's storage for k components of d features. */
-export function allocatePosterior(
-  type: CovarianceType,
-  d: number,
-  k: number,
-  priorType: WeightConcentrationPriorType,
-): Posterior {
-  const blocks = blocksOf(type, k);
-  return {
-    nk: new Float64Array(k),
-    weightConcentration: new Float64Array(priorType === "dirichlet_process" ? 2 * k : k),
-    meanPrecision: new Float64Array(k),
-    means: new Float64Array(k * d),
-    degreesOfFreedom: new Float64Array(blocks),
-    cov: new Float64Array(blocks * covarianceEntries(type, d)),
-    factors: new Float64Array(blocks * factorEntries(type, d)),
-  };
-}
-
-/** A copy of a posterior (the one kept by a restart or the fitted model). */
-export function copyPosterior(p: Posterior): Posterior {
-  return {
-    nk: p.nk.slice(),
-    weightConcentration: p.weightConcentration.slice(),
-    meanPrecision: p.meanPrecision.slice(),
-    means: p.means.slice(),
-    degreesOfFreedom: p.degreesOfFreedom.slice(),
-    cov: p.cov.slice(),
-    factors: p.factors.slice(),
-  };
-}
 
 /**
  * The variational updates of one fit (one covariance type, d, k, priors and regCovar), with their scratch
@@ -442,77 +316,6 @@ export class VariationalUpdates {
   }
 }
 
-/** E[log π_c] under the weights' posterior (scikit-learn's `_estimate_log_weights`). */
-export function expectedLogWeights(
-  priorType: WeightConcentrationPriorType,
-  wc: Float64Array,
-  k: number,
-  out: Float64Array = new Float64Array(k),
-): Float64Array {
-  if (priorType === "dirichlet_process") {
-    // E[log v_c] + Σ_{j<c} E[log(1 − v_j)] for the sticks v_c ~ Beta(a_c, b_c).
-    let rest = 0;
-    for (let c = 0; c < k; c++) {
-      const s = digamma(wc[c] + wc[k + c]);
-      out[c] = digamma(wc[c]) - s + rest;
-      rest += digamma(wc[k + c]) - s;
-    }
-  } else {
-    let sum = 0;
-    for (let c = 0; c < k; c++) sum += wc[c];
-    const s = digamma(sum);
-    for (let c = 0; c < k; c++) out[c] = digamma(wc[c]) - s;
-  }
-  return out;
-}
-
-/** The posterior mean of the weights (scikit-learn's `weights_`), summing to 1. */
-export function expectedWeights(priorType: WeightConcentrationPriorType, wc: Float64Array, k: number): Float64Array {
-  const w = new Float64Array(k);
-  if (priorType === "dirichlet_process") {
-    let stick = 1;
-    for (let c = 0; c < k; c++) {
-      const sum = wc[c] + wc[k + c];
-      w[c] = (wc[c] / sum) * stick;
-      stick *= wc[k + c] / sum;
-    }
-  } else {
-    w.set(wc.subarray(0, k));
-  }
-  let s = 0;
-  for (let c = 0; c < k; c++) s += w[c];
-  for (let c = 0; c < k; c++) w[c] /= s;
-  return w;
-}
-
-/** Σ_j log U_c[j][j] of each factor block (tied: one value). */
-function logDetFactors(
-  type: CovarianceType,
-  d: number,
-  k: number,
-  factors: Float64Array,
-  out: Float64Array,
-): Float64Array {
-  const cm = storage(type);
-  const blocks = cm.shared ? 1 : k;
-  for (let c = 0; c < blocks; c++) {
-    if (type === "spherical") out[c] = d * Math.log(factors[c * d]);
-    else {
-      let s = 0;
-      for (let j = 0; j < d; j++) s += Math.log(factors[cm.kind === 0 ? c * tri(d) + tri(j) + j : c * d + j]);
-      out[c] = s;
-    }
-  }
-  return out;
-}
-
-/** d·log 2 + Σ_{j<d} ψ((ν − j)/2): E[log |Λ|] of the unnormalised Wishart, less log |W|. */
-function expectedLogDetWishart(nu: number, d: number): number {
-  let s = d * LOG_2;
-  for (let j = 0; j < d; j++) s += digamma(0.5 * (nu - j));
-  return s;
-}
-
 /** The per-component constants and thresholds of a posterior (see VariationalUpdates.logConstants). */
 export function logConstants(
   type: CovarianceType,
@@ -522,22 +325,4 @@ export function logConstants(
   priors: Priors,
 ): Float64Array {
   return new VariationalUpdates(type, d, k, priors, 0).logConstants(post, new Float64Array(2 * k));
-}
-
-/** tr(U Uᵀ C) = Σ_j F_jᵀ C F_j over the rows F_j of the packed factor (diag: Σ_j f_j² C_jj). */
-function traceProduct(kind: 0 | 1, d: number, F: Float64Array, at: number, C: Float64Array): number {
-  let q = 0;
-  if (kind === 1) {
-    for (let j = 0; j < d; j++) q += F[at + j] * F[at + j] * C[j * d + j];
-    return q;
-  }
-  for (let j = 0; j < d; j++) {
-    const row = at + tri(j);
-    for (let a = 0; a <= j; a++) {
-      let s = 0;
-      for (let b = 0; b <= j; b++) s += C[a * d + b] * F[row + b];
-      q += F[row + a] * s;
-    }
-  }
-  return q;
 }

@@ -12,7 +12,7 @@ import { checkPrecisions } from "../init/index.js";
 import { FittedGaussianMixture } from "../model.js";
 import { checkMeansInit, resolve, STREAM_OPTIONS } from "../options.js";
 import { Random } from "../rng.js";
-import { StatisticsAccumulator } from "../statistics.js";
+import { StatisticsAccumulator } from "../statistics-accumulator.js";
 import type { IterationInfo, StreamFitOptions } from "../types.js";
 import { acquireEngine, acquireThreadedEngine, type Engine, releaseEngine } from "../wasm/engine.js";
 import type { Params } from "../engine/types.js";

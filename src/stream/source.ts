@@ -7,7 +7,7 @@
 import { CsvParser } from "../csv/index.js";
 import { type Data, describe } from "../data.js";
 import { GaussMixError } from "../errors.js";
-import { sliceData } from "../statistics.js";
+import { sliceData } from "../statistics-accumulator.js";
 import type { DataInput, StreamCsvOptions } from "../types.js";
 
 /** A chunk of samples, with optional per-sample weights. */
