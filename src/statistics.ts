@@ -12,7 +12,7 @@ import type { Params } from "./engine/types.js";
 import { Workspace } from "./engine/workspace.js";
 import { FittedGaussianMixture } from "./model.js";
 import type { CovarianceType } from "./types.js";
-import { isArrayLike } from "./util.js";
+import { isArrayLike, readDocument } from "./util.js";
 import { blocksOf, scatterEntries, STATS_LOGLIK, STATS_NK, STATS_WEIGHT, statsLayout } from "./wasm/abi.js";
 import { acquireEngineSync, releaseEngine } from "./wasm/engine.js";
 
@@ -189,18 +189,7 @@ export class SufficientStatistics {
 
   /** Reads `toJSON()` output (an object or its string); anything else is INVALID_STATISTICS. */
   static fromJSON(json: unknown): SufficientStatistics {
-    let doc = json;
-    if (typeof json === "string") {
-      try {
-        doc = JSON.parse(json);
-      } catch (e) {
-        throw bad(`not valid JSON (${(e as Error).message})`);
-      }
-    }
-    if (typeof doc !== "object" || doc === null) throw bad("expected an object made by toJSON()");
-    const o = doc as Record<string, unknown>;
-    if (o.format !== FORMAT) throw bad(`format must be "${FORMAT}", got ${JSON.stringify(o.format)}`);
-    if (o.version !== VERSION) throw bad(`unsupported version ${JSON.stringify(o.version)} (this library reads 1)`);
+    const o = readDocument(json, FORMAT, VERSION, bad);
     const { type, k, d } = checkShape(o.covarianceType, o.nComponents, o.nFeatures);
     if (typeof o.fingerprint !== "string" || !/^[0-9a-f]{16}$/.test(o.fingerprint)) {
       throw bad("fingerprint must be 16 hex digits");

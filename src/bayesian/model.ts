@@ -14,7 +14,7 @@ import type {
   ReadonlyCovarianceShape,
   WeightConcentrationPriorType,
 } from "../types.js";
-import { isArrayLike, tri } from "../util.js";
+import { isArrayLike, readDocument, tri } from "../util.js";
 import { blocksOf, covarianceEntries, factorEntries, familyOf, KernelFamily } from "../wasm/abi.js";
 import { expectedWeights } from "./expectations.js";
 import type { Posterior, Priors } from "./posterior.js";
@@ -279,19 +279,7 @@ export class FittedBayesianGaussianMixture {
   /** Restores a model from `toJSON()` output (an object or its JSON string). */
   static fromJSON(json: unknown): FittedBayesianGaussianMixture {
     const bad = (m: string) => new GaussMixError("INVALID_MODEL_JSON", `fromJSON: ${m}`);
-    let doc = json;
-    if (typeof json === "string") {
-      try {
-        doc = JSON.parse(json);
-      } catch (e) {
-        throw bad(`not valid JSON (${(e as Error).message})`);
-      }
-    }
-    if (typeof doc !== "object" || doc === null) throw bad("expected an object made by toJSON()");
-    const o = doc as Record<string, unknown>;
-    if (o.format !== FORMAT) throw bad(`format must be "${FORMAT}", got ${JSON.stringify(o.format)}`);
-    if (o.version !== VERSION)
-      throw bad(`unsupported version ${JSON.stringify(o.version)} (this library reads ${VERSION})`);
+    const o = readDocument(json, FORMAT, VERSION, bad);
     const type = o.covarianceType as CovarianceType;
     if (typeof type !== "string" || !Object.prototype.hasOwnProperty.call(COVARIANCE_MODELS, type)) {
       throw bad(`unknown covarianceType ${JSON.stringify(o.covarianceType)}`);
