@@ -1,5 +1,6 @@
 /** Text shown to a person: numbers, the selection table and a fitted model. */
-import type { Criterion, FittedGaussianMixture, SelectionRow } from "gaussmix";
+import type { Criterion, SelectionRow } from "gaussmix";
+import type { Mixture } from "./model-file.js";
 
 export const fmt = (v: number): string =>
   Number.isFinite(v)
@@ -36,21 +37,7 @@ export function selectionTable(table: SelectionRow[], best: SelectionRow, criter
 }
 
 /** Weights, means and covariances per component, in the model's covariance type's own shape. */
-export function describeModel(
-  m: Pick<
-    FittedGaussianMixture,
-    | "covarianceType"
-    | "nComponents"
-    | "nFeatures"
-    | "weights"
-    | "means"
-    | "covariances"
-    | "converged"
-    | "nIter"
-    | "lowerBound"
-  >,
-  names: readonly string[],
-): string {
+export function describeModel(m: Mixture, names: readonly string[]): string {
   const out = [
     `${plural(m.nComponents, "component")}, covariance "${m.covarianceType}", ${plural(m.nFeatures, "feature")} (${names.join(", ")})`,
   ];
