@@ -176,13 +176,7 @@ export function program(): Command {
   )
     .option("--proba", "write responsibilities p0,p1,… instead of labels")
     .action(async (modelPath: string, path: string, o) => {
-      const { m, featureNames } = loadModel(modelPath);
-      const table = await readTable(path, {
-        ...columnChoice(o),
-        featureNames,
-        nFeatures: m.nFeatures,
-      });
-      notify(path === "-" ? "stdin" : path, table);
+      const { m, table } = await modelAndData(modelPath, path, o);
       if (o.proba) {
         const { data } = m.predictProba(matrixOf(table));
         const k = m.nComponents;
@@ -238,19 +232,21 @@ export function program(): Command {
   )
     .option("--per-sample", "write log p(x) of each row as CSV")
     .action(async (modelPath: string, path: string, o) => {
-      const { m, featureNames } = loadModel(modelPath);
-      const table = await readTable(path, {
-        ...columnChoice(o),
-        featureNames,
-        nFeatures: m.nFeatures,
-      });
-      notify(path === "-" ? "stdin" : path, table);
+      const { m, table } = await modelAndData(modelPath, path, o);
       if (o.perSample) {
         const ll = m.scoreSamples(matrixOf(table));
         await writeRows(["log_likelihood"], table.nSamples, (i) => String(ll[i]));
       } else await write(`${m.score(matrixOf(table))}\n`);
     });
   return cmd;
+}
+
+/** predict and score: the model file, and the data's columns found by the model's feature names. */
+async function modelAndData(modelPath: string, path: string, o: Record<string, any>) {
+  const { m, featureNames } = loadModel(modelPath);
+  const table = await readTable(path, { ...columnChoice(o), featureNames, nFeatures: m.nFeatures });
+  notify(path === "-" ? "stdin" : path, table);
+  return { m, table };
 }
 
 /** `fit --bayesian`: one variational fit; the components it leaves (near-)empty are not counted. */
