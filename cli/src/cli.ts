@@ -18,6 +18,7 @@ import {
 import { describeModel, plural, readableJSON, selectionTable } from "./format.js";
 import { loadModel, withNames } from "./model-file.js";
 import { InputError, readTable, type Table } from "./read.js";
+import { checkInMemoryFit, fitStreamed } from "./stream.js";
 import { checkOutFile, csvCell, OutputClosed, write, writeOutFile, writeRows } from "./write.js";
 
 export { MAX_COMPONENTS, MAX_GRID_K } from "./arguments.js";
@@ -62,7 +63,9 @@ export function program(): Command {
   csvOptions(
     cmd
       .command("fit")
-      .description("select the number of components and covariance type, fit, and report")
+      .description(
+        "select the number of components and covariance type, fit, and report (with --stream: fit one model to a file of any size)",
+      )
       .argument("<data>", "CSV file (header detected), or - for stdin"),
     "the numeric ones, but not one named label or class",
   )
@@ -90,10 +93,22 @@ export function program(): Command {
     .option("--out <file>", "write the chosen model as JSON (checked before fitting; written only if the fit succeeds)")
     .option("--json", "print the selection table and the model as JSON")
     .option(
+      "--stream",
+      "fit one model (one --components, one --covariance, default full) reading the file once per EM iteration, one chunk at a time: for files of any size",
+    )
+    .option("--chunk-size <n>", "with --stream: rows held in memory at a time (default 65536)", parsePositive)
+    .option(
+      "--sample-size <n>",
+      "with --stream: rows kept from the first pass, on which the first parameters are fitted (default 20000)",
+      parsePositive,
+    )
+    .option(
       "--bayesian",
       `fit one BayesianGaussianMixture with the largest --components as an upper bound (one --covariance type, default full) and report its effective number of components (weights ≥ ${EFFECTIVE_WEIGHT})`,
     )
     .action(async (path: string, o, command: Command) => {
+      if (o.stream) return fitStreamed(path, columnChoice(o), o, command);
+      checkInMemoryFit(o);
       if (o.out) checkOutFile(o.out);
       const table = await readTable(path, columnChoice(o));
       const label = path === "-" ? "stdin" : path;

@@ -9,7 +9,14 @@
 import { createReadStream } from "node:fs";
 import type { Readable } from "node:stream";
 import { GaussMixError } from "gaussmix";
-import { type CsvDelimiter, CsvParser, type CsvTable, parseCsv, type SkippedColumn } from "gaussmix/csv";
+import {
+  type CsvDelimiter,
+  type CsvOptions,
+  CsvParser,
+  type CsvTable,
+  parseCsv,
+  type SkippedColumn,
+} from "gaussmix/csv";
 
 /** An input problem: reported on stderr as one line, exit code 2. */
 export class InputError extends Error {}
@@ -78,7 +85,7 @@ function describeSkipped(skipped: SkippedColumn[]): string[] {
  * is read in half: after the last one, else after earlier ones (a quoted line break can make a cut fall inside
  * a field). When none can be read, the error of the longest cut (the full read would report the same).
  */
-function peek(text: string, final: boolean, delimiter: CsvDelimiter | undefined): CsvTable | unknown {
+function peek(text: string, final: boolean, options: CsvOptions): CsvTable | unknown {
   const cuts: number[] = final ? [text.length] : [];
   for (let i = text.length - 1; i >= 0 && cuts.length < AHEAD_LINES; i--) {
     const c = text.charCodeAt(i);
@@ -87,7 +94,7 @@ function peek(text: string, final: boolean, delimiter: CsvDelimiter | undefined)
   let first: unknown;
   for (const end of cuts) {
     try {
-      return parseCsv(text.slice(0, end), { delimiter });
+      return parseCsv(text.slice(0, end), options);
     } catch (e) {
       first ??= e; // the error of the longest cut, to report if no cut can be read
     }
@@ -120,7 +127,7 @@ export async function readTable(path: string, choice: ColumnChoice = {}): Promis
   let table: CsvTable;
   let head: unknown;
   const start = (final: boolean) => {
-    head = peek(ahead, final, choice.delimiter);
+    head = peek(ahead, final, { delimiter: choice.delimiter });
     const delimiter = choice.delimiter ?? (isTable(head) ? head.delimiter : undefined);
     parser = new CsvParser({ delimiter, ...chooseColumns(head, choice, label) });
     parser.feed(ahead);
@@ -139,26 +146,45 @@ export async function readTable(path: string, choice: ColumnChoice = {}): Promis
     if (!parser) start(true);
     table = parser!.end();
   } catch (e) {
-    if (e instanceof InputError) throw e;
-    const err = e as NodeJS.ErrnoException;
-    if (typeof err?.code === "string" && typeof err.syscall === "string") {
-      const why =
-        err.code === "ENOENT"
-          ? "no such file"
-          : err.code === "EISDIR"
-            ? "it is a directory"
-            : err.code === "EACCES"
-              ? "permission denied"
-              : err.message;
-      throw new InputError(`${label}: cannot read the file (${why})`);
-    }
-    if (e instanceof GaussMixError && e.code === "INVALID_DATA" && /^the text is empty/.test(e.message))
-      throw new InputError(`${label}: the file is empty: expected a header and rows of numbers`);
-    throw csvError(e, label);
+    throw readError(e, label);
   } finally {
     if (path !== "-") (stream as ReturnType<typeof createReadStream>).destroy();
   }
   const [nSamples, nFeatures] = table.shape;
+  const notices = noticesOf(table, choice);
+  if (choice.nFeatures !== undefined && nFeatures !== choice.nFeatures) {
+    throw new InputError(
+      `${label}: the model has ${choice.nFeatures} feature${choice.nFeatures === 1 ? "" : "s"}, but ${nFeatures} numeric column${nFeatures === 1 ? " was" : "s were"} read (${table.columns.join(", ")}); choose ${choice.nFeatures} with --columns`,
+    );
+  }
+  return { data: table.data, nSamples, nFeatures, names: table.columns, notices };
+}
+
+/**
+ * An error met while reading `label`: the file system's (no such file, a directory, …) and the CSV reader's
+ * become InputError with the file's name (and the reader's line and column); anything else is returned as is.
+ */
+export function readError(e: unknown, label: string): unknown {
+  if (e instanceof InputError) return e;
+  const err = e as NodeJS.ErrnoException;
+  if (typeof err?.code === "string" && typeof err.syscall === "string") {
+    const why =
+      err.code === "ENOENT"
+        ? "no such file"
+        : err.code === "EISDIR"
+          ? "it is a directory"
+          : err.code === "EACCES"
+            ? "permission denied"
+            : err.message;
+    return new InputError(`${label}: cannot read the file (${why})`);
+  }
+  if (e instanceof GaussMixError && e.code === "INVALID_DATA" && /^the text is empty/.test(e.message))
+    return new InputError(`${label}: the file is empty: expected a header and rows of numbers`);
+  return csvError(e, label);
+}
+
+/** The notices on stderr about the columns left out of `table`. */
+function noticesOf(table: CsvTable, choice: ColumnChoice): string[] {
   const notices = describeSkipped(table.skipped);
   const labelsLeft = table.skipped.filter((s) => s.reason === "excluded" && LABEL.test(s.name));
   if (!choice.columns && !choice.exclude && !choice.featureNames && labelsLeft.length) {
@@ -166,12 +192,51 @@ export async function readTable(path: string, choice: ColumnChoice = {}): Promis
       `left out ${labelsLeft.map((s) => columnName(table.names, s.index)).join(", ")}: a class label, not a feature (--columns to use it)`,
     );
   }
-  if (choice.nFeatures !== undefined && nFeatures !== choice.nFeatures) {
-    throw new InputError(
-      `${label}: the model has ${choice.nFeatures} feature${choice.nFeatures === 1 ? "" : "s"}, but ${nFeatures} numeric column${nFeatures === 1 ? " was" : "s were"} read (${table.columns.join(", ")}); choose ${choice.nFeatures} with --columns`,
-    );
+  return notices;
+}
+
+/** How the library's CSV reader is to read a file of the command line, and what it will read. */
+export interface StreamedColumns {
+  /** The options of the library's CSV reader (`fitStream`'s `csv`): 0-based columns, as resolved from the header. */
+  csv: { delimiter?: CsvDelimiter; header: boolean; columns?: number[]; exclude?: number[] };
+  /** Names of the columns that will be read, in the order of the data. */
+  names: string[];
+  /** One line per group of columns left out, for a notice on stderr. */
+  notices: string[];
+}
+
+/**
+ * For a file read once per pass by the library (`fitStream`): only its first records are read here, to resolve
+ * the command line's column choice against the header with the messages `readTable` gives, and to learn the
+ * names of the columns read. Stdin cannot be read more than once, so this takes a file path only.
+ */
+export async function streamedColumns(path: string, choice: ColumnChoice = {}): Promise<StreamedColumns> {
+  let ahead = "";
+  let final = true;
+  const stream = createReadStream(path, { encoding: "utf8", highWaterMark: AHEAD_CHARS });
+  try {
+    let lines = 0;
+    for await (const chunk of stream as AsyncIterable<string>) {
+      ahead += chunk;
+      for (let i = chunk.indexOf("\n"); i >= 0 && lines < AHEAD_LINES; i = chunk.indexOf("\n", i + 1)) lines++;
+      if (lines >= AHEAD_LINES || ahead.length >= AHEAD_CHARS) {
+        final = false;
+        break;
+      }
+    }
+  } catch (e) {
+    throw readError(e, path);
+  } finally {
+    stream.destroy();
   }
-  return { data: table.data, nSamples, nFeatures, names: table.columns, notices };
+  const head = peek(ahead, final, { delimiter: choice.delimiter });
+  // The first records must be read here (they give the names): their error is the one the whole file has.
+  if (!isTable(head)) throw readError(head, path);
+  const delimiter = choice.delimiter ?? head.delimiter;
+  const csv = { delimiter, header: head.header, ...chooseColumns(head, choice, path) };
+  const read = peek(ahead, final, csv);
+  if (!isTable(read)) throw readError(read, path);
+  return { csv, names: read.columns, notices: noticesOf(read, choice) };
 }
 
 /** The CSV reader's `columns` / `exclude` (0-based) from the command line's choice and the file's header. */
