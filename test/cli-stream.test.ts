@@ -36,7 +36,7 @@ function readColumns(path: string, names: string[], delimiter = ","): { data: Fl
 
 /** The in-memory model of `gaussmix fit` continued by EM in memory, with the stream's loop and convergence test. */
 function continued(doc: object, X: { data: Float64Array; shape: [number, number] }, tol: number, maxIter: number) {
-  let m = FittedGaussianMixture.fromJSON(doc as never);
+  let m: FittedGaussianMixture = FittedGaussianMixture.fromJSON(doc as never);
   let lb = -Infinity;
   let nIter = 0;
   let converged = false;
@@ -121,7 +121,7 @@ describe("gaussmix fit --stream equals the in-memory fit continued by EM in memo
     expect(memModel.nIter).toBe(4);
     expect(memModel.converged).toBe(false);
     const X = readColumns(example, ["x", "y"]);
-    let m = FittedGaussianMixture.fromJSON(memModel);
+    let m: FittedGaussianMixture = FittedGaussianMixture.fromJSON(memModel);
     for (let i = 0; i < 4; i++) m = m.step(m.statistics(X), { regCovar: 1e-3 });
     expect(out.passes).toBe(5);
     expect(out.columns).toEqual(["x", "y"]);
@@ -188,6 +188,19 @@ describe("gaussmix fit --stream equals the in-memory fit continued by EM in memo
       1e-4,
     );
     expect(Math.abs(doc.lowerBound - mem.lowerBound)).toBeLessThan(1e-8);
+  });
+});
+
+describe("docs/streaming.md", () => {
+  it("its command to paste runs (from the repository's root; its output file here)", () => {
+    const doc = readFileSync(join(root, "docs", "streaming.md"), "utf8");
+    const block = /```sh\n([^`]*--stream[^`]*)```/.exec(doc)![1];
+    const commands = block.split("\n").filter((l) => l.startsWith("node cli/dist/cli.js "));
+    expect(commands).toHaveLength(1);
+    const args = commands[0].split(/\s+/).slice(2);
+    const r = run(args.map((a) => (a.startsWith("examples/") ? join(root, a) : a)));
+    expect(r.code, r.err).toBe(0);
+    expect(JSON.parse(readFileSync(join(dir, "model.json"), "utf8")).featureNames).toEqual(["x", "y"]);
   });
 });
 
