@@ -16,7 +16,7 @@ const example = join(root, "examples", "three-gaussians.csv");
 let dir: string;
 
 function run(args: string[], input?: string) {
-  const r = spawnSync(process.execPath, [cli, ...args], { encoding: "utf8", input, cwd: dir });
+  const r = spawnSync(process.execPath, [cli, ...args], { encoding: "utf8", input, cwd: dir, timeout: 120_000 });
   return { code: r.status, out: r.stdout, err: r.stderr };
 }
 const file = (name: string, text: string) => {
@@ -258,6 +258,13 @@ describe("gaussmix fit --stream refuses what it cannot do, before reading", () =
     const r = run(["fit", "-", "--stream", "--components", "2"], readFileSync(example, "utf8"));
     expect(r.code).toBe(2);
     expect(r.err).toMatch(/--stream reads the file once per EM iteration, and stdin can be read only once/);
+  });
+
+  it("a named pipe: it cannot be read once per pass either (and opening it would wait for a writer)", () => {
+    execFileSync("mkfifo", [join(dir, "fifo.csv")]);
+    const r = run(["fit", "fifo.csv", "--stream", "--components", "2"]);
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(/fifo\.csv: --stream reads the file once per EM iteration, and this is not a regular file/);
   });
 
   it("--chunk-size and --sample-size without --stream", () => {

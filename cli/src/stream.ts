@@ -6,7 +6,7 @@
 import { createReadStream, statSync } from "node:fs";
 import cliProgress from "cli-progress";
 import type { Command } from "commander";
-import { fitStream, GaussMixError, type IterationInfo } from "gaussmix";
+import { type FittedGaussianMixture, fitStream, GaussMixError, type IterationInfo } from "gaussmix";
 import { describeModel, fmt, plural, readableJSON } from "./format.js";
 import { withNames } from "./model-file.js";
 import { type ColumnChoice, InputError, readError, streamedColumns } from "./read.js";
@@ -93,6 +93,18 @@ export async function fitStreamed(
   command: Command,
 ): Promise<void> {
   const { nComponents, covarianceType } = streamChoice(path, o, command);
+  // A pipe (`<(zcat big.csv.gz)`, a named pipe) gives its text once: the second pass would find it empty or wait.
+  let st: ReturnType<typeof statSync> | undefined;
+  try {
+    st = statSync(path);
+  } catch {
+    st = undefined; // the read reports it
+  }
+  if (st && !st.isFile() && !st.isDirectory()) {
+    throw new InputError(
+      `${path}: --stream reads the file once per EM iteration, and this is not a regular file (a pipe?), which can be read only once; write it to a file first (e.g. decompress it)`,
+    );
+  }
   if (o.out) checkOutFile(o.out);
   const columns = await streamedColumns(path, choice);
   for (const n of columns.notices) process.stderr.write(`gaussmix: ${path}: ${n}\n`);
@@ -117,7 +129,7 @@ export async function fitStreamed(
   };
 
   const t0 = performance.now();
-  let model: Awaited<ReturnType<typeof fitStream>>;
+  let model: FittedGaussianMixture;
   try {
     model = await fitStream(pass, {
       nComponents,
@@ -132,7 +144,7 @@ export async function fitStreamed(
       ...(o.chunkSize === undefined ? {} : { chunkSize: o.chunkSize }),
       ...(o.sampleSize === undefined ? {} : { sampleSize: o.sampleSize }),
       csv: columns.csv,
-      onIteration,
+      ...(bar ? { onIteration } : {}),
     });
   } catch (e) {
     // The file's and the CSV reader's errors name the file (and the line and column); a failed fit keeps its code.
