@@ -60,7 +60,7 @@ describe("fit --stream on a large file", () => {
     expect(statSync(join(dir, "big.csv")).size).toBeGreaterThan(350e6);
   });
 
-  it("peaks far below the file's numbers as doubles, and no higher than for a file ten times smaller", () => {
+  it("peaks far below the file's numbers as doubles, and within 64 MB of a file ten times smaller", () => {
     const idle = measure(["--version"]).rss;
     // Two passes over the file: one to count and sample (the first parameters are fitted on the sample), one EM.
     const args = ["--stream", "--components", "3", "--covariance", "diag", "--max-iter", "1", "--json"];
@@ -75,7 +75,8 @@ describe("fit --stream on a large file", () => {
         `peak ${(big.rss / 1e6).toFixed(0)} MB (file of a tenth: ${(small.rss / 1e6).toFixed(0)} MB), idle ${(idle / 1e6).toFixed(0)} MB, data ${dataBytes / 1e6} MB as doubles`,
     );
     // Reading the file into memory would hold its 288 MB of doubles (2.3× to 3.1× that at the peak: cli.test.ts).
-    // Measured: about 130 MB above idle, most of it the JS heap's garbage (text and cells), collected lazily.
+    // Measured: 130–140 MB above idle (100 MB for the small file), most of it the JS heap's garbage (text and
+    // cells), collected lazily.
     expect(big.rss - idle).toBeLessThan(0.7 * dataBytes);
     expect(big.rss - small.rss).toBeLessThan(64e6);
     // The generator's clusters: means of a at 0.5, 3.5, 6.5; b at 3; c at −0.5, −1.5, −2.5; weights 1/3.
