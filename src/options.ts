@@ -23,6 +23,7 @@ import type {
   StreamFitOptions,
 } from "./types.js";
 import { isArrayLike, show } from "./util.js";
+import { DEFAULT_REG_COVAR, regCovarIsRelative } from "./regularization.js";
 import {
   abortSignal,
   boolean,
@@ -59,7 +60,7 @@ export const ESTIMATOR_OPTIONS = {
   nComponents: withDefault("Number of mixture components, k.", 1, positiveInt),
   covarianceType: withDefault("The covariance model.", "full" as CovarianceType, oneOf(COVARIANCE_TYPES)),
   tol: withDefault("Convergence threshold on the change of the mean per-sample log-likelihood.", 1e-3, nonNegative),
-  regCovar: withDefault("Added to the diagonal of every covariance.", 1e-6, nonNegative),
+  regCovar: optional("Added to every variance (the diagonal of every covariance).", nonNegative),
   maxIter: withDefault("Maximum number of EM iterations per initialisation.", 100, positiveInt),
   nInit: withDefault("Number of initialisations", 1, positiveInt),
   initParams: withDefault("How the first parameters are made", "auto" as InitParams, oneOf(INIT_PARAMS)),
@@ -88,7 +89,7 @@ export const BAYESIAN_OPTIONS = {
   nComponents: withDefault("Upper bound on the number of components;", 1, positiveInt),
   covarianceType: ESTIMATOR_OPTIONS.covarianceType,
   tol: withDefault("Convergence threshold on the change of the lower bound (not divided by n).", 1e-3, nonNegative),
-  regCovar: ESTIMATOR_OPTIONS.regCovar,
+  regCovar: withDefault("Added to the diagonal of every covariance.", DEFAULT_REG_COVAR, nonNegative),
   maxIter: withDefault("Maximum number of iterations per initialisation.", 100, positiveInt),
   nInit: ESTIMATOR_OPTIONS.nInit,
   // scikit-learn's four, with its default: the variational fit starts from responsibilities (its own table entry,
@@ -188,8 +189,15 @@ export const ONLINE_OPTIONS = {
  * Validated estimator options; weightsInit is checked against nComponents and copied; `accelerate` defaults to
  * true except with explicit initial parameters or a warm start (scikit-learn's EM step for step).
  */
-export type ResolvedOptions = Omit<Resolved<typeof ESTIMATOR_OPTIONS>, "weightsInit"> & {
+export type ResolvedOptions = Omit<Resolved<typeof ESTIMATOR_OPTIONS>, "weightsInit" | "regCovar"> & {
   readonly weightsInit?: Float64Array;
+  /** The regularisation factor: the given regCovar, else 1e-6 (src/regularization.ts). */
+  readonly regCovar: number;
+  /**
+   * Whether regCovar is relative to each feature's variance (not given, and initParams "auto" or "hc" without
+   * explicit initial parameters) rather than an absolute amount in the data's units.
+   */
+  readonly regCovarRelative: boolean;
 };
 
 /** Validates the constructor options (shapes that depend on the data are checked at fit time). */
@@ -204,7 +212,13 @@ export function resolveOptions(options?: GaussianMixtureOptions): ResolvedOption
   }
   const explicitInit = o.weightsInit !== undefined || o.meansInit !== undefined || o.precisionsInit !== undefined;
   const given = (options as { accelerate?: unknown } | undefined)?.accelerate !== undefined;
-  return { ...o, weightsInit, accelerate: given ? o.accelerate : !(explicitInit || o.warmStart) };
+  return {
+    ...o,
+    weightsInit,
+    regCovar: o.regCovar ?? DEFAULT_REG_COVAR,
+    regCovarRelative: regCovarIsRelative(o),
+    accelerate: given ? o.accelerate : !(explicitInit || o.warmStart),
+  };
 }
 
 /** Validated options of `BayesianGaussianMixture`. */
