@@ -13,6 +13,7 @@ import {
   OnlineGaussianMixture,
   selectModel,
 } from "../src/index.js";
+import { setThreadsMinWork } from "../src/em/fit-setup.js";
 import { Random } from "../src/rng.js";
 import { maxRelError } from "./helpers/fixtures.js";
 
@@ -163,6 +164,30 @@ describe("scale equivariance of the default fit", () => {
       ).toBeLessThan(1e-12);
     },
   );
+
+  it("on data larger than the search's subsample (the search's M-steps use the same amounts)", async () => {
+    const big = blobs(12, 4600, 3, [1, 1, 1]);
+    const s = [1e-3, 1e3, 1];
+    const options = { nComponents: 3, covarianceType: "full", randomState: 2 } as const;
+    const a = await new GaussianMixture(options).fit(big);
+    const b = await new GaussianMixture(options).fit(scaleOf(big, s));
+    const logS = s.reduce((acc, x) => acc + Math.log(x), 0);
+    expect(Math.abs(b.lowerBound - (a.lowerBound - logS))).toBeLessThan(1e-9);
+    expect(maxRelError(b.means, a.means.map((m) => m.map((x, j) => x * s[j])))).toBeLessThan(1e-9);
+  });
+
+  it("threads: the passes split, the same amounts and the same fit", async () => {
+    const prev = setThreadsMinWork(0);
+    try {
+      const X2 = blobs(13, 600, 3, [1e-3, 1, 1e3]);
+      const one = await new GaussianMixture({ nComponents: 3 }).fit(X2);
+      const two = await new GaussianMixture({ nComponents: 3, threads: 2 }).fit(X2);
+      expect(two.regCovar).toEqual(one.regCovar);
+      expect(Math.abs(two.lowerBound - one.lowerBound)).toBeLessThan(1e-10);
+    } finally {
+      setThreadsMinWork(prev);
+    }
+  });
 
   it("with an absolute regCovar the units change the fit (the behaviour the default avoids)", async () => {
     const X2 = blobs(11, 400, 3, [1, 1, 1]);
