@@ -77,6 +77,12 @@ export class GaussianMixture<T extends CovarianceType = "full"> {
     }
     if (precisions) checkPrecisions(precisions, o.covarianceType, d);
     const meansInit = o.meansInit ? checkMeansInit(o.meansInit, k, d) : undefined;
+    if (o.regCovarAmounts && o.regCovarAmounts.length !== d) {
+      throw new GaussMixError(
+        "INVALID_OPTION",
+        `regCovar has ${o.regCovarAmounts.length} amounts but X has ${d} features; give one per feature or one number`,
+      );
+    }
 
     const aux = !warm && !explicit && needsKmeansMemory(o) ? kmeansAuxBytes(n, d, k) : 0;
     const { engine, ws, pool, release } = await openFit(o.covarianceType, data, weights, k, o, aux, wantLabels);
@@ -87,7 +93,7 @@ export class GaussianMixture<T extends CovarianceType = "full"> {
       if (o.regCovarRelative) {
         const { mean, variance } = ws.featureMoments();
         ws.regScale = relativeRegScale(mean, variance);
-      }
+      } else if (o.regCovarAmounts) ws.regScale = o.regCovarAmounts; // per feature, with the factor 1
       const rng = new Random(o.randomState);
       // The default search folds nInit into its number of starts (see init/auto.ts).
       const search = !warm && !explicit && (o.initParams === "auto" || o.initParams === "hc");

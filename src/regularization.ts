@@ -20,7 +20,7 @@ export const CONSTANT_FEATURE_RATIO = 1e-13;
 
 /** Whether the default regularisation is relative to the data for these options (see the module comment). */
 export function regCovarIsRelative(o: {
-  readonly regCovar?: number;
+  readonly regCovar?: unknown;
   readonly initParams: string;
   readonly weightsInit?: unknown;
   readonly meansInit?: unknown;

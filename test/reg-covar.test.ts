@@ -99,6 +99,25 @@ describe("the amount added to each variance (one component: covariance = data va
     });
   });
 
+  it.each(TYPES)("regCovar as one amount per feature: those amounts (%s)", async (type) => {
+    const amounts = [1e-9, 1e-4, 2];
+    const m = await new GaussianMixture({ covarianceType: type, regCovar: amounts }).fit(X);
+    expect(m.regCovar).toEqual(amounts);
+    const meanA = amounts.reduce((a, b) => a + b, 0) / 3;
+    const expected = type === "spherical" ? v.map(() => meanV + meanA) : v.map((x, j) => x + amounts[j]);
+    expect(maxRelError(variancesOf(m), expected)).toBeLessThan(1e-12);
+  });
+
+  it("regCovar per feature: the wrong number of amounts, or a bad one, is refused", async () => {
+    await expect(new GaussianMixture({ regCovar: [1e-6, 1e-6] }).fit(X)).rejects.toThrow(
+      expect.objectContaining({ code: "INVALID_OPTION", message: expect.stringMatching(/2 amounts but X has 3/) }),
+    );
+    expect(() => new GaussianMixture({ regCovar: [1e-6, -1] })).toThrow(
+      expect.objectContaining({ code: "INVALID_OPTION", message: expect.stringMatching(/regCovar must be/) }),
+    );
+    expect(() => new GaussianMixture({ regCovar: [] })).toThrow(expect.objectContaining({ code: "INVALID_OPTION" }));
+  });
+
   it("a constant feature gets 1e-6 × the largest variance; all-constant data the absolute 1e-6", async () => {
     const withConstant = X.map((r) => [r[0], 0.1, r[2]]); // 0.1: its computed mean is not exactly 0.1
     const m = await new GaussianMixture({ nComponents: 2 }).fit(withConstant);
@@ -173,7 +192,12 @@ describe("scale equivariance of the default fit", () => {
     const b = await new GaussianMixture(options).fit(scaleOf(big, s));
     const logS = s.reduce((acc, x) => acc + Math.log(x), 0);
     expect(Math.abs(b.lowerBound - (a.lowerBound - logS))).toBeLessThan(1e-9);
-    expect(maxRelError(b.means, a.means.map((m) => m.map((x, j) => x * s[j])))).toBeLessThan(1e-9);
+    expect(
+      maxRelError(
+        b.means,
+        a.means.map((m) => m.map((x, j) => x * s[j])),
+      ),
+    ).toBeLessThan(1e-9);
   });
 
   it("threads: the passes split, the same amounts and the same fit", async () => {
@@ -244,6 +268,16 @@ describe("every M-step path uses the same amounts", () => {
     }
     // toModel's own default stays scikit-learn's absolute 1e-6.
     expect(stats.toModel().regCovar).toEqual([1e-6, 1e-6]);
+    // Explicit initial parameters with the fit's amounts: scikit-learn's EM step from m0, with m0's regularisation.
+    const explicit = await new GaussianMixture({
+      nComponents: 2,
+      weightsInit: m0.weights,
+      meansInit: m0.means,
+      precisionsInit: m0.precisions,
+      regCovar: m0.regCovar,
+      maxIter: 1,
+    }).fit(X);
+    expect(maxRelError(explicit.covariances, m1.covariances)).toBeLessThan(1e-12);
     const back = FittedGaussianMixture.fromJSON(JSON.parse(JSON.stringify(m0)));
     expect(back.regCovar).toEqual(m0.regCovar);
     expect(maxRelError(back.step(stats).covariances, m1.covariances)).toBeLessThan(1e-12);

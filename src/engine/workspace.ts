@@ -271,8 +271,12 @@ export class Workspace {
     const f = this.engine.f64;
     const at = this.regAt >>> 3;
     const scale = this.regScale;
-    for (let j = 0; j < this.d; j++) f[at + j] = scale ? regCovar * scale[j] : regCovar;
-    this.mstepAt(regCovar);
+    let largest = 0;
+    for (let j = 0; j < this.d; j++) {
+      f[at + j] = scale ? regCovar * scale[j] : regCovar;
+      largest = Math.max(largest, f[at + j]);
+    }
+    this.mstepAt(largest);
   }
 
   /** The M-step adding the given amount to each feature's variance (d values, e.g. a fitted model's regCovar). */
@@ -288,7 +292,8 @@ export class Workspace {
     return this.ptr.work + 3 * this.d * this.d * 8;
   }
 
-  private mstepAt(regCovar: number): void {
+  /** The kernel on the amounts written at regAt; `largest` (the largest amount) is for the error message. */
+  private mstepAt(largest: number): void {
     const { ptr, d, k } = this;
     // After the tied pass around s, every component's statistics are around s (stored repeated k times).
     const shift = this.statsShift;
@@ -306,7 +311,7 @@ export class Workspace {
       ptr.logConst,
       ptr.work,
     );
-    if (status >= 0) throw illDefined(this.type, status, k, regCovar, this.maxAbs);
+    if (status >= 0) throw illDefined(this.type, status, k, largest, this.maxAbs);
   }
 
   /**

@@ -175,7 +175,14 @@ export async function fitStream(source: StreamSource, options: StreamFitOptions 
       ws.setPrecisions(precisions);
       ws.updateLogConstants();
       params = ws.readParams();
-      regAmounts = new Float64Array(d).fill(o.regCovar ?? DEFAULT_REG_COVAR);
+      const r = o.regCovar ?? DEFAULT_REG_COVAR;
+      if (typeof r !== "number" && r.length !== d) {
+        throw new GaussMixError(
+          "INVALID_OPTION",
+          `regCovar has ${r.length} amounts but the stream has ${d} features; give one per feature or one number`,
+        );
+      }
+      regAmounts = typeof r === "number" ? new Float64Array(d).fill(r) : Float64Array.from(r);
     } else {
       const { X, weights } = reservoir!.sample();
       const first = await new GaussianMixture({
