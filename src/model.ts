@@ -28,7 +28,7 @@ export interface FitSummary {
   /** Threads the passes ran on (1 for restored models). */
   readonly threads?: number;
   /** The amount the M-steps added to each feature's variance (d values), when known. */
-  readonly regCovar?: Float64Array;
+  readonly regCovar?: ArrayLike<number>;
 }
 
 /**
