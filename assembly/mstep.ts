@@ -51,12 +51,12 @@ export function recentre(C: usize, d: i32, s1: usize, delta: usize, n: f64): voi
   }
 }
 
-/** C / n + reg on the diagonal, mirrored into the lower triangle. */
-export function finishCovariance(C: usize, d: i32, n: f64, reg: f64): void {
+/** C / n + reg[i] on the diagonal (reg: d f64), mirrored into the lower triangle. */
+export function finishCovariance(C: usize, d: i32, n: f64, reg: usize): void {
   for (let i = 0; i < d; i++) {
     for (let j = i; j < d; j++) {
       let v = ldf(C, i * d + j) / n;
-      if (i == j) v += reg;
+      if (i == j) v += ldf(reg, i);
       stf(C, i * d + j, v);
       stf(C, j * d + i, v);
     }
@@ -66,11 +66,13 @@ export function finishCovariance(C: usize, d: i32, n: f64, reg: f64): void {
 /**
  * The M-step: statistics around `shift` -> weights, means (written over `shift`, which may be `means`),
  * covariances, precision factors and log-constants. cov: full k*d*d, tied d*d (row-major symmetric),
- * diag/spherical k*d (spherical: the one variance repeated d times). type: COVARIANCE_* (layout.ts). work: 3*d*d f64. Returns -1 on success, else the index of the component whose covariance
- * is not positive definite (k for the tied covariance).
+ * diag/spherical k*d (spherical: the one variance repeated d times). type: COVARIANCE_* (layout.ts). reg: d f64,
+ * the amount added to each feature's variance (spherical: their mean is added to the one variance). work:
+ * 3*d*d f64. Returns -1 on success, else the index of the component whose covariance is not positive definite
+ * (k for the tied covariance).
  */
 export function mstep(
-  type: i32, d: i32, k: i32, S: usize, regCovar: f64, shift: usize, means: usize, weights: usize,
+  type: i32, d: i32, k: i32, S: usize, reg: usize, shift: usize, means: usize, weights: usize,
   cov: usize, factors: usize, logConst: usize, work: usize,
 ): i32 {
   const t = scatterEntries(type, d);
@@ -99,7 +101,7 @@ export function mstep(
       const cc = cov + (<usize>(c * d * d) << 3);
       unpackScatter(cc, d, S2 + (<usize>(c * t) << 4));
       recentre(cc, d, s1c, delta, nc);
-      finishCovariance(cc, d, np, regCovar);
+      finishCovariance(cc, d, np, reg);
       if (!factorFromCovariance(cc, d, factors + (<usize>(c * t) << 3), fwork)) return c;
     } else if (type == COVARIANCE_TIED) {
       recentre(cov, d, s1c, delta, nc);
@@ -109,7 +111,7 @@ export function mstep(
       let mean: f64 = 0;
       for (let i = 0; i < d; i++) {
         const di = ldf(delta, i);
-        const v = (sumLanes(ld(s2c, i)) - 2 * sumLanes(ld(s1c, i)) * di + nc * di * di) / np + regCovar;
+        const v = (sumLanes(ld(s2c, i)) - 2 * sumLanes(ld(s1c, i)) * di + nc * di * di) / np + ldf(reg, i);
         stf(cc, i, v);
         mean += v;
       }
@@ -126,7 +128,7 @@ export function mstep(
     }
   }
   if (type == COVARIANCE_TIED) {
-    finishCovariance(cov, d, total, regCovar);
+    finishCovariance(cov, d, total, reg);
     if (!factorFromCovariance(cov, d, factors, fwork)) return k;
   }
   logConstants(familyOf(type), d, k, weights, factors, type == COVARIANCE_TIED ? 0 : <usize>(t << 3), logConst);

@@ -64,9 +64,10 @@ export async function startWorkers(parts) {
 
 /**
  * EM from `initial` with the statistics computed by the workers: the loop of an in-memory fit (stop when the mean
- * log-likelihood changes by less than `tol`, at most `maxIter` iterations).
+ * log-likelihood changes by less than `tol`, at most `maxIter` iterations). `regCovar` not given: the amounts
+ * of the fit that made `initial` (its `regCovar`).
  */
-export async function distributedEM(workers, initial, { maxIter = 100, tol = 1e-3, regCovar = 1e-6 } = {}) {
+export async function distributedEM(workers, initial, { maxIter = 100, tol = 1e-3, regCovar } = {}) {
   let model = initial;
   let lowerBound = -Infinity;
   const lowerBounds = [];

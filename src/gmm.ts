@@ -18,6 +18,7 @@ import { Workspace } from "./engine/workspace.js";
 import { checkAborted, raceAbort, yieldIfDue } from "./engine/cancel.js";
 import { squarem } from "./em/accelerate.js";
 import { autoInitialize, type SearchContext, type Subsample } from "./init/auto.js";
+import { relativeRegScale } from "./regularization.js";
 export class GaussianMixture<T extends CovarianceType = "full"> {
   /** The validated options, defaults filled in. */
   readonly options: ResolvedOptions;
@@ -76,11 +77,23 @@ export class GaussianMixture<T extends CovarianceType = "full"> {
     }
     if (precisions) checkPrecisions(precisions, o.covarianceType, d);
     const meansInit = o.meansInit ? checkMeansInit(o.meansInit, k, d) : undefined;
+    if (o.regCovarAmounts && o.regCovarAmounts.length !== d) {
+      throw new GaussMixError(
+        "INVALID_OPTION",
+        `regCovar has ${o.regCovarAmounts.length} amounts but X has ${d} features; give one per feature or one number`,
+      );
+    }
 
     const aux = !warm && !explicit && needsKmeansMemory(o) ? kmeansAuxBytes(n, d, k) : 0;
     const { engine, ws, pool, release } = await openFit(o.covarianceType, data, weights, k, o, aux, wantLabels);
     let done = false;
     try {
+      // The regularisation relative to each feature's variance (src/regularization.ts), for every M-step of the
+      // fit and of its initialisation.
+      if (o.regCovarRelative) {
+        const { mean, variance } = ws.featureMoments();
+        ws.regScale = relativeRegScale(mean, variance);
+      } else if (o.regCovarAmounts) ws.regScale = o.regCovarAmounts; // per feature, with the factor 1
       const rng = new Random(o.randomState);
       // The default search folds nInit into its number of starts (see init/auto.ts).
       const search = !warm && !explicit && (o.initParams === "auto" || o.initParams === "hc");
@@ -112,6 +125,7 @@ export class GaussianMixture<T extends CovarianceType = "full"> {
       const model = new FittedGaussianMixture(o.covarianceType, k, d, b.params, {
         ...b,
         threads: 1 + (pool?.workers ?? 0),
+        regCovar: ws.regAmounts(o.regCovar),
       });
       this.last = model;
       done = true;

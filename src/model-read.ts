@@ -111,6 +111,8 @@ export function readModelJSON(json: unknown): ModelDocument {
   if (typeof lowerBound !== "number" || (o.lowerBound !== null && !Number.isFinite(lowerBound))) {
     throw bad(`lowerBound is ${show(o.lowerBound)}, not a finite number (or null: no EM pass)`);
   }
+  // Absent from documents of fits before it was recorded, and from models made from parameters.
+  const regCovar = o.regCovar === undefined ? undefined : vec("regCovar", d as number, (v) => v >= 0);
   return {
     type,
     k: k as number,
@@ -121,6 +123,7 @@ export function readModelJSON(json: unknown): ModelDocument {
       nIter: o.nIter as number,
       lowerBound,
       lowerBounds: lowerBounds as number[],
+      ...(regCovar && { regCovar }),
     },
     featureNames: names as string[] | undefined,
   };

@@ -27,6 +27,8 @@ export interface FitSummary {
   readonly lowerBounds: readonly number[];
   /** Threads the passes ran on (1 for restored models). */
   readonly threads?: number;
+  /** The amount the M-steps added to each feature's variance (d values), when known. */
+  readonly regCovar?: ArrayLike<number>;
 }
 
 /**
@@ -53,6 +55,8 @@ export interface ModelJSON {
   nIter: number;
   lowerBound: number;
   lowerBounds: number[];
+  /** The amount the M-steps added to each feature's variance (d values; the model's `regCovar`), when known. */
+  regCovar?: number[];
 }
 
 /** Node's key for a custom `util.inspect` (a registered symbol: no import of node:util). */
@@ -90,6 +94,14 @@ export class FittedGaussianMixture<T extends CovarianceType = CovarianceType> {
   readonly threads: number;
   /** Names of the features (columns), from a model document that has them (`ModelJSON.featureNames`). */
   readonly featureNames?: readonly string[];
+  /**
+   * The amount the M-steps of this fit added to each feature's variance (d values; spherical: their mean was
+   * added): regCovar as given, or 1e-6 × each feature's variance for the default of the library's own
+   * initialisations (see `GaussianMixtureOptions.regCovar`). `step` uses it (unless told otherwise) to continue
+   * this fit's EM exactly; the model document keeps it. Undefined for models not made by an M-step of this
+   * library (`fromParameters`, documents without it, the variational fit).
+   */
+  readonly regCovar?: readonly number[];
   /** @internal engine storage; never mutated. */
   readonly params: Params;
   private readonly cache = new Map<string, unknown>();
@@ -111,6 +123,7 @@ export class FittedGaussianMixture<T extends CovarianceType = CovarianceType> {
     this.lowerBounds = Object.freeze([...summary.lowerBounds]);
     this.threads = summary.threads ?? 1;
     if (featureNames !== undefined) this.featureNames = Object.freeze([...featureNames]);
+    if (summary.regCovar !== undefined) this.regCovar = Object.freeze(Array.from(summary.regCovar));
     Object.freeze(this.params);
     // The engine's storage and the memo stay out of logs and Object.keys (no #fields: ES5-targeted consumers).
     for (const key of ["params", "cache"]) Object.defineProperty(this, key, { enumerable: false });
@@ -274,8 +287,12 @@ export class FittedGaussianMixture<T extends CovarianceType = CovarianceType> {
     return statisticsOf(this, X, options);
   }
 
-  /** The model after one EM iteration: the M-step from statistics this model computed (STATISTICS_MISMATCH otherwise). */
-  step(stats: SufficientStatistics, options: { regCovar?: number } = {}): FittedGaussianMixture {
+  /**
+   * The model after one EM iteration: the M-step from statistics this model computed (STATISTICS_MISMATCH
+   * otherwise). `regCovar` (a number or d amounts) defaults to this model's `regCovar` (else 1e-6), so that
+   * steps continue the fit that made the model.
+   */
+  step(stats: SufficientStatistics, options: { regCovar?: number | ArrayLike<number> } = {}): FittedGaussianMixture {
     return stepOf(this, stats, options);
   }
 
@@ -296,6 +313,7 @@ export class FittedGaussianMixture<T extends CovarianceType = CovarianceType> {
       nIter: this.nIter,
       lowerBound: this.lowerBound,
       lowerBounds: [...this.lowerBounds],
+      ...(this.regCovar && { regCovar: [...this.regCovar] }),
     };
   }
 

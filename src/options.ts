@@ -23,6 +23,7 @@ import type {
   StreamFitOptions,
 } from "./types.js";
 import { isArrayLike, show } from "./util.js";
+import { DEFAULT_REG_COVAR, regCovarIsRelative } from "./regularization.js";
 import {
   abortSignal,
   boolean,
@@ -54,12 +55,22 @@ const SKLEARN_INIT_PARAMS: readonly InitParams[] = ["kmeans", "k-means++", "rand
 const INIT_PARAMS: readonly InitParams[] = ["auto", "hc", ...SKLEARN_INIT_PARAMS];
 const CRITERIA: readonly Criterion[] = ["bic", "aic", "icl"];
 
+/** regCovar: a finite number ≥ 0, or one per feature (their number is checked against the data at fit time). */
+const regCovarAmount: Check<number | ArrayLike<number>> = (v, name) => {
+  if (!isArrayLike(v)) return nonNegative(v, name);
+  const i = Array.from(v).findIndex((x) => typeof x !== "number" || !Number.isFinite(x) || x < 0);
+  if (v.length === 0 || i >= 0) {
+    throw invalidOption(name, "a finite number ≥ 0 or a non-empty array of them (one per feature)", i >= 0 ? v[i] : v);
+  }
+  return Float64Array.from(v as ArrayLike<number>);
+};
+
 /** Options of `new GaussianMixture(options)`. */
 export const ESTIMATOR_OPTIONS = {
   nComponents: withDefault("Number of mixture components, k.", 1, positiveInt),
   covarianceType: withDefault("The covariance model.", "full" as CovarianceType, oneOf(COVARIANCE_TYPES)),
   tol: withDefault("Convergence threshold on the change of the mean per-sample log-likelihood.", 1e-3, nonNegative),
-  regCovar: withDefault("Added to the diagonal of every covariance.", 1e-6, nonNegative),
+  regCovar: optional("Added to every variance (the diagonal of every covariance).", regCovarAmount),
   maxIter: withDefault("Maximum number of EM iterations per initialisation.", 100, positiveInt),
   nInit: withDefault("Number of initialisations", 1, positiveInt),
   initParams: withDefault("How the first parameters are made", "auto" as InitParams, oneOf(INIT_PARAMS)),
@@ -88,7 +99,7 @@ export const BAYESIAN_OPTIONS = {
   nComponents: withDefault("Upper bound on the number of components;", 1, positiveInt),
   covarianceType: ESTIMATOR_OPTIONS.covarianceType,
   tol: withDefault("Convergence threshold on the change of the lower bound (not divided by n).", 1e-3, nonNegative),
-  regCovar: ESTIMATOR_OPTIONS.regCovar,
+  regCovar: withDefault("Added to the diagonal of every covariance.", DEFAULT_REG_COVAR, nonNegative),
   maxIter: withDefault("Maximum number of iterations per initialisation.", 100, positiveInt),
   nInit: ESTIMATOR_OPTIONS.nInit,
   // scikit-learn's four, with its default: the variational fit starts from responsibilities (its own table entry,
@@ -188,8 +199,17 @@ export const ONLINE_OPTIONS = {
  * Validated estimator options; weightsInit is checked against nComponents and copied; `accelerate` defaults to
  * true except with explicit initial parameters or a warm start (scikit-learn's EM step for step).
  */
-export type ResolvedOptions = Omit<Resolved<typeof ESTIMATOR_OPTIONS>, "weightsInit"> & {
+export type ResolvedOptions = Omit<Resolved<typeof ESTIMATOR_OPTIONS>, "weightsInit" | "regCovar"> & {
   readonly weightsInit?: Float64Array;
+  /** The regularisation factor: the given regCovar, 1 with amounts per feature, else 1e-6 (src/regularization.ts). */
+  readonly regCovar: number;
+  /** The amounts per feature when regCovar is given as an array (checked against the data's d at fit time). */
+  readonly regCovarAmounts?: Float64Array;
+  /**
+   * Whether regCovar is relative to each feature's variance (not given, and initParams "auto" or "hc" without
+   * explicit initial parameters) rather than an absolute amount in the data's units.
+   */
+  readonly regCovarRelative: boolean;
 };
 
 /** Validates the constructor options (shapes that depend on the data are checked at fit time). */
@@ -204,7 +224,14 @@ export function resolveOptions(options?: GaussianMixtureOptions): ResolvedOption
   }
   const explicitInit = o.weightsInit !== undefined || o.meansInit !== undefined || o.precisionsInit !== undefined;
   const given = (options as { accelerate?: unknown } | undefined)?.accelerate !== undefined;
-  return { ...o, weightsInit, accelerate: given ? o.accelerate : !(explicitInit || o.warmStart) };
+  return {
+    ...o,
+    weightsInit,
+    regCovar: typeof o.regCovar === "number" ? o.regCovar : o.regCovar ? 1 : DEFAULT_REG_COVAR,
+    regCovarAmounts: typeof o.regCovar === "number" ? undefined : (o.regCovar as Float64Array | undefined),
+    regCovarRelative: regCovarIsRelative(o),
+    accelerate: given ? o.accelerate : !(explicitInit || o.warmStart),
+  };
 }
 
 /** Validated options of `BayesianGaussianMixture`. */

@@ -171,7 +171,7 @@ export function statisticsOf(
 export function stepOf(
   model: FittedGaussianMixture,
   stats: SufficientStatistics,
-  options: { regCovar?: number } = {},
+  options: { regCovar?: number | ArrayLike<number> } = {},
 ): FittedGaussianMixture {
   if (!(stats instanceof SufficientStatistics)) {
     throw new GaussMixError("INVALID_OPTION", "step: expected a SufficientStatistics (from model.statistics(X))");
@@ -183,5 +183,7 @@ export function stepOf(
         `${model.fingerprint}); compute them with this model's statistics(X)`,
     );
   }
-  return stats.toModel(options);
+  // The amounts of the fit that made the model, unless given.
+  const given = typeof options === "object" && options !== null && options.regCovar !== undefined;
+  return stats.toModel(given || !model.regCovar ? options : { ...options, regCovar: model.regCovar });
 }

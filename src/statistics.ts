@@ -12,7 +12,8 @@ import type { Params } from "./engine/types.js";
 import { Workspace } from "./engine/workspace.js";
 import { FittedGaussianMixture } from "./model.js";
 import type { CovarianceType } from "./types.js";
-import { isArrayLike, readDocument } from "./util.js";
+import { DEFAULT_REG_COVAR } from "./regularization.js";
+import { isArrayLike, readDocument, show } from "./util.js";
 import { blocksOf, scatterEntries, STATS_LOGLIK, STATS_NK, STATS_WEIGHT, statsLayout } from "./wasm/abi.js";
 import { acquireEngineSync, releaseEngine } from "./wasm/engine.js";
 
@@ -144,24 +145,26 @@ export class SufficientStatistics {
   }
 
   /**
-   * The M-step: the model one EM iteration gives from these statistics (scikit-learn's M-step, `regCovar` added
-   * to every covariance; default 1e-6). Its `lowerBound` is the mean log-likelihood of the pass that made them.
-   * Throws ILL_DEFINED_COVARIANCE as a fit does.
+   * The M-step: the model one EM iteration gives from these statistics (scikit-learn's M-step). `regCovar`: the
+   * amount added to every variance (default 1e-6, in the data's units), or one amount per feature (d values,
+   * e.g. the `regCovar` of the model that computed the statistics, to continue its fit exactly). Its `lowerBound`
+   * is the mean log-likelihood of the pass that made them. Throws ILL_DEFINED_COVARIANCE as a fit does.
    */
-  toModel(options: { regCovar?: number } = {}): FittedGaussianMixture {
-    const regCovar = checkRegCovar(options);
+  toModel(options: { regCovar?: number | ArrayLike<number> } = {}): FittedGaussianMixture {
     const { covarianceType: type, nComponents: k, nFeatures: d } = this;
+    const amounts = checkRegCovar(options, d);
     const engine = acquireEngineSync();
     try {
       const ws = new Workspace(engine, type, 2, d, k);
       writeStatistics(ws, this);
-      ws.mstep(regCovar);
+      ws.mstepWith(amounts);
       const lb = this.meanLogLikelihood;
       return new FittedGaussianMixture(type, k, d, ws.readParams(), {
         converged: false,
         nIter: 1,
         lowerBound: lb,
         lowerBounds: [lb],
+        regCovar: amounts,
       });
     } finally {
       releaseEngine(engine);
@@ -313,18 +316,31 @@ function describeOf(s: SufficientStatistics): string {
   return `${s.covarianceType}, k ${s.nComponents}, d ${s.nFeatures}, fingerprint ${s.fingerprint}`;
 }
 
-function checkRegCovar(options: { regCovar?: number }): number {
+/** toModel's options: regCovar as d amounts (a number repeated; default 1e-6). */
+function checkRegCovar(options: { regCovar?: number | ArrayLike<number> }, d: number): Float64Array {
   if (typeof options !== "object" || options === null) {
     throw new GaussMixError("INVALID_OPTION", "toModel options must be an object such as { regCovar: 1e-6 }");
   }
   for (const key of Object.keys(options)) {
     if (key !== "regCovar") throw new GaussMixError("INVALID_OPTION", `unknown option "${key}"; known: regCovar`);
   }
-  const r = options.regCovar ?? 1e-6;
-  if (typeof r !== "number" || !Number.isFinite(r) || r < 0) {
+  const r = options.regCovar ?? DEFAULT_REG_COVAR;
+  const valid = (v: unknown) => typeof v === "number" && Number.isFinite(v) && v >= 0;
+  if (isArrayLike(r)) {
+    const i = Array.from({ length: r.length }, (_, j) => j).find((j) => !valid(r[j]));
+    if (r.length !== d || i !== undefined) {
+      throw new GaussMixError(
+        "INVALID_OPTION",
+        `regCovar must be a finite number ≥ 0 or an array of ${d} of them (one per feature), got ` +
+          (r.length !== d ? `an array of ${r.length}` : `${show(r[i!])} at index ${i}`),
+      );
+    }
+    return Float64Array.from(r);
+  }
+  if (!valid(r)) {
     throw new GaussMixError("INVALID_OPTION", `regCovar must be a finite number ≥ 0, got ${String(r)}`);
   }
-  return r;
+  return new Float64Array(d).fill(r as number);
 }
 
 function checkShape(type: unknown, k: unknown, d: unknown): { type: CovarianceType; k: number; d: number } {

@@ -96,8 +96,16 @@ export interface GaussianMixtureOptions<T extends CovarianceType = CovarianceTyp
   covarianceType?: T;
   /** Convergence threshold on the change of the mean per-sample log-likelihood. Default 1e-3. */
   tol?: number;
-  /** Added to the diagonal of every covariance. Default 1e-6. */
-  regCovar?: number;
+  /**
+   * Added to every variance (the diagonal of every covariance). A given value is that amount in the data's
+   * units, as scikit-learn's `reg_covar`. Not given: 1e-6 × the (weighted) variance of each feature over the
+   * data when initParams is "auto" or "hc" and no initial parameters are given, so that the fit does not depend
+   * on the units of each feature (spherical: 1e-6 × the mean feature variance; a constant feature gets 1e-6 × the
+   * largest feature variance, all-constant data 1e-6); else 1e-6 in the data's units (scikit-learn's default).
+   * The fitted model's `regCovar` holds the amounts used. An array gives one amount per feature (e.g. a fitted
+   * model's `regCovar`, to continue or reproduce its fit with explicit initial parameters).
+   */
+  regCovar?: number | ArrayLike<number>;
   /** Maximum number of EM iterations per initialisation. Default 100. */
   maxIter?: number;
   /** Number of initialisations; the one with the highest final lower bound is kept. Default 1. */
@@ -213,8 +221,16 @@ export interface OnlineOptions {
   nComponents?: number;
   /** The covariance model. Default "full". */
   covarianceType?: CovarianceType;
-  /** Added to the diagonal of every covariance. Default 1e-6. */
-  regCovar?: number;
+  /**
+   * Added to every variance (the diagonal of every covariance). A given value is that amount in the data's
+   * units, as scikit-learn's `reg_covar`. Not given: 1e-6 × the (weighted) variance of each feature over the
+   * data when initParams is "auto" or "hc" and no initial parameters are given, so that the fit does not depend
+   * on the units of each feature (spherical: 1e-6 × the mean feature variance; a constant feature gets 1e-6 × the
+   * largest feature variance, all-constant data 1e-6); else 1e-6 in the data's units (scikit-learn's default).
+   * The fitted model's `regCovar` holds the amounts used. An array gives one amount per feature (e.g. a fitted
+   * model's `regCovar`, to continue or reproduce its fit with explicit initial parameters).
+   */
+  regCovar?: number | ArrayLike<number>;
   /** How the first parameters are made (a fit on the first batch). Default "auto". */
   initParams?: InitParams;
   /** Seed of the one random generator used for initialisation (the fit on the first batch). Default 0. */
@@ -274,8 +290,16 @@ export interface SelectModelOptions {
   initParams?: InitParams;
   /** Seed of the one random generator used for initialisation, in each fit. Default 0. */
   randomState?: number;
-  /** Added to the diagonal of every covariance. Default 1e-6. */
-  regCovar?: number;
+  /**
+   * Added to every variance (the diagonal of every covariance). A given value is that amount in the data's
+   * units, as scikit-learn's `reg_covar`. Not given: 1e-6 × the (weighted) variance of each feature over the
+   * data when initParams is "auto" or "hc" and no initial parameters are given, so that the fit does not depend
+   * on the units of each feature (spherical: 1e-6 × the mean feature variance; a constant feature gets 1e-6 × the
+   * largest feature variance, all-constant data 1e-6); else 1e-6 in the data's units (scikit-learn's default).
+   * The fitted model's `regCovar` holds the amounts used. An array gives one amount per feature (e.g. a fitted
+   * model's `regCovar`, to continue or reproduce its fit with explicit initial parameters).
+   */
+  regCovar?: number | ArrayLike<number>;
   /** Convergence threshold on the change of the mean per-sample log-likelihood. Default 1e-3. */
   tol?: number;
   /** Maximum number of EM iterations per initialisation. Default 100. */

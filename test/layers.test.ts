@@ -9,7 +9,7 @@ const src = new URL("../src/", import.meta.url).pathname;
 /** Lowest first. Patterns match paths relative to src/ (without the extension). */
 const LAYERS: [name: string, files: RegExp][] = [
   ["types, errors, util", /^(types|errors|util|matrix|wasm\.d)$/],
-  ["data, options, covariance, rng, csv", /^(data|options|option-table|covariance|rng|csv\/[\w.-]+)$/],
+  ["data, options, covariance, rng, csv", /^(data|options|option-table|regularization|covariance|rng|csv\/[\w.-]+)$/],
   ["wasm", /^wasm\//],
   [
     "engine and EM",

@@ -69,7 +69,7 @@ export function layoutRegions(
       logConst: 2 * k * 8, // log-constants, then the flush thresholds
       stats: threads * statsSize * 8,
       scratch: threads * scratchSize,
-      work: 5 * d * d * 8, // the M-step's 3·d·d; setPrecisions' P, its factor and factorFromPrecision's 2·d·d
+      work: 5 * d * d * 8, // the M-step's 3·d·d and its d amounts; setPrecisions' P, its factor and 2·d·d
       rv: RESP_CHUNK * k * 16,
       aux: auxBytes,
       common: commonShiftLayout(d, k).size * 8,

@@ -250,8 +250,50 @@ export class Workspace {
     }
   }
 
-  /** The M-step from the statistics; throws the ill-defined-covariance error on failure. */
+  /**
+   * The unit of regCovar per feature (d values): the M-step adds regCovar × regScale[j] to feature j's variance.
+   * Undefined: 1 for every feature (scikit-learn's absolute amount). A fit whose regularisation is relative to
+   * the data sets it once (src/regularization.ts); every M-step on this workspace then uses it.
+   */
+  regScale?: Float64Array;
+
+  /** The amounts the M-step adds for `regCovar` (d values): regCovar × regScale, or regCovar. */
+  regAmounts(regCovar: number): Float64Array {
+    const scale = this.regScale;
+    return Float64Array.from({ length: this.d }, (_, j) => (scale ? regCovar * scale[j] : regCovar));
+  }
+
+  /**
+   * The M-step from the statistics, adding regCovar × regScale[j] to feature j's variance; throws the
+   * ill-defined-covariance error on failure.
+   */
   mstep(regCovar: number): void {
+    const f = this.engine.f64;
+    const at = this.regAt >>> 3;
+    const scale = this.regScale;
+    let largest = 0;
+    for (let j = 0; j < this.d; j++) {
+      f[at + j] = scale ? regCovar * scale[j] : regCovar;
+      largest = Math.max(largest, f[at + j]);
+    }
+    this.mstepAt(largest);
+  }
+
+  /** The M-step adding the given amount to each feature's variance (d values, e.g. a fitted model's regCovar). */
+  mstepWith(amounts: ArrayLike<number>): void {
+    this.engine.f64.set(amounts, this.regAt >>> 3);
+    let largest = 0;
+    for (let j = 0; j < this.d; j++) largest = Math.max(largest, amounts[j]);
+    this.mstepAt(largest);
+  }
+
+  /** Where the M-step's amounts are written: after the kernel's 3·d·d f64 of the work region (regions.ts). */
+  private get regAt(): number {
+    return this.ptr.work + 3 * this.d * this.d * 8;
+  }
+
+  /** The kernel on the amounts written at regAt; `largest` (the largest amount) is for the error message. */
+  private mstepAt(largest: number): void {
     const { ptr, d, k } = this;
     // After the tied pass around s, every component's statistics are around s (stored repeated k times).
     const shift = this.statsShift;
@@ -260,7 +302,7 @@ export class Workspace {
       d,
       k,
       ptr.stats,
-      regCovar,
+      this.regAt,
       shift,
       ptr.means,
       ptr.weights,
@@ -269,7 +311,7 @@ export class Workspace {
       ptr.logConst,
       ptr.work,
     );
-    if (status >= 0) throw illDefined(this.type, status, k, regCovar, this.maxAbs);
+    if (status >= 0) throw illDefined(this.type, status, k, largest, this.maxAbs);
   }
 
   /**

@@ -198,6 +198,7 @@ export async function autoInitialize(
   if (o.initParams !== "hc" || k === 1) starts.push(...kmeansStarts(s, k, rng, k === 1 ? 1 : nStarts, lloydIter));
   const sub = s.all ? ws : new Workspace(ws.engine, ws.type, s.m, ws.d, k, 0, undefined, ws.ptr.end);
   if (sub !== ws) {
+    sub.regScale = ws.regScale; // the fit's regularisation, also on the subsample
     await sub.load({ n: s.m, d: s.d, at: (i, j) => s.x[i * s.d + j], flat: s.x }, s.w, "X", o.signal);
   }
   const spurious = (p: Params) => isSpurious(ws.type, p, ws.d, k, s.total, s.res);

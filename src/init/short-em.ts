@@ -83,13 +83,24 @@ export async function shortEm(
   return rank(out);
 }
 
-/** Proper fits first, then by decreasing lower bound (stable: earlier starts win ties). */
+/**
+ * Proper fits first, then by decreasing lower bound; bounds within RANK_TIE (relative) are a tie, won by the
+ * earlier start: starts that converge to the same optimum (e.g. with the components in another order) differ
+ * by rounding only, which must not decide.
+ */
 export function rank(s: Scored[]): Scored[] {
+  const differ = (a: number, b: number) =>
+    Number.isFinite(a) && Number.isFinite(b) && Math.abs(b - a) <= RANK_TIE * Math.max(Math.abs(a), Math.abs(b))
+      ? 0
+      : b - a;
   return s
     .map((x, i) => ({ x, i }))
-    .sort((a, b) => Number(a.x.spurious) - Number(b.x.spurious) || b.x.lowerBound - a.x.lowerBound || a.i - b.i)
+    .sort((a, b) => Number(a.x.spurious) - Number(b.x.spurious) || differ(a.x.lowerBound, b.x.lowerBound) || a.i - b.i)
     .map(({ x }) => x);
 }
+
+/** Relative difference of lower bounds below which two starts tie in `rank`. */
+const RANK_TIE = 1e-12;
 
 /**
  * Continues the best `keep` starts to convergence (accelerated EM, tolerance `tol` on the mean log-likelihood)

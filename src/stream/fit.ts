@@ -3,7 +3,10 @@
  * The first pass counts the samples and keeps a reservoir sample, on which an in-memory fit gives the first
  * parameters (or the explicit weightsInit, meansInit and precisionsInit are used as given); every later pass
  * accumulates the sufficient statistics of all chunks for the current parameters, then the M-step. From the same
- * first parameters this is the in-memory fit, up to the order of summation.
+ * first parameters this is the in-memory fit, up to the order of summation. Every M-step adds the amounts of
+ * the first fit (the model's regCovar): with the default regularisation of the library's initialisations they
+ * are relative to the reservoir sample's feature variances, a bounded sample of the stream, so that the
+ * amounts are known before the stream's own variances are (and equal them up to sampling error).
  */
 import { COVARIANCE_MODELS } from "../covariance.js";
 import { GaussMixError } from "../errors.js";
@@ -11,6 +14,7 @@ import { GaussianMixture } from "../gmm.js";
 import { checkPrecisions } from "../init/index.js";
 import { FittedGaussianMixture } from "../model.js";
 import { checkMeansInit, resolve, STREAM_OPTIONS } from "../options.js";
+import { DEFAULT_REG_COVAR } from "../regularization.js";
 import { Random } from "../rng.js";
 import { StatisticsAccumulator } from "../statistics-accumulator.js";
 import type { IterationInfo, StreamFitOptions } from "../types.js";
@@ -152,6 +156,9 @@ export async function fitStream(source: StreamSource, options: StreamFitOptions 
   try {
     const acc = new StatisticsAccumulator(engine, type, d, k, Math.min(o.chunkSize, n ?? o.chunkSize), threaded?.pool);
     let params: Params;
+    // What every M-step adds to each feature's variance: the amounts of the first fit (relative to the
+    // reservoir sample's variances when the default regularisation is relative), else regCovar as given.
+    let regAmounts: Float64Array;
     if (explicit) {
       // Explicit first parameters: used as given, as the in-memory fit does.
       const precisions = COVARIANCE_MODELS[type].splitPrecisions(o.precisionsInit, d, k);
@@ -168,6 +175,14 @@ export async function fitStream(source: StreamSource, options: StreamFitOptions 
       ws.setPrecisions(precisions);
       ws.updateLogConstants();
       params = ws.readParams();
+      const r = o.regCovar ?? DEFAULT_REG_COVAR;
+      if (typeof r !== "number" && r.length !== d) {
+        throw new GaussMixError(
+          "INVALID_OPTION",
+          `regCovar has ${r.length} amounts but the stream has ${d} features; give one per feature or one number`,
+        );
+      }
+      regAmounts = typeof r === "number" ? new Float64Array(d).fill(r) : Float64Array.from(r);
     } else {
       const { X, weights } = reservoir!.sample();
       const first = await new GaussianMixture({
@@ -186,6 +201,7 @@ export async function fitStream(source: StreamSource, options: StreamFitOptions 
         threads: o.threads,
       }).fit(X, { sampleWeight: weights });
       params = first.params;
+      regAmounts = Float64Array.from(first.regCovar!);
     }
 
     // EM over the stream, with the in-memory fit's loop and convergence test.
@@ -221,7 +237,7 @@ export async function fitStream(source: StreamSource, options: StreamFitOptions 
             "component in floating point. Scale the input data (e.g. standardise each feature) or increase regCovar.",
         );
       }
-      acc.ws.mstep(o.regCovar); // the statistics and their shift (the means) are in the accumulator's engine
+      acc.ws.mstepWith(regAmounts); // the statistics and their shift (the means) are in the accumulator's engine
       params = acc.ws.readParams();
       lowerBounds.push(lb);
       nIter = iter;
@@ -257,6 +273,7 @@ export async function fitStream(source: StreamSource, options: StreamFitOptions 
       lowerBound: lb,
       lowerBounds,
       threads: acc.threads,
+      regCovar: regAmounts,
     });
   } finally {
     if (threaded) threaded.pool.terminate();

@@ -105,7 +105,8 @@ export class OnlineGaussianMixture {
       running.s1,
       running.s2,
     );
-    const next = stats.toModel({ regCovar: o.regCovar });
+    // The first batch's fit chose the amounts (relative to its feature variances by default); kept for good.
+    const next = stats.toModel({ regCovar: model.regCovar ?? o.regCovar });
     this.running = recentre(running, model, next);
     this.current = next;
     return next;

@@ -82,7 +82,8 @@ export interface Kernels {
     d: number,
     k: number,
     S: number,
-    regCovar: number,
+    /** d f64: the amount added to each feature's variance. */
+    reg: number,
     shift: number,
     means: number,
     weights: number,
