@@ -147,7 +147,13 @@ export const SELECT_OPTIONS = {
   initParams: ESTIMATOR_OPTIONS.initParams,
   randomState: ESTIMATOR_OPTIONS.randomState,
   regCovar: ESTIMATOR_OPTIONS.regCovar,
-  tol: ESTIMATOR_OPTIONS.tol,
+  // Cells are compared by criteria in units of the total log-likelihood: each fit is taken closer to its optimum
+  // than a single fit's default (about mclust's stopping rule, a relative change of 1e-5).
+  tol: withDefault(
+    "Convergence threshold on the change of the mean per-sample log-likelihood of each fit.",
+    1e-5,
+    nonNegative,
+  ),
   maxIter: ESTIMATOR_OPTIONS.maxIter,
   threads: ESTIMATOR_OPTIONS.threads,
   accelerate: ESTIMATOR_OPTIONS.accelerate,

@@ -1,5 +1,6 @@
 /** Public types of gaussmix. Shapes follow scikit-learn: k = nComponents, d = nFeatures, n = nSamples. */
 import type { GaussMixErrorCode } from "./errors.js";
+import type { AnyFittedGaussianMixture } from "./model.js";
 
 /** The four covariance models of scikit-learn's `GaussianMixture`. */
 export type CovarianceType = "full" | "tied" | "diag" | "spherical";
@@ -257,6 +258,11 @@ export interface SelectionRow {
    * cell is spurious.
    */
   spurious?: boolean;
+  /**
+   * The cell's fitted model (absent when its fit failed): any cell, not only the chosen one, can be used,
+   * inspected or saved without fitting it again.
+   */
+  model?: AnyFittedGaussianMixture;
   error?: { code: GaussMixErrorCode | "UNKNOWN"; message: string };
 }
 
@@ -276,7 +282,12 @@ export interface SelectModelOptions {
   randomState?: number;
   /** Added to the diagonal of every covariance. Default 1e-6. */
   regCovar?: number;
-  /** Convergence threshold on the change of the mean per-sample log-likelihood. Default 1e-3. */
+  /**
+   * Convergence threshold on the change of the mean per-sample log-likelihood of each fit. Default 1e-5 (a
+   * single fit's is 1e-3): cells are compared by their log-likelihoods, so each is taken close to its optimum,
+   * about as close as mclust's stopping rule (a relative change of 1e-5 of the total); the accelerated EM's
+   * estimate of the gain still to come keeps that to few passes.
+   */
   tol?: number;
   /** Maximum number of EM iterations per initialisation. Default 100. */
   maxIter?: number;
