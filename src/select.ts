@@ -186,10 +186,11 @@ export async function selectModel(X: DataInput, options?: SelectModelOptions): P
       o.onProgress?.(++done, total, row);
     }
   }
-  // A spherical model is a diagonal one, fitted after it: each diag cell also starts from the spherical
-  // partition of its k (where it differs from its own), beside its own parameters, and keeps the better fit
-  // (never a spurious one for a proper one).
-  if (ctx.subsample && data.d > 1) {
+  // A spherical model is a diagonal one, fitted after it: on data larger than the search's subsample (where the
+  // subsample's ranking of starts is the noisier one), each diag cell also starts from the spherical partition of
+  // its k (where it differs from its own), beside its own parameters, and keeps the better fit (never a spurious
+  // one for a proper one).
+  if (ctx.subsample && !ctx.subsample.all && data.d > 1) {
     for (const k of order) {
       const own = partitions.get(key(k, "diag"));
       const simpler = partitions.get(key(k, "spherical"));

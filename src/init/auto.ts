@@ -227,7 +227,7 @@ export async function autoInitialize(
       scored,
       keep,
       o.regCovar,
-      Math.min(ctx.finishTol ?? o.tol, 1e-4),
+      ctx.finishTol ?? Math.min(o.tol, 1e-4),
       100,
       spurious,
     );
