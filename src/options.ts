@@ -16,7 +16,7 @@ import type {
   IterationInfo,
   OnlineOptions,
   ReadonlyCovarianceShape,
-  SelectionRow,
+  SelectionRowBase,
   SelectModelOptions,
   WeightConcentrationPriorType,
   StreamCsvOptions,
@@ -159,7 +159,7 @@ export const SELECT_OPTIONS = {
   accelerate: ESTIMATOR_OPTIONS.accelerate,
   signal: optional("Aborts the selection", abortSignal),
   sampleWeight: FIT_OPTIONS.sampleWeight,
-  onProgress: optional("Called after each cell", fn<(done: number, total: number, row: SelectionRow) => void>()),
+  onProgress: optional("Called after each cell", fn<(done: number, total: number, row: SelectionRowBase) => void>()),
 } as const;
 
 /** Options of `fitStream(source, options)`: the estimator's (but warmStart) and how the stream is read. */

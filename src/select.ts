@@ -14,9 +14,18 @@ import { estimate } from "./model-estimate.js";
 import { resolveSelectOptions } from "./options.js";
 import type { Params } from "./engine/types.js";
 import { Random } from "./rng.js";
-import type { CovarianceType, Criterion, DataInput, SelectionRow, SelectModelOptions } from "./types.js";
+import type { CovarianceType, Criterion, DataInput, SelectionRowBase, SelectModelOptions } from "./types.js";
 
-export type { Criterion, SelectionRow, SelectModelOptions } from "./types.js";
+export type { Criterion, SelectionRowBase, SelectModelOptions } from "./types.js";
+
+/** One cell of the selection table: its numbers and its fitted model. */
+export interface SelectionRow extends SelectionRowBase {
+  /**
+   * The cell's fitted model (absent when its fit failed): any cell, not only the chosen one, can be used,
+   * inspected or saved without fitting it again.
+   */
+  model?: AnyFittedGaussianMixture;
+}
 
 export interface Selection {
   /** One row per cell, in the order of the request (k by k); each row carries its cell's fitted model. */

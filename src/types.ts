@@ -1,6 +1,5 @@
 /** Public types of gaussmix. Shapes follow scikit-learn: k = nComponents, d = nFeatures, n = nSamples. */
 import type { GaussMixErrorCode } from "./errors.js";
-import type { AnyFittedGaussianMixture } from "./model.js";
 
 /** The four covariance models of scikit-learn's `GaussianMixture`. */
 export type CovarianceType = "full" | "tied" | "diag" | "spherical";
@@ -237,8 +236,11 @@ export interface FitOptions {
 /** What ranks the cells of `selectModel` (lower is better for all three). */
 export type Criterion = "bic" | "aic" | "icl";
 
-/** One cell of the selection table. Criteria are NaN for a cell whose fit failed (see `error`). */
-export interface SelectionRow {
+/**
+ * The numbers of one cell of the selection table (`SelectionRow`, what `selectModel` returns, adds the cell's
+ * fitted model). Criteria are NaN for a cell whose fit failed (see `error`).
+ */
+export interface SelectionRowBase {
   nComponents: number;
   covarianceType: CovarianceType;
   /** Total log-likelihood of X: Σ vᵢ log p(xᵢ). */
@@ -258,11 +260,6 @@ export interface SelectionRow {
    * cell is spurious.
    */
   spurious?: boolean;
-  /**
-   * The cell's fitted model (absent when its fit failed): any cell, not only the chosen one, can be used,
-   * inspected or saved without fitting it again.
-   */
-  model?: AnyFittedGaussianMixture;
   error?: { code: GaussMixErrorCode | "UNKNOWN"; message: string };
 }
 
@@ -299,6 +296,6 @@ export interface SelectModelOptions {
   signal?: AbortSignal;
   /** Non-negative weight per sample (length n). Default: all 1. */
   sampleWeight?: ArrayLike<number>;
-  /** Called after each cell with how many are done of how many, and the cell's row. */
-  onProgress?: (done: number, total: number, row: SelectionRow) => void;
+  /** Called after each cell with how many are done of how many, and the cell's row (a `SelectionRow`). */
+  onProgress?: (done: number, total: number, row: SelectionRowBase) => void;
 }

@@ -362,7 +362,7 @@ for (const name of names) {
   const offerOwn = (k, ct, ll, source) => {
     const key = cellKey(k, ct);
     if (ll !== null && Number.isFinite(ll) && (!best[key] || ll > best[key].loglik + tolerance(best[key].loglik))) {
-      row.improved.push({ key, from: best[key]?.loglik, to: ll, source });
+      row.improved.push({ key, from: best[key]?.loglik, to: ll, source, stored: best[key] });
       best[key] = { loglik: ll, source };
     }
     if (ll !== null && Number.isFinite(ll) && (!bestReg[key] || ll > bestReg[key].loglik))
@@ -556,10 +556,13 @@ for (const name of names) {
 // Store the best-known values (from the stored references only: a run's own fits are not references).
 if (only.length === 0 || LONG !== 0) {
   for (const row of results) {
-    const own = new Set(row.improved.map((i) => i.key));
+    // A cell this run improved keeps its stored value (the first improvement's predecessor), if it had one.
+    const stored = new Map();
+    for (const i of row.improved) if (!stored.has(i.key)) stored.set(i.key, i.stored);
     bestDoc[row.name] = Object.fromEntries(
       Object.entries(row.best)
-        .filter(([key]) => !own.has(key))
+        .map(([key, b]) => [key, stored.has(key) ? stored.get(key) : b])
+        .filter(([, b]) => b !== undefined)
         .map(([key, b]) => [key, { loglik: b.loglik, source: b.source }]),
     );
   }
