@@ -28,11 +28,11 @@ export type {
   Matrix,
   ReadonlyCovarianceShape,
   ReadonlyCovarianceShapes,
-  SelectionRow,
+  SelectionRowBase,
   SelectModelOptions,
   WeightConcentrationPriorType,
 } from "./types.js";
-export { selectModel, type Selection } from "./select.js";
+export { selectModel, type Selection, type SelectionRow } from "./select.js";
 export { BayesianGaussianMixture } from "./bayesian/estimator.js";
 export { FittedBayesianGaussianMixture, type BayesianModelJSON } from "./bayesian/model.js";
 export { readSklearnJSON, writeSklearnJSON, type SklearnGaussianMixtureJSON } from "./interop/sklearn.js";

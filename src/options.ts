@@ -16,7 +16,7 @@ import type {
   IterationInfo,
   OnlineOptions,
   ReadonlyCovarianceShape,
-  SelectionRow,
+  SelectionRowBase,
   SelectModelOptions,
   WeightConcentrationPriorType,
   StreamCsvOptions,
@@ -158,13 +158,19 @@ export const SELECT_OPTIONS = {
   initParams: ESTIMATOR_OPTIONS.initParams,
   randomState: ESTIMATOR_OPTIONS.randomState,
   regCovar: ESTIMATOR_OPTIONS.regCovar,
-  tol: ESTIMATOR_OPTIONS.tol,
+  // Cells are compared by criteria in units of the total log-likelihood: each fit is taken closer to its optimum
+  // than a single fit's default (about mclust's stopping rule, a relative change of 1e-5).
+  tol: withDefault(
+    "Convergence threshold on the change of the mean per-sample log-likelihood of each fit.",
+    1e-5,
+    nonNegative,
+  ),
   maxIter: ESTIMATOR_OPTIONS.maxIter,
   threads: ESTIMATOR_OPTIONS.threads,
   accelerate: ESTIMATOR_OPTIONS.accelerate,
   signal: optional("Aborts the selection", abortSignal),
   sampleWeight: FIT_OPTIONS.sampleWeight,
-  onProgress: optional("Called after each cell", fn<(done: number, total: number, row: SelectionRow) => void>()),
+  onProgress: optional("Called after each cell", fn<(done: number, total: number, row: SelectionRowBase) => void>()),
 } as const;
 
 /** Options of `fitStream(source, options)`: the estimator's (but warmStart) and how the stream is read. */

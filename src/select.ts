@@ -10,15 +10,27 @@ import { GaussianMixture } from "./gmm.js";
 import { type Labels, type SearchContext, splitStarts, type Subsample } from "./init/auto.js";
 import { isSpurious } from "./init/spurious.js";
 import { type AnyFittedGaussianMixture, FittedGaussianMixture } from "./model.js";
+import { estimate } from "./model-estimate.js";
 import { resolveSelectOptions } from "./options.js";
+import type { Params } from "./engine/types.js";
 import { Random } from "./rng.js";
-import type { CovarianceType, Criterion, DataInput, SelectionRow, SelectModelOptions } from "./types.js";
+import type { CovarianceType, Criterion, DataInput, SelectionRowBase, SelectModelOptions } from "./types.js";
 
-export type { Criterion, SelectionRow, SelectModelOptions } from "./types.js";
+export type { Criterion, SelectionRowBase, SelectModelOptions } from "./types.js";
+
+/** One cell of the selection table: its numbers and its fitted model. */
+export interface SelectionRow extends SelectionRowBase {
+  /**
+   * The cell's fitted model (absent when its fit failed): any cell, not only the chosen one, can be used,
+   * inspected or saved without fitting it again.
+   */
+  model?: AnyFittedGaussianMixture;
+}
 
 export interface Selection {
+  /** One row per cell, in the order of the request (k by k); each row carries its cell's fitted model. */
   table: SelectionRow[];
-  /** The best cell's model; checking `best.covarianceType` narrows its shapes. */
+  /** The best cell's model (`bestRow.model`); checking `best.covarianceType` narrows its shapes. */
   best: AnyFittedGaussianMixture;
   bestRow: SelectionRow;
   criterion: Criterion;
@@ -33,12 +45,27 @@ const SPLITS = 3;
  */
 const TIE = 1e-9;
 
+/**
+ * When a cell's fit on all the data ends spurious although its start was proper on the subsample, EM continues
+ * from up to this many of the search's other proper candidates; the first proper fit is the cell's.
+ */
+const FALLBACKS = 2;
+
+/**
+ * Tolerance of the search's finishing runs on the subsample: they only rank the best starts; the fit on all the
+ * data then converges to the selection's own tolerance.
+ */
+const FINISH_TOL = 1e-4;
+
+/** Partitions that agree on at least this fraction of the subsample's rows (up to relabelling) are one start. */
+const SAME_PARTITION = 0.95;
+
 /** Errors that concern the whole selection, not one cell: they end it. */
 const FATAL: ReadonlySet<string> = new Set(["INVALID_DATA", "INVALID_OPTION", "INVALID_SAMPLE_WEIGHT", "ABORTED"]);
 
 /**
- * Fits a mixture for every number of components and covariance type and returns the whole table plus the
- * model that minimises the criterion (ties: the first in table order, i.e. fewer components first).
+ * Fits a mixture for every number of components and covariance type and returns the whole table (each row with
+ * its fitted model) plus the model that minimises the criterion (ties: the first in table order, i.e. fewer components first).
  * Deterministic for a given `randomState`. Throws only when options are invalid, the signal aborts, or every
  * cell fails.
  */
@@ -54,7 +81,7 @@ export async function selectModel(X: DataInput, options?: SelectModelOptions): P
   // One piece of work: the cells share one whitened subsample and one hierarchy, and each cell also starts from
   // its neighbours' partitions (the same k's other types, k − 1 with a cluster split); the best is kept per
   // cell. Cells are computed k by k, full first; the table keeps the order of the request.
-  const ctx: SearchContext = { withHierarchy: o.initParams === "auto" };
+  const ctx: SearchContext = { withHierarchy: o.initParams === "auto", finishTol: FINISH_TOL };
   const partitions = new Map<string, Labels>();
   const key = (k: number, t: CovarianceType) => `${k}:${t}`;
   const order = [...ks].sort((a, b) => a - b);
@@ -64,6 +91,65 @@ export async function selectModel(X: DataInput, options?: SelectModelOptions): P
   let firstError: unknown;
   let done = 0;
   const rng = new Random(o.randomState);
+  const fitOptions = (k: number, covarianceType: CovarianceType) => ({
+    nComponents: k,
+    covarianceType,
+    regCovar: o.regCovar,
+    tol: o.tol,
+    maxIter: o.maxIter,
+    threads: o.threads,
+    accelerate: o.accelerate,
+    signal,
+  });
+  const spurious = (m: FittedGaussianMixture) => {
+    const sub = ctx.subsample;
+    return sub !== undefined && isSpurious(m.covarianceType, m.params, sub.d, m.nComponents, sub.total, sub.res);
+  };
+  /** The cell's fit from the search with these extra starts (only them with `onlyExtra`). */
+  const fitCell = async (k: number, covarianceType: CovarianceType, extra: (Labels | Params)[], onlyExtra: boolean) => {
+    ctx.extra = extra;
+    ctx.onlyExtra = onlyExtra;
+    ctx.candidates = undefined;
+    const options = fitOptions(k, covarianceType);
+    let model = await new GaussianMixture({
+      ...options,
+      nInit: o.nInit,
+      initParams: o.initParams,
+      randomState: o.randomState,
+    }).fitWithContext(X, { sampleWeight: w }, ctx);
+    const candidates = (ctx as SearchContext).candidates ?? [];
+    if (spurious(model)) {
+      // From explicit starts the default amounts would be absolute: keep the cell's own.
+      const again = { ...options, regCovar: options.regCovar ?? model.regCovar };
+      for (const start of candidates.slice(0, FALLBACKS)) {
+        const next = await fitFrom(start, again, data.d, X, w).catch((e: unknown) => {
+          if (e instanceof GaussMixError && FATAL.has(e.code)) throw e;
+          return undefined;
+        });
+        if (next && !spurious(next)) {
+          model = next;
+          break;
+        }
+      }
+    }
+    return model;
+  };
+  /** Scores the cell's model and keeps it, with its partition of the subsample. */
+  const keepCell = (
+    k: number,
+    covarianceType: CovarianceType,
+    model: FittedGaussianMixture,
+    scored = scoreRow(model, X, w, ctx.subsample?.all === true),
+  ) => {
+    const sub = ctx.subsample;
+    const row = scored.row;
+    row.model = model as AnyFittedGaussianMixture;
+    if (sub) partitions.set(key(k, covarianceType), scored.labels ?? subsampleLabels(model, sub));
+    if (spurious(model)) row.spurious = true;
+    models.set(key(k, covarianceType), model);
+    rows.set(key(k, covarianceType), row);
+    return row;
+  };
   for (const k of order) {
     for (const covarianceType of typeOrder) {
       if (rows.has(key(k, covarianceType))) continue;
@@ -81,32 +167,13 @@ export async function selectModel(X: DataInput, options?: SelectModelOptions): P
           const prev = partitions.get(key(k - 1, covarianceType));
           if (prev) extra.push(...splitStarts(s, prev, k - 1, rng, Math.min(k - 1, SPLITS)));
         }
-        ctx.extra = extra;
         const full = models.get(key(k, "full"));
         // In 1-D, full, diag and spherical are one model (the same parameters, in the same storage): fitted once.
         const model =
           data.d === 1 && covarianceType !== "tied" && full
             ? retype(full, covarianceType)
-            : await new GaussianMixture({
-                nComponents: k,
-                covarianceType,
-                nInit: o.nInit,
-                initParams: o.initParams,
-                randomState: o.randomState,
-                regCovar: o.regCovar,
-                tol: o.tol,
-                maxIter: o.maxIter,
-                threads: o.threads,
-                accelerate: o.accelerate,
-                signal,
-              }).fitWithContext(X, { sampleWeight: w }, ctx);
-        row = scoreRow(model, X, w);
-        const sub = ctx.subsample;
-        if (sub) {
-          partitions.set(key(k, covarianceType), subsampleLabels(model, sub));
-          if (isSpurious(covarianceType, model.params, sub.d, k, sub.total, sub.res)) row.spurious = true;
-        }
-        models.set(key(k, covarianceType), model);
+            : await fitCell(k, covarianceType, extra, false);
+        row = keepCell(k, covarianceType, model);
       } catch (e) {
         if (e instanceof GaussMixError && FATAL.has(e.code)) throw e;
         firstError ??= e;
@@ -125,9 +192,35 @@ export async function selectModel(X: DataInput, options?: SelectModelOptions): P
             message: e instanceof Error ? e.message : String(e),
           },
         };
+        rows.set(key(k, covarianceType), row);
       }
-      rows.set(key(k, covarianceType), row);
       o.onProgress?.(++done, total, row);
+    }
+  }
+  // A spherical model is a diagonal one, fitted after it: on data larger than the search's subsample (where the
+  // subsample's ranking of starts is the noisier one), each diag cell also starts from the spherical partition of
+  // its k (where it differs from its own), beside its own parameters, and keeps the better fit (never a spurious
+  // one for a proper one).
+  if (ctx.subsample && !ctx.subsample.all && data.d > 1) {
+    for (const k of order) {
+      const own = partitions.get(key(k, "diag"));
+      const simpler = partitions.get(key(k, "spherical"));
+      const model = models.get(key(k, "diag"));
+      const row = rows.get(key(k, "diag"));
+      if (k === 1 || !own || !simpler || !model || !row || agreement(simpler, own, k) >= SAME_PARTITION) continue;
+      if (signal?.aborted) throw aborted(signal);
+      await yieldIfDue(signal, "The model selection");
+      try {
+        const next = await fitCell(k, "diag", [simpler, model.params], true);
+        const proper = !spurious(next);
+        const scored = scoreRow(next, X, w, ctx.subsample.all);
+        if ((proper && row.spurious) || (proper === !row.spurious && scored.row.logLikelihood > row.logLikelihood)) {
+          keepCell(k, "diag", next, scored);
+        }
+      } catch (e) {
+        if (e instanceof GaussMixError && FATAL.has(e.code)) throw e;
+        // the cell keeps its first fit
+      }
     }
   }
   const table: SelectionRow[] = [];
@@ -154,14 +247,55 @@ export async function selectModel(X: DataInput, options?: SelectModelOptions): P
 
 /** A 1-D model as another covariance type of the same model (full, diag and spherical store 1-D alike). */
 function retype(m: FittedGaussianMixture, type: CovarianceType): FittedGaussianMixture {
-  const { converged, nIter, lowerBound, lowerBounds, threads } = m;
+  const { converged, nIter, lowerBound, lowerBounds, threads, regCovar } = m;
   return new FittedGaussianMixture(type, m.nComponents, 1, m.params, {
     converged,
     nIter,
     lowerBound,
     lowerBounds,
     threads,
+    regCovar,
   });
+}
+
+/** EM on all the data from parameters of the search (engine storage), with the cell's options. */
+async function fitFrom(
+  start: Params,
+  options: ConstructorParameters<typeof GaussianMixture>[0] & { nComponents: number; covarianceType: CovarianceType },
+  d: number,
+  X: DataInput,
+  w: Float64Array | undefined,
+): Promise<FittedGaussianMixture> {
+  const { nComponents: k, covarianceType } = options;
+  const m = new FittedGaussianMixture(covarianceType, k, d, start, {
+    converged: false,
+    nIter: 0,
+    lowerBound: NaN,
+    lowerBounds: [],
+  });
+  const toArray = (x: unknown): unknown => (typeof x === "number" ? x : Array.from(x as ArrayLike<unknown>, toArray));
+  return new GaussianMixture({
+    ...options,
+    weightsInit: [...m.weights],
+    meansInit: m.means.map((r) => [...r]),
+    precisionsInit: toArray(m.precisions) as never,
+  }).fit(X, { sampleWeight: w });
+}
+
+/**
+ * The fraction of rows on which two partitions into k clusters agree, each cluster of `a` matched to the cluster
+ * of `b` it shares most rows with.
+ */
+function agreement(a: Labels, b: Labels, k: number): number {
+  const counts = new Int32Array(k * k);
+  for (let i = 0; i < a.length; i++) counts[a[i] * k + b[i]]++;
+  let same = 0;
+  for (let c = 0; c < k; c++) {
+    let most = 0;
+    for (let e = 0; e < k; e++) most = Math.max(most, counts[c * k + e]);
+    same += most;
+  }
+  return same / a.length;
 }
 
 /** The fitted model's labels of the subsample's rows. */
@@ -173,10 +307,16 @@ function aborted(signal: AbortSignal): GaussMixError {
   return new GaussMixError("ABORTED", "The model selection was aborted by its AbortSignal.", { cause: signal.reason });
 }
 
-function scoreRow(model: FittedGaussianMixture, X: DataInput, w: Float64Array | undefined): SelectionRow {
-  const ll = model.scoreSamples(X);
-  const proba = model.predictProba(X).data;
+/**
+ * The cell's row: log-likelihood, criteria (ICL's entropy from the responsibilities) and, when asked, the labels
+ * of X, all from one pass of the estimate kernel.
+ */
+function scoreRow(model: FittedGaussianMixture, X: DataInput, w: Float64Array | undefined, wantLabels: boolean) {
   const k = model.nComponents;
+  const { covarianceType, nFeatures, params } = model;
+  const est = estimate({ covarianceType, nComponents: k, nFeatures, params }, X, { resp: true, labels: wantLabels });
+  const ll = est.logNorm;
+  const proba = est.resp!;
   let logLikelihood = 0;
   let entropy = 0;
   let size = 0;
@@ -192,7 +332,7 @@ function scoreRow(model: FittedGaussianMixture, X: DataInput, w: Float64Array | 
   }
   const p = model.nParameters();
   const bic = -2 * logLikelihood + p * Math.log(size);
-  return {
+  const row: SelectionRow = {
     nComponents: k,
     covarianceType: model.covarianceType,
     logLikelihood,
@@ -203,4 +343,5 @@ function scoreRow(model: FittedGaussianMixture, X: DataInput, w: Float64Array | 
     converged: model.converged,
     nIter: model.nIter,
   };
+  return { row, labels: est.labels };
 }

@@ -252,8 +252,11 @@ export interface FitOptions {
 /** What ranks the cells of `selectModel` (lower is better for all three). */
 export type Criterion = "bic" | "aic" | "icl";
 
-/** One cell of the selection table. Criteria are NaN for a cell whose fit failed (see `error`). */
-export interface SelectionRow {
+/**
+ * The numbers of one cell of the selection table (`SelectionRow`, what `selectModel` returns, adds the cell's
+ * fitted model). Criteria are NaN for a cell whose fit failed (see `error`).
+ */
+export interface SelectionRowBase {
   nComponents: number;
   covarianceType: CovarianceType;
   /** Total log-likelihood of X: Σ vᵢ log p(xᵢ). */
@@ -300,7 +303,12 @@ export interface SelectModelOptions {
    * model's `regCovar`, to continue or reproduce its fit with explicit initial parameters).
    */
   regCovar?: number | ArrayLike<number>;
-  /** Convergence threshold on the change of the mean per-sample log-likelihood. Default 1e-3. */
+  /**
+   * Convergence threshold on the change of the mean per-sample log-likelihood of each fit. Default 1e-5 (a
+   * single fit's is 1e-3): cells are compared by their log-likelihoods, so each is taken close to its optimum,
+   * about as close as mclust's stopping rule (a relative change of 1e-5 of the total); the accelerated EM's
+   * estimate of the gain still to come keeps that to few passes.
+   */
   tol?: number;
   /** Maximum number of EM iterations per initialisation. Default 100. */
   maxIter?: number;
@@ -312,6 +320,6 @@ export interface SelectModelOptions {
   signal?: AbortSignal;
   /** Non-negative weight per sample (length n). Default: all 1. */
   sampleWeight?: ArrayLike<number>;
-  /** Called after each cell with how many are done of how many, and the cell's row. */
-  onProgress?: (done: number, total: number, row: SelectionRow) => void;
+  /** Called after each cell with how many are done of how many, and the cell's row (a `SelectionRow`). */
+  onProgress?: (done: number, total: number, row: SelectionRowBase) => void;
 }

@@ -44,7 +44,7 @@ describe("selectModel", () => {
   it("criteria agree with model.bic / model.aic and the parameter counts with scikit-learn's formula", async () => {
     const X = csv("three-gaussians.csv");
     // With scikit-learn's initialisation every cell is the independent fit of the same options.
-    const s = await selectModel(X, { nComponents: [2], randomState: 5, initParams: "kmeans" });
+    const s = await selectModel(X, { nComponents: [2], randomState: 5, initParams: "kmeans", tol: 1e-3 });
     expect(s.bestRow.bic).toBeCloseTo(s.best.bic(X), 6);
     for (const row of s.table) {
       const m = await new GaussianMixture({
@@ -180,6 +180,42 @@ describe("selectModel as one search", () => {
       expect(spurious(chosen, iris.length, res)).toBe(false);
       for (const row of s.table) expect(row.error).toBeUndefined();
     }
+  });
+
+  it("gives every row its fitted model: the row's numbers are the model's and its spurious flag the rule's", async () => {
+    const s = await selectModel(faithful, { nComponents: [1, 2, 3, 4, 5, 6, 7, 8, 9] });
+    const n = faithful.length;
+    // Each feature's resolution, from the data: the smallest gap between distinct values.
+    const res = [0, 1].map((j) => {
+      const v = [...new Set(faithful.map((r) => r[j]))].sort((a, b) => a - b);
+      return Math.min(...v.slice(1).map((x, i) => x - v[i]));
+    });
+    for (const row of s.table) {
+      const m = row.model!;
+      expect([m.nComponents, m.covarianceType]).toEqual([row.nComponents, row.covarianceType]);
+      expect(row.logLikelihood).toBeCloseTo(m.score(faithful) * n, 6);
+      expect(row.bic).toBeCloseTo(m.bic(faithful), 6);
+      expect(row.aic).toBeCloseTo(m.aic(faithful), 6);
+      const fit = { covarianceType: m.covarianceType, weights: [...m.weights], covariances: m.covariances };
+      expect(row.spurious ?? false).toBe(spurious(fit, n, res));
+    }
+    expect(s.best).toBe(s.bestRow.model);
+  });
+
+  it("reaches mclust's log-likelihood with a proper fit in at least 34 of the 36 cells of Old Faithful", async () => {
+    // mclust 6.0's Mclust(faithful, G = 1:9, modelNames = c("VII", "VVI", "EEE", "VVV")), every cell a proper fit
+    // (bench/quality/refs/mclust/faithful.json, made by bench/quality/mclust_refs.R).
+    const mclust = JSON.parse(
+      readFileSync(new URL("../bench/quality/refs/mclust/faithful.json", import.meta.url), "utf8"),
+    ) as { cells: { k: number; covarianceType: string; loglik: number }[] };
+    const s = await selectModel(faithful, { nComponents: [1, 2, 3, 4, 5, 6, 7, 8, 9] });
+    let reached = 0;
+    for (const row of s.table) {
+      const mc = mclust.cells.find((c) => c.k === row.nComponents && c.covarianceType === row.covarianceType)!;
+      // mclust stops at a relative change of 1e-5: its values are judged at that precision.
+      if (!row.spurious && row.logLikelihood >= mc.loglik - Math.max(0.01, 1e-5 * Math.abs(mc.loglik))) reached++;
+    }
+    expect(reached).toBeGreaterThanOrEqual(34);
   });
 
   it("is deterministic and honours threads", async () => {

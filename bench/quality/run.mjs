@@ -294,6 +294,7 @@ for (const name of names) {
               weightsInit: Array.from(model.weights),
               meansInit: model.means,
               precisionsInit: model.precisions,
+              regCovar: model.regCovar,
               tol: LONG_TOL,
               maxIter: LONG_MAX_ITER,
             })
@@ -332,8 +333,8 @@ for (const name of names) {
     bic: selection.bestRow.bic,
     loglik: selection.bestRow.logLikelihood,
   };
-  row.selectChosenDegenerate = judge(m, [fitOf(selection.best)])[0];
-  const rowModels = selection.table.filter((t) => t.model); // if rows ever carry their models, judge every one
+  // Every row carries its cell's fitted model: each cell is judged by the degeneracy rule.
+  const rowModels = selection.table.filter((t) => t.model);
   const rowVerdicts = judge(
     m,
     rowModels.map((t) => fitOf(t.model)),
@@ -352,13 +353,9 @@ for (const name of names) {
     error: t.error?.code,
   }));
   for (const s of row.select) {
+    // A row without a model is a failed cell (no log-likelihood, counted nowhere).
     const i = rowModels.findIndex((t) => t.nComponents === s.k && t.covarianceType === s.ct);
-    s.degenerate =
-      i >= 0
-        ? rowVerdicts[i]
-        : s.k === row.selectChosen.k && s.ct === row.selectChosen.ct
-          ? row.selectChosenDegenerate
-          : null;
+    s.degenerate = i >= 0 ? rowVerdicts[i] : null;
   }
 
   // This run's own non-degenerate values may raise a best-known value (then the stored ones were not the best).
@@ -366,7 +363,7 @@ for (const name of names) {
   const offerOwn = (k, ct, ll, source) => {
     const key = cellKey(k, ct);
     if (ll !== null && Number.isFinite(ll) && (!best[key] || ll > best[key].loglik + tolerance(best[key].loglik))) {
-      row.improved.push({ key, from: best[key]?.loglik, to: ll, source });
+      row.improved.push({ key, from: best[key]?.loglik, to: ll, source, stored: best[key] });
       best[key] = { loglik: ll, source };
     }
     if (ll !== null && Number.isFinite(ll) && (!bestReg[key] || ll > bestReg[key].loglik))
@@ -375,16 +372,9 @@ for (const name of names) {
   for (const c of Object.values(row.cells))
     for (const f of c.fits)
       if (f.degenerate === null) offerOwn(c.k, c.ct, f.loglik, `gaussmix default seed ${f.seed} (this run)`);
-  // A selectModel cell whose model cannot be judged is only taken as known-good when the chosen one.
+  // Every non-degenerate selectModel cell (each is judged on its returned model).
   for (const s of row.select) {
-    if (s.degenerate === null && s.k === row.selectChosen.k && s.ct === row.selectChosen.ct)
-      offerOwn(s.k, s.ct, s.loglik, "gaussmix selectModel (this run)");
-  }
-  for (const s of row.select) {
-    const b = best[cellKey(s.k, s.ct)];
-    if (s.degenerate === null && b && s.loglik !== null && s.loglik > b.loglik + tolerance(b.loglik))
-      s.degenerate =
-        "above the best-known non-degenerate value (presumably degenerate; its parameters are not returned)";
+    if (s.degenerate === null) offerOwn(s.k, s.ct, s.loglik, "gaussmix selectModel (this run)");
   }
   row.best = best;
   const sources = {};
@@ -567,10 +557,13 @@ for (const name of names) {
 // Store the best-known values (from the stored references only: a run's own fits are not references).
 if (only.length === 0 || LONG !== 0) {
   for (const row of results) {
-    const own = new Set(row.improved.map((i) => i.key));
+    // A cell this run improved keeps its stored value (the first improvement's predecessor), if it had one.
+    const stored = new Map();
+    for (const i of row.improved) if (!stored.has(i.key)) stored.set(i.key, i.stored);
     bestDoc[row.name] = Object.fromEntries(
       Object.entries(row.best)
-        .filter(([key]) => !own.has(key))
+        .map(([key, b]) => [key, stored.has(key) ? stored.get(key) : b])
+        .filter(([, b]) => b !== undefined)
         .map(([key, b]) => [key, { loglik: b.loglik, source: b.source }]),
     );
   }
@@ -644,7 +637,9 @@ const lines = [
   "`selectModel(X, { nComponents: [1, …, 9], covarianceTypes: [all four] })` (BIC, its defaults) against mclust's `Mclust` over the",
   "same grid and scikit-learn's 36 default fits (random_state 0, chosen here by the same BIC). Cells ≥ mclust: the cell's",
   "value reaches mclust's (a cell where mclust returned no model counts when the fit exists); at best: reaches the best-known",
-  "value (regCovar best: the best of scikit-learn's and gaussmix's runs alone). Degenerate cells do not count. Times are of the whole call" +
+  "value (regCovar best: the best of scikit-learn's and gaussmix's runs alone). Degenerate cells do not count (every row of",
+  "`selectModel`'s table carries its fitted model, so every cell is judged; its non-degenerate values may raise the best-known).",
+  "Times are of the whole call" +
     (liveTimes
       ? ", all measured in this run (median of 3 below 20,000 samples)."
       : " (mclust's and scikit-learn's from the reference files)."),

@@ -143,6 +143,15 @@ export interface SearchContext {
   withHierarchy?: boolean;
   /** More starts on the subsample (partitions or parameters), e.g. from neighbouring cells of a selection. */
   extra?: (Labels | Params)[];
+  /**
+   * Set by the search: its other proper candidates on the subsample, best first (the finished ones, then the
+   * rest), for a selection whose fit from the chosen one ends spurious on all the data.
+   */
+  candidates?: Params[];
+  /** Tolerance of the finishing runs on the subsample (default: the fit's tol, at most 1e-4). */
+  finishTol?: number;
+  /** Start from `extra` only (a selection revisiting a cell with its neighbours' later partitions). */
+  onlyExtra?: boolean;
 }
 
 /** Work of one pass per sample and component, in multiply-adds (see DESIGN.md's cost). */
@@ -155,8 +164,12 @@ const MIN_SEARCH_WORK = 3e6;
 const SEARCH_PASSES = 1.5;
 /** A multiply-add of the JavaScript seeding and Lloyd steps costs about this many of the SIMD engine's. */
 const JS_COST = 10;
-/** Random starts and finished starts per cell in a selection (neighbouring cells give the other starts). */
+/**
+ * Random starts and finished starts per cell in a selection (neighbouring cells give the other starts); on
+ * small data, where every cell also starts from the hierarchy, one random start.
+ */
 const SHARED_STARTS = 8;
+const SHARED_STARTS_SMALL = 1;
 const SHARED_KEEP = 3;
 
 /** Random starts, Lloyd steps, short-EM iterations and finished starts the budget allows. */
@@ -168,7 +181,10 @@ export function searchBudget(type: string, n: number, m: number, d: number, k: n
   const perStart = iterations * pass + (lloydIter * m * k * d + seeding) * JS_COST;
   const total = Math.max(MIN_SEARCH_WORK, SEARCH_PASSES * n * k * passWork(type, d));
   // In a selection, neighbouring cells' partitions are starts too: fewer random ones are needed.
-  const starts = Math.max(nInit, Math.min(shared ? SHARED_STARTS : 30, Math.max(3, Math.floor(total / perStart))));
+  const starts = Math.max(
+    nInit,
+    Math.min(shared ? (m <= 600 ? SHARED_STARTS_SMALL : SHARED_STARTS) : 30, Math.max(3, Math.floor(total / perStart))),
+  );
   return { starts, lloydIter, iterations, keep: m <= 600 ? (shared ? SHARED_KEEP : 5) : starts >= 8 ? 2 : 1 };
 }
 
@@ -191,11 +207,13 @@ export async function autoInitialize(
     keep,
   } = searchBudget(ws.type, ws.n, s.m, ws.d, k, o.nInit, ctx.withHierarchy);
   const starts: (Labels | Params)[] = [];
-  if (o.initParams === "hc" || ctx.withHierarchy || s.m <= HC_DEFAULT_MAX) {
+  const own = !(ctx.onlyExtra && ctx.extra?.length);
+  if (own && (o.initParams === "hc" || ctx.withHierarchy || s.m <= HC_DEFAULT_MAX)) {
     if (k > 1) starts.push(hierarchyLabels(s, (ctx.hierarchy ??= subsampleHierarchy(s)), k));
   }
   if (ctx.extra) starts.push(...ctx.extra);
-  if (o.initParams !== "hc" || k === 1) starts.push(...kmeansStarts(s, k, rng, k === 1 ? 1 : nStarts, lloydIter));
+  if (own && (o.initParams !== "hc" || k === 1))
+    starts.push(...kmeansStarts(s, k, rng, k === 1 ? 1 : nStarts, lloydIter));
   const sub = s.all ? ws : new Workspace(ws.engine, ws.type, s.m, ws.d, k, 0, undefined, ws.ptr.end);
   if (sub !== ws) {
     sub.regScale = ws.regScale; // the fit's regularisation, also on the subsample
@@ -205,8 +223,19 @@ export async function autoInitialize(
   const scored = await shortEm(sub, starts, { regCovar: o.regCovar, iterations, isSpurious: spurious });
   let best: Scored | undefined;
   if (scored.length) {
-    const finished = await finishBest(sub, scored, keep, o.regCovar, Math.min(o.tol, 1e-4), 100, spurious);
+    const finished = await finishBest(
+      sub,
+      scored,
+      keep,
+      o.regCovar,
+      ctx.finishTol ?? Math.min(o.tol, 1e-4),
+      100,
+      spurious,
+    );
     best = rank([...finished, ...scored])[0];
+    ctx.candidates = rank([...finished, ...scored.slice(keep)])
+      .filter((c) => !c.spurious && c !== best)
+      .map((c) => c.params);
   }
   if (!best) return undefined; // every start failed: the caller falls back to k-means on all data
   ws.writeParams(best.params);
