@@ -105,6 +105,11 @@ export function whitening(x: Float64Array, m: number, d: number, w?: Float64Arra
       cov[b * d + a] = cov[a * d + b];
     }
   }
+  return whiteningOf(mean, cov, d);
+}
+
+/** The whitening of data with the given mean and covariance (d×d row-major); see `whitening`. */
+export function whiteningOf(mean: Float64Array, cov: Float64Array, d: number): Whitening {
   // The correlation matrix first (each feature divided by its standard deviation), so that features whose
   // scales differ by many orders of magnitude keep their directions; a constant feature (no spread) is left out.
   const scale = new Float64Array(d);

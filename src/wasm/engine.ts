@@ -116,6 +116,18 @@ export interface Kernels {
     pots: number,
   ): void;
   kmeansClosest(X: number, W: number, nPairs: number, d: number, center: number, dist: number, update: number): number;
+  /** Running sums of W·dist (dist 0: of W) over n samples into out; returns the total. */
+  kmeansCumulate(W: number, dist: number, n: number, out: number): number;
+  /** One-hot responsibilities of the labels (i32 per sample, −1: none) for the pairs [p0, p1) into rv. */
+  labelsToResp(labels: number, p0: number, p1: number, k: number, rv: number): void;
+  /** Σw at out[0], the number of positive weights at out[1]. */
+  weightTotals(W: number, n: number, out: number): void;
+  /** Z = A·(x − mean) over the pairs (A row-major r×d), Z in pair layout. */
+  whitenPairs(X: number, nPairs: number, d: number, mean: number, A: number, r: number, Z: number): void;
+  /** Feature j of the first n samples into out. */
+  copyColumn(X: number, n: number, d: number, j: number, out: number): void;
+  /** Smallest positive gap between neighbours of n sorted values. */
+  smallestGap(v: number, n: number): number;
   // The layout and codes of assembly/layout.ts, for test/abi.test.ts (globals hold the constants).
   familyOf(type: number): number;
   scatterEntries(type: number, d: number): number;
