@@ -11,6 +11,7 @@ export { accumulateResp, dataMoments, estimate, pass } from "./passes";
 export { cholesky, factorFromCovariance, factorFromPrecision } from "./linalg";
 export { logConstants, mstep } from "./mstep";
 export { kmeansAssign, kmeansClosest, kmeansCumulate, kmeansTrials, labelsToResp } from "./kmeans";
+export { pairsFromRows } from "./load";
 export { copyColumn, smallestGap, weightTotals, whitenPairs } from "./subsample";
 
 // The shared memory layout and codes, for the test that checks src/wasm/abi.ts against them.

@@ -185,3 +185,42 @@ describe("the default fit with threads", () => {
     }
   });
 });
+
+describe("loading typed rows through the engine", () => {
+  it("puts them in pairs as writePairs does (odd n, several chunks), with the largest |value|", async () => {
+    const { writePairs } = await import("../src/data.js");
+    const engine = await acquireEngine();
+    try {
+      for (const [n, d] of [
+        [7, 3],
+        [300_001, 5], // more than one chunk of 2^20 values, odd
+      ]) {
+        const x = Float64Array.from({ length: n * d }, (_, i) => ((i * 7919) % 1000) - 500.25);
+        x[(n - 1) * d + 1] = -1e300;
+        const ws = new Workspace(engine, "diag", n, d, 2);
+        await ws.load({ n, d, at: (i, j) => x[i * d + j], flat: x }, undefined);
+        const want = new Float64Array(Math.ceil(n / 2) * d * 2);
+        const big = writePairs({ n, d, at: (i, j) => x[i * d + j] }, want, 0); // the scalar path (untyped)
+        const X = ws.ptr.X >>> 3;
+        expect(Array.from(engine.f64.subarray(X, X + want.length))).toEqual(Array.from(want));
+        expect(ws.maxAbs).toBe(big);
+        expect(ws.maxAbs).toBe(1e300);
+      }
+    } finally {
+      releaseEngine(engine);
+    }
+  });
+
+  it("names a value that is not finite", async () => {
+    const x = Float64Array.from({ length: 12 }, (_, i) => i);
+    x[7] = Number.NaN;
+    await expect(new GaussianMixture({ nComponents: 2 }).fit({ data: x, shape: [4, 3] })).rejects.toThrow(
+      /row 2, column 1 is NaN/,
+    );
+    x[7] = 1;
+    x[11] = Number.NEGATIVE_INFINITY;
+    await expect(new GaussianMixture({ nComponents: 2 }).fit({ data: x, shape: [4, 3] })).rejects.toThrow(
+      /row 3, column 2 is -Infinity/,
+    );
+  });
+});

@@ -75,11 +75,30 @@ export class Workspace {
     const chunk = LOAD_CHUNK_VALUES / this.d;
     const rows = Math.max(2, 2 * Math.floor(chunk / 2));
     let big = 0;
+    // Typed rows are copied as they are past the regions and put in pairs by the engine (no scripted loop over
+    // the values, which a process's first fits would run before it is optimised).
+    const { flat } = data;
+    const stage =
+      flat instanceof Float64Array
+        ? this.engine.layout(
+            { at: Math.min(rows, this.n) * this.d * 8 },
+            `the copy of ${name}`,
+            undefined,
+            this.ptr.end,
+          )
+        : undefined;
     for (let i0 = 0; i0 < this.n; i0 += rows) {
       await yieldIfDue(signal);
       const i1 = Math.min(this.n, i0 + rows);
       const f = this.engine.f64;
-      big = Math.max(big, writePairs(data, f, (this.ptr.X >>> 3) + i0 * this.d, name, i0, i1));
+      const to = (this.ptr.X >>> 3) + i0 * this.d;
+      let m = -1;
+      if (stage) {
+        f.set((flat as Float64Array).subarray(i0 * this.d, i1 * this.d), stage.at >>> 3);
+        m = this.engine.kernels.pairsFromRows(stage.at, i1 - i0, this.d, to * 8);
+      }
+      // Untyped rows, or a value that is not finite (writePairs names it).
+      big = Math.max(big, m >= 0 ? m : writePairs(data, f, to, name, i0, i1));
     }
     writeWeights(weights, this.n, this.engine.f64, this.ptr.W >>> 3);
     this.maxAbs = big;
