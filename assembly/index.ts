@@ -12,7 +12,7 @@ export { cholesky, factorFromCovariance, factorFromPrecision } from "./linalg";
 export { logConstants, mstep } from "./mstep";
 export { kmeansAssign, kmeansClosest, kmeansCumulate, kmeansTrials, labelsToResp } from "./kmeans";
 export { pairsFromRows } from "./load";
-export { copyColumn, smallestGap, weightTotals, whitenPairs } from "./subsample";
+export { columnResolution, weightTotals, whitenPairs } from "./subsample";
 
 // The shared memory layout and codes, for the test that checks src/wasm/abi.ts against them.
 export {

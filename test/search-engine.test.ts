@@ -121,6 +121,22 @@ describe("the subsample measured on the engine", () => {
     }
   });
 
+  it("sorts negative, signed-zero, repeated and constant values right (hand-worked resolution)", async () => {
+    // Feature 0 sorted: −3.5 −3.5 −1.25 −0 0 2 2 7: positive gaps 2.25, 1.25, 2, 5 → 1.25. Feature 1: constant.
+    // Feature 2: −1e300 and values 1e-300 apart near 0 → 1e-300.
+    const f0 = [-3.5, 2, -0, 0, 2, -1.25, 7, -3.5];
+    const f2 = [-1e300, 0, 1e-300, 3e-300, -1e300, 5, 5, 2e-300];
+    const x = Float64Array.from(f0.flatMap((v, i) => [v, 5, f2[i]]));
+    const { engine, ws } = await loaded(x, 8, 3, 2);
+    try {
+      const s = drawSubsample(ws, new Random(0));
+      expect(Array.from(s.res)).toEqual([1.25, Infinity, 1e-300]);
+      expect(Array.from(s.res)).toEqual(Array.from(resolution(x, 8, 3)));
+    } finally {
+      releaseEngine(engine);
+    }
+  });
+
   it("counts only positive weights and their total", async () => {
     const n = 9;
     const X = Float64Array.from({ length: n }, (_, i) => i * i);

@@ -119,20 +119,21 @@ export function drawSubsample(ws: Workspace, rng: Random, size = SUBSAMPLE): Sub
   }
   const rows = { m, d, pairs, w };
   const sub = subsampleWorkspace(ws, rows, all);
-  // Whitening from the engine's moments; resolution from each feature sorted in engine memory.
+  // Whitening from the engine's moments; resolution from each feature sorted by the engine.
   const { mean, weight, scatter } = sub.dataScatter(true);
   const wh = whiteningOf(
     mean,
     scatter.map((v) => v / weight),
     d,
   );
-  const col = engine.layout({ col: m * 8 }, "the initialisation's subsample", undefined, sub.ptr.end).col;
+  const at = engine.layout(
+    { v: m * 8, tmp: m * 8, counts: 256 * 4 },
+    "the initialisation's subsample",
+    undefined,
+    sub.ptr.end,
+  );
   const res = new Float64Array(d);
-  for (let j = 0; j < d; j++) {
-    engine.kernels.copyColumn(sub.ptr.X, m, d, j, col);
-    engine.f64.subarray(col >>> 3, (col >>> 3) + m).sort();
-    res[j] = engine.kernels.smallestGap(col, m);
-  }
+  for (let j = 0; j < d; j++) res[j] = engine.kernels.columnResolution(sub.ptr.X, m, d, j, at.v, at.tmp, at.counts);
   let x: Float64Array | undefined;
   let z: Float64Array | undefined;
   return {

@@ -126,10 +126,8 @@ export interface Kernels {
   weightTotals(W: number, n: number, out: number): void;
   /** Z = A·(x − mean) over the pairs (A row-major r×d), Z in pair layout. */
   whitenPairs(X: number, nPairs: number, d: number, mean: number, A: number, r: number, Z: number): void;
-  /** Feature j of the first n samples into out. */
-  copyColumn(X: number, n: number, d: number, j: number, out: number): void;
-  /** Smallest positive gap between neighbours of n sorted values. */
-  smallestGap(v: number, n: number): number;
+  /** Smallest positive gap between the distinct values of feature j (v, tmp: n f64 each; counts: 256 u32). */
+  columnResolution(X: number, n: number, d: number, j: number, v: number, tmp: number, counts: number): number;
   // The layout and codes of assembly/layout.ts, for test/abi.test.ts (globals hold the constants).
   familyOf(type: number): number;
   scatterEntries(type: number, d: number): number;
