@@ -4,9 +4,10 @@
 /**
  * Rows [0, n) of the row-major n×d values at src into the pair layout at dst (sample 2p + lane, feature j at
  * f64 (p·d + j)·2 + lane; an odd last sample is repeated in the empty lane). Returns the largest absolute value,
- * or −1 when some value is not finite (the caller then finds and names it).
+ * or −1 when some value is not finite (the caller then finds and names it), and writes it at `out` too (a
+ * worker thread's answer) unless `out` is 0.
  */
-export function pairsFromRows(src: usize, n: i32, d: i32, dst: usize): f64 {
+export function pairsFromRows(src: usize, n: i32, d: i32, dst: usize, out: usize): f64 {
   let big: f64 = 0;
   let bad: f64 = 0; // v − v is 0 for every finite v and NaN otherwise: the sum stays 0 only if all are finite
   for (let i = 0; i < n; i += 2) {
@@ -22,5 +23,7 @@ export function pairsFromRows(src: usize, n: i32, d: i32, dst: usize): f64 {
       big = max(big, max(abs(u), abs(v)));
     }
   }
-  return bad == 0 ? big : -1;
+  const r = bad == 0 ? big : -1;
+  if (out != 0) store<f64>(out, r);
+  return r;
 }

@@ -227,6 +227,27 @@ describe("loading typed rows through the engine", () => {
     }
   });
 
+  it("on threads: the same pairs, and a value that is not finite in a worker's rows is named", async () => {
+    const prev = setThreadsMinWork(0);
+    try {
+      const n = 40_001; // 160,004 values: split over both threads, odd
+      const d = 4;
+      const x = Float64Array.from({ length: n * d }, (_, i) => ((i * 7919) % 1000) / 10 + (i % d) * 50);
+      const data = { data: x, shape: [n, d] as [number, number] };
+      const opts = { nComponents: 2, covarianceType: "diag" as const, randomState: 1, maxIter: 3 };
+      const two = await new GaussianMixture({ ...opts, threads: 2 }).fitPredict(data);
+      const one = await new GaussianMixture(opts).fitPredict(data);
+      expect(two.model.threads).toBe(2);
+      expect(two.labels).toEqual(one.labels); // the data the two fits saw are the same
+      x[(n - 2) * d + 3] = Number.POSITIVE_INFINITY; // in the second thread's rows
+      await expect(new GaussianMixture({ ...opts, threads: 2 }).fit(data)).rejects.toThrow(
+        new RegExp(`row ${n - 2}, column 3 is Infinity`),
+      );
+    } finally {
+      setThreadsMinWork(prev);
+    }
+  });
+
   it("names a value that is not finite", async () => {
     const x = Float64Array.from({ length: 12 }, (_, i) => i);
     x[7] = Number.NaN;

@@ -120,8 +120,11 @@ export interface Kernels {
   kmeansCumulate(W: number, dist: number, n: number, out: number): number;
   /** One-hot responsibilities of the labels (i32 per sample, −1: none) for the pairs [p0, p1) into rv. */
   labelsToResp(labels: number, p0: number, p1: number, k: number, rv: number): void;
-  /** Row-major n×d values at src into the pair layout at dst; the largest |value|, or −1 if one is not finite. */
-  pairsFromRows(src: number, n: number, d: number, dst: number): number;
+  /**
+   * Row-major n×d values at src into the pair layout at dst; the largest |value|, or −1 if one is not finite
+   * (also written at out unless 0).
+   */
+  pairsFromRows(src: number, n: number, d: number, dst: number, out: number): number;
   /** Σw at out[0], the number of positive weights at out[1]. */
   weightTotals(W: number, n: number, out: number): void;
   /** Z = A·(x − mean) over the pairs (A row-major r×d), Z in pair layout. */
