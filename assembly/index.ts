@@ -10,7 +10,9 @@ export { vectorMath } from "./vmath";
 export { accumulateResp, dataMoments, estimate, pass } from "./passes";
 export { cholesky, factorFromCovariance, factorFromPrecision } from "./linalg";
 export { logConstants, mstep } from "./mstep";
-export { kmeansAssign, kmeansClosest, kmeansTrials } from "./kmeans";
+export { kmeansAssign, kmeansClosest, kmeansCumulate, kmeansTrials, labelsToResp } from "./kmeans";
+export { pairsFromRows } from "./load";
+export { columnResolution, weightTotals, whitenPairs } from "./subsample";
 
 // The shared memory layout and codes, for the test that checks src/wasm/abi.ts against them.
 export {

@@ -149,3 +149,38 @@ export function kmeansTrials(X: usize, W: usize, nPairs: i32, d: i32, cands: usi
   }
   return f64x2.add(pot0, pot1);
 }
+/**
+ * k-means++ draws: the running sums of W[i]·dist[i] over the samples [0, n) (dist 0: of W[i] alone) into out
+ * (f64 per sample), summed one sample after the other so that a draw (the first sample whose running sum
+ * exceeds u·total) is the same as a scalar loop's; returns the total.
+ */
+export function kmeansCumulate(W: usize, dist: usize, n: i32, out: usize): f64 {
+  let s: f64 = 0;
+  if (dist == 0) {
+    for (let i = 0; i < n; i++) {
+      s += ldf(W, i);
+      stf(out, i, s);
+    }
+  } else {
+    for (let i = 0; i < n; i++) {
+      s += ldf(W, i) * ldf(dist, i);
+      stf(out, i, s);
+    }
+  }
+  return s;
+}
+
+/**
+ * One-hot responsibilities of a hard partition for the pairs [p0, p1): labels (i32 per sample, −1: none) into
+ * rv (k f64x2 per pair, from pair p0), as the statistics kernels read them.
+ */
+export function labelsToResp(labels: usize, p0: i32, p1: i32, k: i32, rv: usize): void {
+  for (let p = p0; p < p1; p++) {
+    const at = rv + (<usize>((p - p0) * k) << 4);
+    for (let c = 0; c < k; c++) st(at, c, f64x2.splat(0));
+    const c0 = load<i32>(labels + (<usize>(p << 1) << 2));
+    const c1 = load<i32>(labels + (<usize>(p << 1) << 2), 4);
+    if (c0 >= 0) stf(at, c0 << 1, 1);
+    if (c1 >= 0) stf(at, (c1 << 1) + 1, 1);
+  }
+}

@@ -27,6 +27,11 @@ export function setThreadsMinWork(work: number): number {
   return prev;
 }
 
+/** Whether passes over n samples pay for threads (starting workers and each pass's messages cost time). */
+export function threadsPay(type: CovarianceType, n: number, d: number, k: number): boolean {
+  return n * k * (familyOf(type) === KernelFamily.triangular ? d * d : d) >= THREADS_MIN_WORK;
+}
+
 /** The validated data of a fit: X described (every value checked while copied later), n ≥ max(2, k). */
 export function fitData(
   X: DataInput,
@@ -76,8 +81,7 @@ export async function openFit(
 ): Promise<OpenFit> {
   const { n, d } = data;
   // Threads only pay for themselves on enough work per pass (starting workers costs milliseconds).
-  const work = n * k * (familyOf(type) === KernelFamily.triangular ? d * d : d);
-  const threaded = o.threads > 1 && work >= THREADS_MIN_WORK ? await acquireThreadedEngine(o.threads - 1) : undefined;
+  const threaded = o.threads > 1 && threadsPay(type, n, d, k) ? await acquireThreadedEngine(o.threads - 1) : undefined;
   const engine = threaded?.engine ?? (await acquireEngine());
   const release = (completed: boolean) => {
     if (threaded) releaseThreadedEngine(threaded, completed);

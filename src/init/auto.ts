@@ -4,10 +4,14 @@
  * correlations.
  *
  * 1. A subsample of at most SUBSAMPLE rows (all rows when n is smaller), whitened (whiten.ts).
- * 2. Starts: k-means++ seedings with Lloyd steps on the whitened rows (each a different random draw), and, on
- *    small data, Ward's hierarchy cut at k (hc.ts); model selection adds partitions of neighbouring cells.
- * 3. Short EM on the subsample from every start; the best few are continued to convergence there and the best
- *    proper (non-spurious, see spurious.ts) one is kept.
+ * 2. Starts: k-means++ seedings with Lloyd steps on the whitened rows (each a different random draw; run by the
+ *    engine's k-means kernels, search-kmeans.ts), and, on small data, Ward's hierarchy cut at k (hc.ts); model
+ *    selection adds partitions of neighbouring cells.
+ * 3. Short EM on the subsample from every start (on the fit's threads where its passes are large enough); the
+ *    best few are continued to convergence there and the best proper (non-spurious, see spurious.ts) one is kept.
+ *
+ * Every loop over the rows runs in the engine: a process's first fits would run scripted loops before the
+ * JavaScript compiler has optimised them, at many times the cost.
  * 4. Its parameters start EM on all the data: the first pass over all data is the first M-step's E-step.
  */
 import type { ResolvedOptions } from "../options.js";
@@ -16,11 +20,14 @@ import type { Params } from "../engine/types.js";
 import { Workspace } from "../engine/workspace.js";
 import { cutHierarchy, type Merge, wardHierarchy } from "./hc.js";
 import { lloyd, rowsAsCenters, seedPlusPlus } from "./lloyd.js";
+import { SearchKmeans } from "./search-kmeans.js";
 import { finishBest, type Labels, rank, type Scored, shortEm } from "./short-em.js";
 
 export type { Labels };
-import { isSpurious, resolution } from "./spurious.js";
-import { applyWhitening, whitening } from "./whiten.js";
+import { isSpurious } from "./spurious.js";
+import { applyWhitening, type Whitening, whiteningOf } from "./whiten.js";
+import { writeWeights } from "../data.js";
+import { threadsPay } from "../em/fit-setup.js";
 
 /** Rows of the subsample the search runs on. */
 export const SUBSAMPLE = 2000;
@@ -44,10 +51,13 @@ export interface Subsample {
   readonly index: Int32Array;
   readonly m: number;
   readonly d: number;
-  /** m×d raw rows and their sample weights. */
-  readonly x: Float64Array;
+  /** The m rows in the engine's pair layout (see data.ts writePairs) and their sample weights. */
+  readonly pairs: Float64Array;
   readonly w: Float64Array;
-  /** m×rank whitened rows. */
+  /** m×d raw rows (made when first asked for). */
+  readonly x: Float64Array;
+  /** The whitening of the rows, and the m×rank whitened rows (made when first asked for). */
+  readonly whitening: Whitening;
   readonly z: Float64Array;
   readonly rank: number;
   /** Per-feature resolution (smallest gap between distinct values). */
@@ -58,44 +68,121 @@ export interface Subsample {
   readonly all: boolean;
 }
 
-/** Draws the subsample from the data loaded in `ws` (uniform without replacement among positive weights). */
+/**
+ * Draws the subsample from the data loaded in `ws` (uniform without replacement among positive weights) and
+ * measures it (whitening, resolution) with the engine's sweeps: no scripted loop runs over the rows.
+ */
 export function drawSubsample(ws: Workspace, rng: Random, size = SUBSAMPLE): Subsample {
-  const { n, d, ptr } = ws;
-  const f = ws.engine.f64;
-  const W = ptr.W >> 3;
-  let total = 0;
-  let positive = 0;
-  for (let i = 0; i < n; i++) {
-    total += f[W + i];
-    if (f[W + i] > 0) positive++;
-  }
+  const { n, d, ptr, engine } = ws;
+  const f = engine.f64;
+  const W = ptr.W >>> 3;
+  const scratch = engine.layout({ totals: 16 }, "the initialisation's subsample", undefined, ptr.end);
+  engine.kernels.weightTotals(ptr.W, n, scratch.totals);
+  const total = f[scratch.totals >>> 3];
+  const positive = f[(scratch.totals >>> 3) + 1];
   let index: Int32Array;
   // Up to twice the subsample size the search runs on all the data: the passes it saves are cheaper than a
   // separate subsample's.
   const all = positive === n && n <= 2 * size;
-  if (all) index = Int32Array.from({ length: n }, (_, i) => i);
-  else {
+  let pairs: Float64Array;
+  if (all) {
+    index = new Int32Array(n);
+    for (let i = 0; i < n; i++) index[i] = i;
+    pairs = f.slice(ptr.X >>> 3, (ptr.X >>> 3) + ws.pairs * d * 2);
+  } else {
     const pos =
       positive === n ? undefined : Int32Array.from(Array.from({ length: n }, (_, i) => i).filter((i) => f[W + i] > 0));
     // Few enough samples of positive weight: all of them (zero weights change nothing, not even the draws).
     const m = positive <= 2 * size ? positive : size;
     const picks =
-      m === positive ? Array.from({ length: m }, (_, t) => t) : rng.choice(positive, m).sort((a, b) => a - b);
-    index = Int32Array.from(picks, (t) => (pos ? pos[t] : t));
+      m === positive ? Int32Array.from({ length: m }, (_, t) => t) : Int32Array.from(rng.choice(positive, m)).sort();
+    index = pos ? picks.map((t) => pos[t]) : picks;
+    pairs = new Float64Array(Math.ceil(m / 2) * d * 2);
+    const X = ptr.X >>> 3;
+    for (let t = 0; t < m; t++) {
+      const i = index[t];
+      const from = X + (i >> 1) * d * 2 + (i & 1);
+      const to = (t >> 1) * d * 2 + (t & 1);
+      for (let j = 0; j < d; j++) pairs[to + 2 * j] = f[from + 2 * j];
+    }
+    if (m % 2 === 1) {
+      const to = (m >> 1) * d * 2;
+      for (let j = 0; j < d; j++) pairs[to + 2 * j + 1] = pairs[to + 2 * j];
+    }
   }
   const m = index.length;
-  const x = new Float64Array(m * d);
-  const w = new Float64Array(m);
-  const X = ptr.X >> 3;
-  for (let t = 0; t < m; t++) {
-    const i = index[t];
-    const base = X + (i >> 1) * d * 2 + (i & 1);
-    for (let j = 0; j < d; j++) x[t * d + j] = f[base + 2 * j];
-    w[t] = f[W + i];
+  let w: Float64Array;
+  if (all) w = f.slice(W, W + m);
+  else {
+    w = new Float64Array(m);
+    for (let t = 0; t < m; t++) w[t] = f[W + index[t]];
   }
-  const wh = whitening(x, m, d, w);
-  const z = applyWhitening(wh, x, m, d);
-  return { index, m, d, x, w, z, rank: wh.rank, res: resolution(x, m, d), total, all };
+  const rows = { m, d, pairs, w };
+  const sub = subsampleWorkspace(ws, rows, all);
+  // Whitening from the engine's moments; resolution from each feature sorted by the engine.
+  const { mean, weight, scatter } = sub.dataScatter(true);
+  const wh = whiteningOf(
+    mean,
+    scatter.map((v) => v / weight),
+    d,
+  );
+  const at = engine.layout(
+    { v: m * 8, tmp: m * 8, counts: 256 * 4 },
+    "the initialisation's subsample",
+    undefined,
+    sub.ptr.end,
+  );
+  const res = new Float64Array(d);
+  for (let j = 0; j < d; j++) res[j] = engine.kernels.columnResolution(sub.ptr.X, m, d, j, at.v, at.tmp, at.counts);
+  let x: Float64Array | undefined;
+  let z: Float64Array | undefined;
+  return {
+    index,
+    ...rows,
+    get x() {
+      return (x ??= rowsOf(pairs, m, d));
+    },
+    get z() {
+      return (z ??= applyWhitening(wh, this.x, m, d));
+    },
+    whitening: wh,
+    rank: wh.rank,
+    res,
+    total,
+    all,
+  };
+}
+
+/** Row-major m×d rows from the pair layout. */
+function rowsOf(pairs: Float64Array, m: number, d: number): Float64Array {
+  const x = new Float64Array(m * d);
+  for (let i = 0; i < m; i++) {
+    const from = (i >> 1) * d * 2 + (i & 1);
+    for (let j = 0; j < d; j++) x[i * d + j] = pairs[from + 2 * j];
+  }
+  return x;
+}
+
+/**
+ * The workspace the search's short EM runs on: the fit's own when the subsample is all of the data, else one
+ * laid out past the fit's regions with the subsample's rows copied in, whose passes use the fit's threads where
+ * the subsample's passes are large enough to pay for them.
+ */
+export function subsampleWorkspace(
+  ws: Workspace,
+  s: Pick<Subsample, "m" | "d" | "pairs" | "w">,
+  all: boolean,
+): Workspace {
+  if (all) return ws;
+  const pool = ws.pool && threadsPay(ws.type, s.m, s.d, ws.k) ? ws.pool : undefined;
+  const sub = new Workspace(ws.engine, ws.type, s.m, s.d, ws.k, 0, pool, ws.ptr.end);
+  const f = ws.engine.f64;
+  f.set(s.pairs, sub.ptr.X >>> 3);
+  writeWeights(s.w, s.m, f, sub.ptr.W >>> 3);
+  sub.maxAbs = ws.maxAbs;
+  sub.regScale = ws.regScale; // the fit's regularisation, also on the subsample
+  sub.common.invalidate();
+  return sub;
 }
 
 /** Ward's hierarchy of the subsample's whitened rows (its first HC_MAX rows). */
@@ -120,16 +207,20 @@ export function hierarchyLabels(s: Subsample, h: { merges: Merge[]; m: number },
 }
 
 /**
- * `count` k-means partitions of the whitened subsample, each from its own k-means++ draw and at most
- * `lloydIter` Lloyd steps (short EM, which follows, does the rest in the mixture's own metric).
+ * `count` k-means partitions of the whitened subsample (the rows in `sub`), each from its own k-means++ draw and
+ * at most `lloydIter` Lloyd steps (short EM, which follows, does the rest in the mixture's own metric), computed
+ * by the engine's k-means kernels past the regions of `sub`.
  */
-export function kmeansStarts(s: Subsample, k: number, rng: Random, count: number, lloydIter: number): Labels[] {
-  const out: Labels[] = [];
-  for (let t = 0; t < count; t++) {
-    const seeds = seedPlusPlus(s.z, s.m, s.rank, k, rng, s.w);
-    out.push(lloyd(s.z, s.m, s.rank, k, rowsAsCenters(s.z, s.rank, seeds), s.w, lloydIter).labels);
-  }
-  return out;
+export function kmeansStarts(
+  sub: Workspace,
+  s: Subsample,
+  k: number,
+  rng: Random,
+  count: number,
+  lloydIter: number,
+): Labels[] {
+  const rows = { X: sub.ptr.X, W: sub.ptr.W, m: s.m, d: s.d };
+  return new SearchKmeans(sub.engine, rows, s.whitening, k, sub.ptr.end).starts(rng, count, lloydIter);
 }
 
 /**
@@ -162,8 +253,12 @@ function passWork(type: string, d: number): number {
 /** Multiply-adds the search may spend: about 1.5 passes over all the data, and never less than a few milliseconds. */
 const MIN_SEARCH_WORK = 3e6;
 const SEARCH_PASSES = 1.5;
-/** A multiply-add of the JavaScript seeding and Lloyd steps costs about this many of the SIMD engine's. */
-const JS_COST = 10;
+/**
+ * Weight of a multiply-add of the k-means seeding and Lloyd steps in the budget. They were scripted when the
+ * budget was tuned and cost about ten of the engine's; they now run on the engine, but the weight is kept so
+ * that the number of starts (and with it every default fit's result) stays what the quality benchmark measured.
+ */
+const KMEANS_WEIGHT = 10;
 /**
  * Random starts and finished starts per cell in a selection (neighbouring cells give the other starts); on
  * small data, where every cell also starts from the hierarchy, one random start.
@@ -178,7 +273,7 @@ export function searchBudget(type: string, n: number, m: number, d: number, k: n
   const iterations = m <= 600 ? (shared ? 10 : 20) : shared ? 10 : 8;
   const pass = m * k * passWork(type, d);
   const seeding = k * (2 + Math.log(k)) * m * d; // k-means++: every trial scores every row
-  const perStart = iterations * pass + (lloydIter * m * k * d + seeding) * JS_COST;
+  const perStart = iterations * pass + (lloydIter * m * k * d + seeding) * KMEANS_WEIGHT;
   const total = Math.max(MIN_SEARCH_WORK, SEARCH_PASSES * n * k * passWork(type, d));
   // In a selection, neighbouring cells' partitions are starts too: fewer random ones are needed.
   const starts = Math.max(
@@ -206,18 +301,15 @@ export async function autoInitialize(
     iterations,
     keep,
   } = searchBudget(ws.type, ws.n, s.m, ws.d, k, o.nInit, ctx.withHierarchy);
+  const sub = subsampleWorkspace(ws, s, s.all);
   const starts: (Labels | Params)[] = [];
   const own = !(ctx.onlyExtra && ctx.extra?.length);
   if (own && (o.initParams === "hc" || ctx.withHierarchy || s.m <= HC_DEFAULT_MAX)) {
     if (k > 1) starts.push(hierarchyLabels(s, (ctx.hierarchy ??= subsampleHierarchy(s)), k));
   }
   if (ctx.extra) starts.push(...ctx.extra);
-  if (own && (o.initParams !== "hc" || k === 1))
-    starts.push(...kmeansStarts(s, k, rng, k === 1 ? 1 : nStarts, lloydIter));
-  const sub = s.all ? ws : new Workspace(ws.engine, ws.type, s.m, ws.d, k, 0, undefined, ws.ptr.end);
-  if (sub !== ws) {
-    sub.regScale = ws.regScale; // the fit's regularisation, also on the subsample
-    await sub.load({ n: s.m, d: s.d, at: (i, j) => s.x[i * s.d + j], flat: s.x }, s.w, "X", o.signal);
+  if (own && (o.initParams !== "hc" || k === 1)) {
+    starts.push(...kmeansStarts(sub, s, k, rng, k === 1 ? 1 : nStarts, lloydIter));
   }
   const spurious = (p: Params) => isSpurious(ws.type, p, ws.d, k, s.total, s.res);
   const scored = await shortEm(sub, starts, { regCovar: o.regCovar, iterations, isSpurious: spurious });

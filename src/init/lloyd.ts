@@ -1,6 +1,7 @@
 /**
- * k-means on a small in-memory sample (the whitened subsample of the default initialisation): greedy k-means++
- * seeding and weighted Lloyd steps. The subsample is bounded, so this costs the same whatever n is.
+ * k-means on a small in-memory sample: greedy k-means++ seeding and weighted Lloyd steps. The default search
+ * runs the same steps on the engine (search-kmeans.ts, checked against these); these serve the small cases (a
+ * cluster split in two, the rows beyond Ward's hierarchy).
  */
 import type { Random } from "../rng.js";
 

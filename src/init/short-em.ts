@@ -15,19 +15,14 @@ export type Labels = Int32Array;
  * component) by one M-step (statistics taken around the data mean, then around the means this gives).
  */
 export function paramsFromLabels(ws: Workspace, labels: Labels, regCovar: number): void {
-  const { n, d, k } = ws;
+  const { n, d, k, engine } = ws;
   const mean = ws.dataMean();
-  for (let c = 0; c < k; c++) ws.engine.f64.set(mean, (ws.ptr.means >> 3) + c * d);
-  const fill = (p0: number, p1: number, rv: Float64Array, at: number) => {
-    rv.fill(0, at, at + (p1 - p0) * k * 2);
-    for (let p = p0; p < p1; p++) {
-      for (let lane = 0; lane < 2; lane++) {
-        const i = 2 * p + lane;
-        const c = i < n ? labels[i] : -1;
-        if (c >= 0) rv[at + ((p - p0) * k + c) * 2 + lane] = 1;
-      }
-    }
-  };
+  for (let c = 0; c < k; c++) engine.f64.set(mean, (ws.ptr.means >> 3) + c * d);
+  // The labels go to the engine (past the workspace's regions), which writes the one-hot responsibilities.
+  const at = engine.layout({ labels: ws.pairs * 8 }, "the initial partition", undefined, ws.ptr.end).labels;
+  engine.i32.set(labels.subarray(0, n), at >>> 2);
+  if (n % 2 === 1) engine.i32[(at >>> 2) + n] = -1;
+  const fill = (p0: number, p1: number) => engine.kernels.labelsToResp(at, p0, p1, k, ws.ptr.rv);
   for (let round = 0; round < 2; round++) {
     ws.statsFromResp(fill);
     ws.mstep(regCovar);
@@ -68,7 +63,7 @@ export async function shortEm(
       let lb = -Infinity;
       for (let it = 0; it < c.iterations; it++) {
         const prev = lb;
-        lb = ws.pass();
+        lb = await ws.passAsync();
         if (!Number.isFinite(lb)) break;
         ws.mstep(c.regCovar);
         if (Math.abs(lb - prev) < 1e-10) break;
@@ -119,7 +114,7 @@ export async function finishBest(
   for (const s of ranked.slice(0, keep)) {
     try {
       ws.writeParams(s.params);
-      const run = await squarem(ws, () => ws.pass(), { maxIter, tol, regCovar, start: s.lowerBound });
+      const run = await squarem(ws, () => ws.passAsync(), { maxIter, tol, regCovar, start: s.lowerBound });
       if (!Number.isFinite(run.lowerBound)) continue;
       const params = ws.readParams();
       out.push({ params, lowerBound: run.lowerBound, spurious: isSpurious(params) });

@@ -11,7 +11,7 @@ export interface Whitening {
   readonly transform: Float64Array;
   /** Rows of `transform` (the kept directions). */
   readonly rank: number;
-  /** The covariance's eigenvalues, largest first (all d of them). */
+  /** The covariance's eigenvalues, largest first (all d of them; computed when first asked for). */
   readonly eigenvalues: Float64Array;
 }
 
@@ -24,6 +24,7 @@ export function symmetricEigen(a: Float64Array, d: number): { values: Float64Arr
   const A = Float64Array.from(a);
   const V = new Float64Array(d * d);
   for (let i = 0; i < d; i++) V[i * d + i] = 1;
+  let last = Infinity;
   for (let sweep = 0; sweep < 100; sweep++) {
     let off = 0;
     let diag = 0;
@@ -31,7 +32,10 @@ export function symmetricEigen(a: Float64Array, d: number): { values: Float64Arr
       diag += A[p * d + p] * A[p * d + p];
       for (let q = p + 1; q < d; q++) off += A[p * d + q] * A[p * d + q];
     }
-    if (off <= 1e-30 * diag || off === 0) break;
+    // Converged, or at the rounding floor (a sweep that no longer shrinks what is off the diagonal: in a few
+    // dozen dimensions 1e-30 may be out of reach, and the remaining sweeps would change nothing).
+    if (off <= 1e-30 * diag || off === 0 || off >= last) break;
+    last = off;
     for (let p = 0; p < d - 1; p++) {
       for (let q = p + 1; q < d; q++) {
         const apq = A[p * d + q];
@@ -105,6 +109,11 @@ export function whitening(x: Float64Array, m: number, d: number, w?: Float64Arra
       cov[b * d + a] = cov[a * d + b];
     }
   }
+  return whiteningOf(mean, cov, d);
+}
+
+/** The whitening of data with the given mean and covariance (d×d row-major); see `whitening`. */
+export function whiteningOf(mean: Float64Array, cov: Float64Array, d: number): Whitening {
   // The correlation matrix first (each feature divided by its standard deviation), so that features whose
   // scales differ by many orders of magnitude keep their directions; a constant feature (no spread) is left out.
   const scale = new Float64Array(d);
@@ -119,8 +128,15 @@ export function whitening(x: Float64Array, m: number, d: number, w?: Float64Arra
     const s = 1 / Math.sqrt(values[c]);
     for (let j = 0; j < d; j++) transform[c * d + j] = vectors[j * d + c] * s * scale[j];
   }
-  const eigenvalues = symmetricEigen(cov, d).values;
-  return { mean, transform, rank, eigenvalues };
+  let eigenvalues: Float64Array | undefined;
+  return {
+    mean,
+    transform,
+    rank,
+    get eigenvalues() {
+      return (eigenvalues ??= symmetricEigen(cov, d).values);
+    },
+  };
 }
 
 /** The m×rank whitened rows z_i = A·(x_i − mean). */

@@ -117,6 +117,21 @@ export interface Kernels {
     pots: number,
   ): void;
   kmeansClosest(X: number, W: number, nPairs: number, d: number, center: number, dist: number, update: number): number;
+  /** Running sums of W·dist (dist 0: of W) over n samples into out; returns the total. */
+  kmeansCumulate(W: number, dist: number, n: number, out: number): number;
+  /** One-hot responsibilities of the labels (i32 per sample, −1: none) for the pairs [p0, p1) into rv. */
+  labelsToResp(labels: number, p0: number, p1: number, k: number, rv: number): void;
+  /**
+   * Row-major n×d values at src into the pair layout at dst; the largest |value|, or −1 if one is not finite
+   * (also written at out unless 0).
+   */
+  pairsFromRows(src: number, n: number, d: number, dst: number, out: number): number;
+  /** Σw at out[0], the number of positive weights at out[1]. */
+  weightTotals(W: number, n: number, out: number): void;
+  /** Z = A·(x − mean) over the pairs (A row-major r×d), Z in pair layout. */
+  whitenPairs(X: number, nPairs: number, d: number, mean: number, A: number, r: number, Z: number): void;
+  /** Smallest positive gap between the distinct values of feature j (v, tmp: n f64 each; counts: 256 u32). */
+  columnResolution(X: number, n: number, d: number, j: number, v: number, tmp: number, counts: number): number;
   // The layout and codes of assembly/layout.ts, for test/abi.test.ts (globals hold the constants).
   familyOf(type: number): number;
   scatterEntries(type: number, d: number): number;
@@ -194,10 +209,18 @@ export class Engine {
     if (!(at <= limit)) throw dataTooLarge(what, at, limit, hint);
     const need = at - this.memory.buffer.byteLength;
     if (need > 0) {
+      // Some room beyond the request (an eighth, 1–16 MiB; untouched, so never resident): what is laid out after
+      // these regions (the initialisation's subsample and k-means) then fits without another grow, which can
+      // take milliseconds once the memory holds the data.
+      const slack = Math.min(limit - at, Math.min(16 * 2 ** 20, Math.max(2 ** 20, at / 8)));
       try {
-        this.memory.grow(Math.ceil(need / PAGE));
-      } catch (e) {
-        throw dataTooLarge(what, at, this.memory.buffer.byteLength, hint, e);
+        this.memory.grow(Math.ceil((need + slack) / PAGE));
+      } catch {
+        try {
+          this.memory.grow(Math.ceil(need / PAGE));
+        } catch (e) {
+          throw dataTooLarge(what, at, this.memory.buffer.byteLength, hint, e);
+        }
       }
       this.refresh();
     }

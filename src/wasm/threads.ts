@@ -26,6 +26,12 @@ export type PassArgs = [
   shift: number,
 ];
 
+/** Another kernel for a worker: its export name, then its arguments (e.g. the copy of the data into pairs). */
+export type KernelTask = [kernel: "pairsFromRows", ...args: number[]];
+
+/** Runs a pass or a named kernel on an instance. */
+const runTask = `(e, m) => typeof m[0] === "string" ? e[m[0]](...m.slice(1)) : e.pass(...m)`;
+
 export interface ThreadPool {
   /** Number of worker threads (the calling thread works too). */
   readonly workers: number;
@@ -33,22 +39,24 @@ export interface ThreadPool {
   readonly requested: number;
   /** Notes that an idle pool is handed to another fit (counted by poolCount). */
   reuse(): void;
-  /** Runs one pass per worker; resolves when all are done. */
-  run(tasks: PassArgs[]): Promise<void>;
+  /** Runs one pass (or other kernel) per worker; resolves when all are done. */
+  run(tasks: (PassArgs | KernelTask)[]): Promise<void>;
   terminate(): void;
 }
 
 // Messages from a worker: 0 once it has instantiated the module, null after a pass, a string on failure.
 const NODE_WORKER = `
 const { parentPort, workerData } = require("node:worker_threads");
+const run = ${runTask};
 const instance = new WebAssembly.Instance(workerData.module, { env: { memory: workerData.memory, abort() { throw new Error("gaussmix: WebAssembly abort"); } } });
 parentPort.postMessage(0);
 parentPort.on("message", (args) => {
-  try { instance.exports.pass(...args); parentPort.postMessage(null); } catch (e) { parentPort.postMessage(String(e)); }
+  try { run(instance.exports, args); parentPort.postMessage(null); } catch (e) { parentPort.postMessage(String(e)); }
 });`;
 
 const WEB_WORKER = `
 let instance;
+const run = ${runTask};
 self.onmessage = (e) => {
   const m = e.data;
   if (m && m.module) {
@@ -56,18 +64,18 @@ self.onmessage = (e) => {
     self.postMessage(0);
     return;
   }
-  try { instance.exports.pass(...m); self.postMessage(null); } catch (err) { self.postMessage(String(err)); }
+  try { run(instance.exports, m); self.postMessage(null); } catch (err) { self.postMessage(String(err)); }
 };`;
 
 interface Port {
-  post(args: PassArgs): void;
+  post(args: PassArgs | KernelTask): void;
   /** A pass finished (err null) or failed; `started` is false when the worker failed before it could run any. */
   onDone: ((err: string | null, started: boolean) => void) | undefined;
   terminate(): void;
 }
 
 /** Wires a worker's messages to a port: 0 = ready, null = pass done, a string = failure. */
-function port(post: (args: PassArgs) => void, terminate: () => void, ref: (on: boolean) => void) {
+function port(post: (args: PassArgs | KernelTask) => void, terminate: () => void, ref: (on: boolean) => void) {
   let ready = false;
   let failed: string | undefined;
   const p: Port & { message(m: unknown): void; fail(err: string): void } = {
@@ -175,7 +183,9 @@ export async function startPool(
                 if (!err) return resolve();
                 if (!started && local) {
                   try {
-                    (local.exports as unknown as { pass(...a: PassArgs): void }).pass(...args);
+                    const e = local.exports as unknown as Record<string, (...a: unknown[]) => unknown>;
+                    if (typeof args[0] === "string") e[args[0]](...args.slice(1));
+                    else e.pass(...args);
                     return resolve();
                   } catch (e) {
                     err = String(e);
