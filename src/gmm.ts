@@ -91,7 +91,7 @@ export class GaussianMixture<T extends CovarianceType = "full"> {
       // The regularisation relative to each feature's variance (src/regularization.ts), for every M-step of the
       // fit and of its initialisation.
       if (o.regCovarRelative) {
-        const { mean, variance } = ws.featureMoments();
+        const { mean, variance } = await ws.featureMomentsAsync();
         ws.regScale = relativeRegScale(mean, variance);
       } else if (o.regCovarAmounts) ws.regScale = o.regCovarAmounts; // per feature, with the factor 1
       const rng = new Random(o.randomState);

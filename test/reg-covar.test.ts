@@ -213,6 +213,23 @@ describe("scale equivariance of the default fit", () => {
     }
   });
 
+  it("threads on large data: the moment sweeps split over threads give the plain variances", async () => {
+    // 50,000 × 3 is past the size from which the two sweeps for the amounts run on the pool's threads.
+    const X2 = blobs(17, 50_000, 3, [1e-3, 1, 1e3]);
+    const expected = columnVariances(X2).map((v) => 1e-6 * v);
+    const prev = setThreadsMinWork(0);
+    try {
+      const one = await new GaussianMixture({ nComponents: 1, covarianceType: "diag", maxIter: 1 }).fit(X2);
+      const options = { nComponents: 1, covarianceType: "diag", maxIter: 1, threads: 2 } as const;
+      const two = await new GaussianMixture(options).fit(X2);
+      expect(two.threads).toBe(2);
+      expect(maxRelError(one.regCovar!, expected)).toBeLessThan(1e-12);
+      expect(maxRelError(two.regCovar!, expected)).toBeLessThan(1e-12);
+    } finally {
+      setThreadsMinWork(prev);
+    }
+  });
+
   it("with an absolute regCovar the units change the fit (the behaviour the default avoids)", async () => {
     const X2 = blobs(11, 400, 3, [1, 1, 1]);
     const s = [1e-4, 1, 1];

@@ -8,6 +8,7 @@ import { tri } from "../util.js";
 import type { CovarianceType } from "../types.js";
 import { commonShiftLayout, momentsLayout, type PassVariant, shiftedPassOf, statsLayout } from "../wasm/abi.js";
 import type { Engine } from "../wasm/engine.js";
+import type { ThreadPool } from "../wasm/threads.js";
 import type { Regions } from "./regions.js";
 
 /**
@@ -17,6 +18,9 @@ import type { Regions } from "./regions.js";
  * the passes around each component's own mean are used.
  */
 const COMMON_SHIFT_MAX_DISTANCE2 = 1e4;
+
+/** Sweeps over at least this many pairs × features are split over the pool's threads (smaller ones: one thread). */
+const SWEEP_THREADS_MIN = 1 << 16;
 
 export class CommonShift {
   /** s (and for tied T) are computed once per loaded data. */
@@ -30,6 +34,8 @@ export class CommonShift {
     private readonly pairs: number,
     private readonly d: number,
     private readonly k: number,
+    /** Worker threads sharing the memory: each has its own block of the moments region and its own scratch. */
+    private readonly pool?: ThreadPool,
   ) {
     this.layout = commonShiftLayout(d, k);
   }
@@ -63,6 +69,41 @@ export class CommonShift {
     return f[M + 2 * momentsLayout(d).nk] + f[M + 2 * momentsLayout(d).nk + 1];
   }
 
+  /**
+   * sweepMoments split over the pool's threads (contiguous ranges of pairs, each into its own moments block and
+   * scratch, the blocks then summed into the first), where the data are large enough for that to pay.
+   */
+  private async sweepMomentsAsync(full: 0 | 1): Promise<number> {
+    const { pool, d, pairs } = this;
+    if (!pool || pairs * d < SWEEP_THREADS_MIN) return this.sweepMoments(full);
+    const { ptr, scratchSize } = this.regions;
+    const f = this.engine.f64;
+    const T = pool.workers + 1;
+    const size = 2 * momentsLayout(d).entries;
+    const M = ptr.moments >>> 3;
+    f.fill(0, M, M + T * size);
+    const bound = (t: number) => Math.round((pairs * t) / T);
+    const args = (t: number) =>
+      [
+        full,
+        ptr.X,
+        ptr.W,
+        bound(t),
+        bound(t + 1),
+        d,
+        ptr.common,
+        ptr.moments + t * size * 8,
+        ptr.scratch + t * scratchSize,
+      ] as const;
+    const others = pool.run(
+      Array.from({ length: T - 1 }, (_, i) => ["dataMoments", ...args(i + 1)] as ["dataMoments", ...number[]]),
+    );
+    this.engine.kernels.dataMoments(...args(0));
+    await others;
+    for (let t = 1; t < T; t++) for (let i = 0; i < size; i++) f[M + i] += f[M + t * size + i];
+    return f[M + 2 * momentsLayout(d).nk] + f[M + 2 * momentsLayout(d).nk + 1];
+  }
+
   /** Lanes-summed S1_j (j < d) or S2 entry j − d (j ≥ d) of the last sweep. */
   private moment(j: number): number {
     const f = this.engine.f64;
@@ -82,17 +123,35 @@ export class CommonShift {
     return mean;
   }
 
-  /** The weighted mean of every feature and their weighted variances (two sweeps of the engine). */
-  featureMoments(): { mean: Float64Array; variance: Float64Array } {
+  /** featureMoments with both sweeps split over the pool's threads (the same sums, grouped by thread). */
+  async featureMomentsAsync(): Promise<{ mean: Float64Array; variance: Float64Array }> {
     const d = this.d;
-    const mean = this.dataMean();
-    const N = this.sweepMoments(0);
+    this.ready = false;
+    const s = (this.regions.ptr.common >>> 3) + this.layout.shift;
+    const f = this.engine.f64;
+    f.fill(0, s, s + d);
+    let N = await this.sweepMomentsAsync(0);
+    const mean = new Float64Array(d);
+    for (let j = 0; j < d; j++) mean[j] = this.engine.f64[s + j] = this.moment(j) / N;
+    N = await this.sweepMomentsAsync(0);
+    return { mean, variance: this.variances(N) };
+  }
+
+  /** Each feature's variance from the last sweep around the mean (Σv = N). */
+  private variances(N: number): Float64Array {
+    const d = this.d;
     const variance = new Float64Array(d);
     for (let j = 0; j < d; j++) {
       const S1 = this.moment(j);
       variance[j] = (this.moment(d + j) - (S1 * S1) / N) / N;
     }
-    return { mean, variance };
+    return variance;
+  }
+
+  /** The weighted mean of every feature and their weighted variances (two sweeps of the engine). */
+  featureMoments(): { mean: Float64Array; variance: Float64Array } {
+    const mean = this.dataMean();
+    return { mean, variance: this.variances(this.sweepMoments(0)) };
   }
 
   /**

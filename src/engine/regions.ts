@@ -73,7 +73,7 @@ export function layoutRegions(
       rv: RESP_CHUNK * k * 16,
       aux: auxBytes,
       common: commonShiftLayout(d, k).size * 8,
-      moments: 2 * momentsLayout(d).entries * 8,
+      moments: threads * 2 * momentsLayout(d).entries * 8, // one block per thread
       end: 0,
     },
     `a fit of ${n} samples × ${d} features with ${k} components (${type})`,

@@ -56,7 +56,7 @@ export class Workspace {
     this.model = COVARIANCE_MODELS[type];
     this.family = familyOf(type);
     this.regions = layoutRegions(engine, type, n, d, k, auxBytes, 1 + (pool?.workers ?? 0), start);
-    this.common = new CommonShift(engine, type, this.regions, this.pairs, d, k);
+    this.common = new CommonShift(engine, type, this.regions, this.pairs, d, k, pool);
   }
 
   /** Byte offsets of the regions. */
@@ -144,6 +144,11 @@ export class Workspace {
   /** The weighted mean of every feature and their weighted variances. */
   featureMoments(): { mean: Float64Array; variance: Float64Array } {
     return this.common.featureMoments();
+  }
+
+  /** featureMoments, its sweeps split over the pool's threads where that pays. */
+  featureMomentsAsync(): Promise<{ mean: Float64Array; variance: Float64Array }> {
+    return this.common.featureMomentsAsync();
   }
 
   /** The weighted data mean, Σv and the scatter around the mean (d×d; `full` false: its diagonal only). */

@@ -27,7 +27,7 @@ export type PassArgs = [
 ];
 
 /** Another kernel for a worker: its export name, then its arguments (e.g. the copy of the data into pairs). */
-export type KernelTask = [kernel: "pairsFromRows", ...args: number[]];
+export type KernelTask = [kernel: "pairsFromRows" | "dataMoments", ...args: number[]];
 
 /** Runs a pass or a named kernel on an instance. */
 const runTask = `(e, m) => typeof m[0] === "string" ? e[m[0]](...m.slice(1)) : e.pass(...m)`;
