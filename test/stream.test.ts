@@ -127,6 +127,28 @@ describe("fitStream sources", () => {
     expect(maxRelError([...streamed.weights].sort(), [...mem.weights].sort())).toBeLessThan(5e-3); // a flat optimum: EM creeps
   });
 
+  it("accelerate applies to the fit on the sample: plain steps after it equal the in-memory reference", async () => {
+    // A stream no larger than the sample: the sample is the data (in order), so the first parameters are the
+    // in-memory fit with the same options, and each of the maxIter passes over the stream is one EM step.
+    const X = blobs(21, 600, d);
+    const base = {
+      nComponents: 3,
+      randomState: 2,
+      initParams: "random",
+      maxIter: 6,
+      tol: 0,
+      sampleSize: 1000,
+    } as const;
+    for (const accelerate of [false, true]) {
+      const streamed = await fitStream(chunked(X, d, 128), { ...base, accelerate });
+      const { sampleSize: _, ...options } = base;
+      const first = await new GaussianMixture({ ...options, accelerate }).fit({ data: X, shape: [600, d] });
+      let reference = first;
+      for (let i = 0; i < 6; i++) reference = reference.step(reference.statistics({ data: X, shape: [600, d] }));
+      expect(maxRelError(streamed.means, reference.means)).toBeLessThan(1e-10);
+    }
+  });
+
   it("holds one chunk in the engine, not the data", async () => {
     const m = 200_000;
     const big = blobs(4, m, 4);

@@ -199,6 +199,7 @@ export async function fitStream(source: StreamSource, options: StreamFitOptions 
         randomState: o.randomState,
         signal: o.signal,
         threads: o.threads,
+        accelerate: o.accelerate, // the passes over the stream that follow are plain EM steps
       }).fit(X, { sampleWeight: weights });
       params = first.params;
       regAmounts = Float64Array.from(first.regCovar!);
