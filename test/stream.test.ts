@@ -143,7 +143,7 @@ describe("fitStream sources", () => {
       const streamed = await fitStream(chunked(X, d, 128), { ...base, accelerate });
       const { sampleSize: _, ...options } = base;
       const first = await new GaussianMixture({ ...options, accelerate }).fit({ data: X, shape: [600, d] });
-      let reference = first;
+      let reference: ReturnType<typeof first.step> = first;
       for (let i = 0; i < 6; i++) reference = reference.step(reference.statistics({ data: X, shape: [600, d] }));
       expect(maxRelError(streamed.means, reference.means)).toBeLessThan(1e-10);
     }
