@@ -96,7 +96,7 @@ export class FittedGaussianMixture<T extends CovarianceType = CovarianceType> {
   readonly featureNames?: readonly string[];
   /**
    * The amount the M-steps of this fit added to each feature's variance (d values; spherical: their mean was
-   * added): regCovar as given, or 1e-6 × each feature's variance for the default of the library's own
+   * added): regCovar as given, or 1e-6 × min(1, each feature's variance) for the default of the library's own
    * initialisations (see `GaussianMixtureOptions.regCovar`). `step` uses it (unless told otherwise) to continue
    * this fit's EM exactly; the model document keeps it. Undefined for models not made by an M-step of this
    * library (`fromParameters`, documents without it, the variational fit).

@@ -212,8 +212,8 @@ export type ResolvedOptions = Omit<Resolved<typeof ESTIMATOR_OPTIONS>, "weightsI
   /** The amounts per feature when regCovar is given as an array (checked against the data's d at fit time). */
   readonly regCovarAmounts?: Float64Array;
   /**
-   * Whether regCovar is relative to each feature's variance (not given, and initParams "auto" or "hc" without
-   * explicit initial parameters) rather than an absolute amount in the data's units.
+   * Whether regCovar shrinks with each feature's variance below 1 (not given, and initParams "auto" or "hc"
+   * without explicit initial parameters) rather than an absolute amount in the data's units.
    */
   readonly regCovarRelative: boolean;
 };

@@ -98,10 +98,11 @@ export interface GaussianMixtureOptions<T extends CovarianceType = CovarianceTyp
   tol?: number;
   /**
    * Added to every variance (the diagonal of every covariance). A given value is that amount in the data's
-   * units, as scikit-learn's `reg_covar`. Not given: 1e-6 × the (weighted) variance of each feature over the
-   * data when initParams is "auto" or "hc" and no initial parameters are given, so that the fit does not depend
-   * on the units of each feature (spherical: 1e-6 × the mean feature variance; a constant feature gets 1e-6 × the
-   * largest feature variance, all-constant data 1e-6); else 1e-6 in the data's units (scikit-learn's default).
+   * units, as scikit-learn's `reg_covar`. Not given: 1e-6 × min(1, the (weighted) variance of each feature over
+   * the data) when initParams is "auto" or "hc" and no initial parameters are given, so that features in small
+   * units are not drowned by it and none gets more than scikit-learn's 1e-6 (spherical: the mean of those amounts;
+   * a constant feature gets the amount of the largest feature variance, all-constant data 1e-6); else 1e-6 in the
+   * data's units (scikit-learn's default).
    * The fitted model's `regCovar` holds the amounts used. An array gives one amount per feature (e.g. a fitted
    * model's `regCovar`, to continue or reproduce its fit with explicit initial parameters).
    */
@@ -223,10 +224,11 @@ export interface OnlineOptions {
   covarianceType?: CovarianceType;
   /**
    * Added to every variance (the diagonal of every covariance). A given value is that amount in the data's
-   * units, as scikit-learn's `reg_covar`. Not given: 1e-6 × the (weighted) variance of each feature over the
-   * data when initParams is "auto" or "hc" and no initial parameters are given, so that the fit does not depend
-   * on the units of each feature (spherical: 1e-6 × the mean feature variance; a constant feature gets 1e-6 × the
-   * largest feature variance, all-constant data 1e-6); else 1e-6 in the data's units (scikit-learn's default).
+   * units, as scikit-learn's `reg_covar`. Not given: 1e-6 × min(1, the (weighted) variance of each feature over
+   * the data) when initParams is "auto" or "hc" and no initial parameters are given, so that features in small
+   * units are not drowned by it and none gets more than scikit-learn's 1e-6 (spherical: the mean of those amounts;
+   * a constant feature gets the amount of the largest feature variance, all-constant data 1e-6); else 1e-6 in the
+   * data's units (scikit-learn's default).
    * The fitted model's `regCovar` holds the amounts used. An array gives one amount per feature (e.g. a fitted
    * model's `regCovar`, to continue or reproduce its fit with explicit initial parameters).
    */
@@ -295,10 +297,11 @@ export interface SelectModelOptions {
   randomState?: number;
   /**
    * Added to every variance (the diagonal of every covariance). A given value is that amount in the data's
-   * units, as scikit-learn's `reg_covar`. Not given: 1e-6 × the (weighted) variance of each feature over the
-   * data when initParams is "auto" or "hc" and no initial parameters are given, so that the fit does not depend
-   * on the units of each feature (spherical: 1e-6 × the mean feature variance; a constant feature gets 1e-6 × the
-   * largest feature variance, all-constant data 1e-6); else 1e-6 in the data's units (scikit-learn's default).
+   * units, as scikit-learn's `reg_covar`. Not given: 1e-6 × min(1, the (weighted) variance of each feature over
+   * the data) when initParams is "auto" or "hc" and no initial parameters are given, so that features in small
+   * units are not drowned by it and none gets more than scikit-learn's 1e-6 (spherical: the mean of those amounts;
+   * a constant feature gets the amount of the largest feature variance, all-constant data 1e-6); else 1e-6 in the
+   * data's units (scikit-learn's default).
    * The fitted model's `regCovar` holds the amounts used. An array gives one amount per feature (e.g. a fitted
    * model's `regCovar`, to continue or reproduce its fit with explicit initial parameters).
    */
