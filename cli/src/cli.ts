@@ -88,7 +88,11 @@ export function program(): Command {
     .option("--seed <n>", "random seed", parseInteger, 0)
     .option("--max-iter <n>", "EM iterations per initialisation", parsePositive, 100)
     .option("--tol <x>", "convergence threshold", parseNumber, 1e-3)
-    .option("--reg-covar <x>", "added to variances (default 1e-6; 1e-6 × min(1, variance) with --init auto/hc)", parseNumber)
+    .option(
+      "--reg-covar <x>",
+      "added to variances (default 1e-6; 1e-6 × min(1, variance) with --init auto/hc)",
+      parseNumber,
+    )
     .option("--threads <n>", "threads for each EM pass", parsePositive, 1)
     .option("--out <file>", "write the chosen model as JSON (checked before fitting; written only if the fit succeeds)")
     .option("--json", "print the selection table and the model as JSON")
