@@ -4,11 +4,12 @@
 // independent of the stream: the in-memory `gaussmix fit` of the same file, continued by EM in memory
 // (model.statistics on the whole array, read here by hand, then model.step) with the same tol and maxIter.
 import { execFileSync, spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { FittedGaussianMixture } from "../src/index.js";
+import { ensureCliBuilt } from "./helpers/cli.js";
 
 const root = new URL("..", import.meta.url).pathname;
 const cli = join(root, "cli", "dist", "cli.js");
@@ -63,11 +64,7 @@ function expectClose(a: unknown, b: unknown, tol: number) {
 }
 
 beforeAll(() => {
-  // Built when missing or older than its sources (`npm test` builds it first).
-  const sources = readdirSync(join(root, "cli", "src")).map((f) => statSync(join(root, "cli", "src", f)).mtimeMs);
-  if (!existsSync(cli) || statSync(cli).mtimeMs < Math.max(...sources)) {
-    execFileSync("npm", ["run", "build:cli"], { cwd: root, stdio: "ignore" });
-  }
+  ensureCliBuilt();
   dir = mkdtempSync(join(tmpdir(), "gaussmix-cli-stream-"));
 });
 

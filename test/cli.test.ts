@@ -1,20 +1,12 @@
 // The built command line, end to end on files in a temporary folder (R's iris and faithful as R writes them:
 // examples/make-r-examples.R).
-import { execFileSync, spawnSync } from "node:child_process";
-import {
-  existsSync,
-  mkdirSync,
-  mkdtempSync,
-  readdirSync,
-  readFileSync,
-  rmSync,
-  statSync,
-  writeFileSync,
-} from "node:fs";
+import { spawnSync } from "node:child_process";
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { FittedGaussianMixture, selectModel } from "../src/index.js";
+import { ensureCliBuilt } from "./helpers/cli.js";
 
 const root = new URL("..", import.meta.url).pathname;
 const cli = join(root, "cli", "dist", "cli.js");
@@ -51,11 +43,7 @@ const rFile = (path: string) => {
 };
 
 beforeAll(() => {
-  // Built when missing or older than its sources (`npm test` builds it first).
-  const sources = readdirSync(join(root, "cli", "src")).map((f) => statSync(join(root, "cli", "src", f)).mtimeMs);
-  if (!existsSync(cli) || statSync(cli).mtimeMs < Math.max(...sources)) {
-    execFileSync("npm", ["run", "build:cli"], { cwd: root, stdio: "ignore" });
-  }
+  ensureCliBuilt();
   dir = mkdtempSync(join(tmpdir(), "gaussmix-cli-"));
 });
 
