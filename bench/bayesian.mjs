@@ -10,6 +10,7 @@ import { cpSync, mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { clusters } from "./clusters.mjs";
 
 const here = dirname(fileURLToPath(import.meta.url));
 // A snapshot of the build, so that a rebuild during the run cannot change what is measured.
@@ -34,24 +35,9 @@ const only = value("--only", "").split(",").filter(Boolean);
 let problems = PROBLEMS.filter(([name]) => only.length === 0 || only.includes(name));
 if (args.includes("--quick")) problems = problems.filter(([, n, d]) => n * d * d <= 100000 * 2 * 2);
 
-/** k Gaussian clusters with random linear shapes (seeded; bench/run.mjs's generator). */
+/** k Gaussian clusters with random linear shapes (seeded; the benchmarks' generator). */
 function makeData(n, d, k) {
-  let s = 12345 + n + d * 7 + k;
-  const u = () => (s = (Math.imul(s, 1103515245) + 12345) >>> 0) / 4294967296;
-  const g = () => Math.sqrt(-2 * Math.log(u() + 1e-300)) * Math.cos(2 * Math.PI * u());
-  const centers = Array.from({ length: k }, () => Array.from({ length: d }, () => 5 * g()));
-  const A = Array.from({ length: k }, () => Array.from({ length: d * d }, () => g() / Math.sqrt(d)));
-  const X = new Float64Array(n * d);
-  const z = new Float64Array(d);
-  for (let i = 0; i < n; i++) {
-    const c = Math.floor(u() * k);
-    for (let j = 0; j < d; j++) z[j] = g();
-    for (let a = 0; a < d; a++) {
-      let v = centers[c][a];
-      for (let b = 0; b < d; b++) v += A[c][a * d + b] * z[b];
-      X[i * d + a] = v;
-    }
-  }
+  const { X } = clusters(n, d, k);
   return { data: X, shape: [n, d] };
 }
 

@@ -18,6 +18,7 @@ import { Worker } from "node:worker_threads";
 import GMM from "gaussian-mixture-model";
 import { cpSync, mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
+import { clusters } from "./clusters.mjs";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = join(here, "..");
@@ -93,22 +94,7 @@ function prepare([name, n, d, k, ct], time = true) {
 
 /** The same kind of problem as sklearn_timing.py, made in JS (seeded) when Python is not available. */
 function writeProblem(name, n, d, k, ct) {
-  let s = 12345 + n + d * 7 + k;
-  const u = () => (s = (Math.imul(s, 1103515245) + 12345) >>> 0) / 4294967296;
-  const g = () => Math.sqrt(-2 * Math.log(u() + 1e-300)) * Math.cos(2 * Math.PI * u());
-  const centers = Array.from({ length: k }, () => Array.from({ length: d }, () => 5 * g()));
-  const A = Array.from({ length: k }, () => Array.from({ length: d * d }, () => g() / Math.sqrt(d)));
-  const X = new Float64Array(n * d);
-  const z = new Float64Array(d);
-  for (let i = 0; i < n; i++) {
-    const c = Math.floor(u() * k);
-    for (let j = 0; j < d; j++) z[j] = g();
-    for (let a = 0; a < d; a++) {
-      let v = centers[c][a];
-      for (let b = 0; b < d; b++) v += A[c][a * d + b] * z[b];
-      X[i * d + a] = v;
-    }
-  }
+  const { X, u } = clusters(n, d, k);
   const mean = new Float64Array(d);
   const vr = new Float64Array(d);
   for (let i = 0; i < n; i++) for (let j = 0; j < d; j++) mean[j] += X[i * d + j] / n;
