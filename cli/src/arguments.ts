@@ -1,4 +1,7 @@
-/** The command line's argument parsers: numbers of components, covariance types, lists, delimiters, numbers. */
+/**
+ * The command line's argument parsers (numbers of components, covariance types, lists, delimiters, numbers) and
+ * the fitting options they give.
+ */
 import { InvalidArgumentError } from "commander";
 import type { CovarianceType } from "gaussmix";
 import type { CsvDelimiter } from "gaussmix/csv";
@@ -63,4 +66,17 @@ export function parseNumber(value: string): number {
   const v = Number(value);
   if (value.trim() === "" || !Number.isFinite(v)) throw new InvalidArgumentError("expected a number");
   return v;
+}
+
+/** The fitting options every `fit` mode passes from its flags to the library (`--seed` is randomState). */
+export function fitOptions(o: Record<string, any>) {
+  return {
+    randomState: o.seed as number,
+    nInit: o.nInit as number,
+    initParams: o.init,
+    maxIter: o.maxIter as number,
+    tol: o.tol as number,
+    regCovar: o.regCovar as number | undefined,
+    threads: o.threads as number,
+  };
 }

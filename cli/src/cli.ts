@@ -5,6 +5,7 @@ import { BayesianGaussianMixture, GaussMixError, type ModelJSON, type Selection,
 import type { CsvDelimiter } from "gaussmix/csv";
 import {
   COV_TYPES,
+  fitOptions,
   MAX_COMPONENTS,
   MAX_GRID_K,
   parseComponents,
@@ -151,13 +152,7 @@ export function program(): Command {
           nComponents: ks,
           covarianceTypes: o.covariance,
           criterion: o.criterion,
-          randomState: o.seed,
-          nInit: o.nInit,
-          initParams: o.init,
-          maxIter: o.maxIter,
-          tol: o.tol,
-          regCovar: o.regCovar,
-          threads: o.threads,
+          ...fitOptions(o),
           onProgress: (done, _total, row) => bar?.update(done, { cell: `k=${row.nComponents} ${row.covarianceType}` }),
         });
       } finally {
@@ -274,13 +269,7 @@ async function fitBayesian(table: Table, o: Record<string, any>): Promise<void> 
   const model = await new BayesianGaussianMixture({
     nComponents: o.nComponents,
     covarianceType: o.covarianceType,
-    randomState: o.seed,
-    nInit: o.nInit,
-    initParams: o.init,
-    maxIter: o.maxIter,
-    tol: o.tol,
-    regCovar: o.regCovar,
-    threads: o.threads,
+    ...fitOptions(o),
   }).fit(matrixOf(table));
   const ms = performance.now() - t0;
   const effective = model.weights.filter((w) => w >= EFFECTIVE_WEIGHT).length;

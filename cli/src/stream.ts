@@ -7,6 +7,7 @@ import { createReadStream, statSync } from "node:fs";
 import cliProgress from "cli-progress";
 import type { Command } from "commander";
 import { type FittedGaussianMixture, fitStream, GaussMixError, type IterationInfo } from "gaussmix";
+import { fitOptions } from "./arguments.js";
 import { describeModel, fmt, plural, readableJSON } from "./format.js";
 import { withNames } from "./model-file.js";
 import { type ColumnChoice, InputError, readError, streamedColumns } from "./read.js";
@@ -134,13 +135,7 @@ export async function fitStreamed(
     model = await fitStream(pass, {
       nComponents,
       covarianceType,
-      initParams: o.init,
-      nInit: o.nInit,
-      randomState: o.seed,
-      maxIter: o.maxIter,
-      tol: o.tol,
-      regCovar: o.regCovar,
-      threads: o.threads,
+      ...fitOptions(o),
       ...(o.chunkSize === undefined ? {} : { chunkSize: o.chunkSize }),
       ...(o.sampleSize === undefined ? {} : { sampleSize: o.sampleSize }),
       csv: columns.csv,
