@@ -5,13 +5,13 @@
  */
 import { COVARIANCE_MODELS } from "./covariance.js";
 import { fitWeights } from "./data.js";
-import { GaussMixError, MAX_SQUARABLE, tooLargeToSquare } from "./errors.js";
+import { GaussMixError } from "./errors.js";
 import { checkPrecisions, initialize, kmeansAuxBytes, needsKmeansMemory } from "./init/index.js";
 import { type AnyFittedGaussianMixture, FittedGaussianMixture } from "./model.js";
 import { checkMeansInit, resolveFitOptions, resolveOptions, type ResolvedOptions } from "./options.js";
 import { Random } from "./rng.js";
 import type { CovarianceType, DataInput, FitOptions, GaussianMixtureOptions, Matrix } from "./types.js";
-import { type IterationStep, iterate } from "./em/loop.js";
+import { type IterationStep, iterate, nonFiniteBound } from "./em/loop.js";
 import { fitData, openFit } from "./em/fit-setup.js";
 import type { Params } from "./engine/types.js";
 import { Workspace } from "./engine/workspace.js";
@@ -162,14 +162,7 @@ export class GaussianMixture<T extends CovarianceType = "full"> {
       await yieldIfDue(o.signal);
       const lb = await ws.passAsync();
       passes++;
-      if (!Number.isFinite(lb)) {
-        if (ws.maxAbs > MAX_SQUARABLE) throw tooLargeToSquare(ws.maxAbs, "the data");
-        throw new GaussMixError(
-          "ILL_DEFINED_COVARIANCE",
-          `The log-likelihood became ${lb} at iteration ${passes}: some samples have zero density under every ` +
-            "component in floating point. Scale the input data (e.g. standardise each feature) or increase regCovar.",
-        );
-      }
+      if (!Number.isFinite(lb)) throw nonFiniteBound(lb, passes, ws.maxAbs);
       return lb;
     };
     const onIterate = o.onIteration

@@ -4,7 +4,7 @@
  * recorded in the table, not fatal.
  */
 import { checkFitSize, describe as describeData, sampleWeights } from "./data.js";
-import { checkAborted, yieldIfDue } from "./engine/cancel.js";
+import { abortedError, checkAborted, yieldIfDue } from "./engine/cancel.js";
 import { GaussMixError } from "./errors.js";
 import { GaussianMixture } from "./gmm.js";
 import { type Labels, type SearchContext, splitStarts, type Subsample } from "./init/auto.js";
@@ -153,7 +153,7 @@ export async function selectModel(X: DataInput, options?: SelectModelOptions): P
   for (const k of order) {
     for (const covarianceType of typeOrder) {
       if (rows.has(key(k, covarianceType))) continue;
-      if (signal?.aborted) throw aborted(signal);
+      if (signal?.aborted) throw abortedError(signal, "The model selection");
       let row: SelectionRow;
       await yieldIfDue(signal, "The model selection");
       try {
@@ -208,7 +208,7 @@ export async function selectModel(X: DataInput, options?: SelectModelOptions): P
       const model = models.get(key(k, "diag"));
       const row = rows.get(key(k, "diag"));
       if (k === 1 || !own || !simpler || !model || !row || agreement(simpler, own, k) >= SAME_PARTITION) continue;
-      if (signal?.aborted) throw aborted(signal);
+      if (signal?.aborted) throw abortedError(signal, "The model selection");
       await yieldIfDue(signal, "The model selection");
       try {
         const next = await fitCell(k, "diag", [simpler, model.params], true);
@@ -301,10 +301,6 @@ function agreement(a: Labels, b: Labels, k: number): number {
 /** The fitted model's labels of the subsample's rows. */
 function subsampleLabels(model: FittedGaussianMixture, s: Subsample): Labels {
   return model.predict({ data: s.x, shape: [s.m, s.d] });
-}
-
-function aborted(signal: AbortSignal): GaussMixError {
-  return new GaussMixError("ABORTED", "The model selection was aborted by its AbortSignal.", { cause: signal.reason });
 }
 
 /**

@@ -52,36 +52,37 @@ export async function iterate(ws: Workspace, step: IterationStep, c: LoopControl
     await yieldIfDue(c.signal);
     const prev = lb;
     const passBound = await ws.passAsync();
-    if (!Number.isFinite(passBound)) {
-      if (ws.maxAbs > MAX_SQUARABLE) throw tooLargeToSquare(ws.maxAbs, "the data");
-      throw new GaussMixError(
-        "ILL_DEFINED_COVARIANCE",
-        `The log-likelihood became ${passBound} at iteration ${iter}: some samples have zero density under every ` +
-          "component in floating point. Scale the input data (e.g. standardise each feature) or increase regCovar.",
-      );
-    }
+    if (!Number.isFinite(passBound)) throw nonFiniteBound(passBound, iter, ws.maxAbs);
     lb = step.mstep(passBound);
     lowerBounds.push(lb);
     nIter = iter;
     const change = lb - prev;
-    if (c.onIteration) {
-      // Abort wins over a callback whose promise never settles.
-      const r = await raceAbort(
-        c.onIteration({ iteration: iter, init: c.init, lowerBound: lb, change, ...step.parameters() }),
-        c.signal,
-      );
-      checkAborted(c.signal);
-      if (Math.abs(change) < c.tol) {
-        converged = true;
-        break;
-      }
-      if (r === false) break;
-      continue;
-    }
+    // Abort wins over a callback whose promise never settles.
+    const r = c.onIteration
+      ? await raceAbort(
+          c.onIteration({ iteration: iter, init: c.init, lowerBound: lb, change, ...step.parameters() }),
+          c.signal,
+        )
+      : undefined;
+    checkAborted(c.signal);
     if (Math.abs(change) < c.tol) {
       converged = true;
       break;
     }
+    if (r === false) break;
   }
   return { lowerBound: lb, lowerBounds, converged, nIter };
+}
+
+/**
+ * The error for a pass whose log-likelihood is not finite: data too large to square (maxAbs, the largest
+ * magnitude loaded), else samples of zero density under every component.
+ */
+export function nonFiniteBound(lb: number, iter: number, maxAbs = 0): GaussMixError {
+  if (maxAbs > MAX_SQUARABLE) return tooLargeToSquare(maxAbs, "the data");
+  return new GaussMixError(
+    "ILL_DEFINED_COVARIANCE",
+    `The log-likelihood became ${lb} at iteration ${iter}: some samples have zero density under every ` +
+      "component in floating point. Scale the input data (e.g. standardise each feature) or increase regCovar.",
+  );
 }

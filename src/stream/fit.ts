@@ -9,6 +9,8 @@
  * amounts are known before the stream's own variances are (and equal them up to sampling error).
  */
 import { COVARIANCE_MODELS } from "../covariance.js";
+import { nonFiniteBound } from "../em/loop.js";
+import { checkAborted, raceAbort, yieldIfDue } from "../engine/cancel.js";
 import { GaussMixError } from "../errors.js";
 import { GaussianMixture } from "../gmm.js";
 import { checkPrecisions } from "../init/index.js";
@@ -21,9 +23,6 @@ import type { IterationInfo, StreamFitOptions } from "../types.js";
 import { acquireEngine, acquireThreadedEngine, type Engine, releaseEngine } from "../wasm/engine.js";
 import type { Params } from "../engine/types.js";
 import { type Chunk, chunks, type StreamSource } from "./source.js";
-
-/** Yield to the event loop at most this often, so that an AbortSignal can fire. */
-const YIELD_MS = 50;
 
 /** A bounded uniform sample of a stream (reservoir sampling, Algorithm R), with the samples' weights. */
 class Reservoir {
@@ -61,10 +60,6 @@ class Reservoir {
   }
 }
 
-function aborted(signal: AbortSignal): GaussMixError {
-  return new GaussMixError("ABORTED", "The fit was aborted by its AbortSignal.", { cause: signal.reason });
-}
-
 /**
  * Fits a mixture to data of any size, read from `source` once per EM pass (a function returning the chunks or
  * the CSV text of one pass, or a list of CSV file paths in Node); the engine holds one chunk at a time.
@@ -74,15 +69,7 @@ export async function fitStream(source: StreamSource, options: StreamFitOptions 
   const k = o.nComponents;
   const type = o.covarianceType;
   const rng = new Random(o.randomState);
-  let lastYield = Date.now();
-  const checkpoint = async () => {
-    if (o.signal?.aborted) throw aborted(o.signal);
-    if (o.signal && Date.now() - lastYield > YIELD_MS) {
-      await new Promise((resolve) => setTimeout(resolve, 0));
-      lastYield = Date.now();
-      if (o.signal.aborted) throw aborted(o.signal);
-    }
-  };
+  const checkpoint = () => yieldIfDue(o.signal);
 
   const explicit = o.weightsInit !== undefined && o.meansInit !== undefined && o.precisionsInit !== undefined;
   const tooFew = (n: number) => {
@@ -231,18 +218,13 @@ export async function fitStream(source: StreamSource, options: StreamFitOptions 
       }
       const prev = lb;
       lb = stats.meanLogLikelihood;
-      if (!Number.isFinite(lb)) {
-        throw new GaussMixError(
-          "ILL_DEFINED_COVARIANCE",
-          `The log-likelihood became ${lb} at iteration ${iter}: some samples have zero density under every ` +
-            "component in floating point. Scale the input data (e.g. standardise each feature) or increase regCovar.",
-        );
-      }
+      if (!Number.isFinite(lb)) throw nonFiniteBound(lb, iter);
       acc.ws.mstepWith(regAmounts); // the statistics and their shift (the means) are in the accumulator's engine
       params = acc.ws.readParams();
       lowerBounds.push(lb);
       nIter = iter;
       const change = lb - prev;
+      let r: boolean | undefined | void;
       if (o.onIteration) {
         const cm = COVARIANCE_MODELS[type];
         const info: IterationInfo = {
@@ -254,19 +236,14 @@ export async function fitStream(source: StreamSource, options: StreamFitOptions 
           means: Array.from({ length: k }, (_, c) => Array.from(params.means.subarray(c * d, (c + 1) * d))),
           covariances: cm.covariances(params.cov, d, k),
         };
-        const r = await o.onIteration(info);
-        if (o.signal?.aborted) throw aborted(o.signal);
-        if (Math.abs(change) < o.tol) {
-          converged = true;
-          break;
-        }
-        if (r === false) break;
-        continue;
+        r = await raceAbort(o.onIteration(info), o.signal); // abort wins over a callback that never settles
       }
+      checkAborted(o.signal);
       if (Math.abs(change) < o.tol) {
         converged = true;
         break;
       }
+      if (r === false) break;
     }
     return new FittedGaussianMixture(type, k, d, params, {
       converged,
