@@ -25,6 +25,11 @@ const SWEEP_THREADS_MIN = 1 << 16;
 export class CommonShift {
   /** s (and for tied T) are computed once per loaded data. */
   private ready = false;
+  /**
+   * The data mean of the one-thread sweep, kept until new data are loaded: the initialisation asks for it once
+   * per start, and a sweep would give the same bits again.
+   */
+  private mean?: Float64Array;
   private readonly layout: ReturnType<typeof commonShiftLayout>;
 
   constructor(
@@ -43,6 +48,7 @@ export class CommonShift {
   /** New data were loaded. */
   invalidate(): void {
     this.ready = false;
+    this.mean = undefined;
   }
 
   /** Byte offset of the per-component vectors a pass around s reads (B_c or M_c, then ‖M_c‖²). */
@@ -114,19 +120,26 @@ export class CommonShift {
   /** The weighted data mean, also left at ptr.common as the shift s of later sweeps and passes. */
   dataMean(): Float64Array {
     const d = this.d;
-    this.ready = false; // prepare completes the region when a pass needs it
     const s = (this.regions.ptr.common >>> 3) + this.layout.shift;
+    if (this.mean) {
+      this.engine.f64.set(this.mean, s); // s is already this mean unless another sweep wrote it
+      return this.mean.slice();
+    }
+    this.ready = false; // prepare completes the region when a pass needs it
     this.engine.f64.fill(0, s, s + d);
     const N = this.sweepMoments(0);
     const mean = new Float64Array(d);
     for (let j = 0; j < d; j++) mean[j] = this.engine.f64[s + j] = this.moment(j) / N;
+    this.mean = mean.slice();
     return mean;
   }
 
   /** featureMoments with both sweeps split over the pool's threads (the same sums, grouped by thread). */
   async featureMomentsAsync(): Promise<{ mean: Float64Array; variance: Float64Array }> {
     const d = this.d;
+    // Threads group the sums differently: this mean may differ from the one-thread sweep's in the last bits.
     this.ready = false;
+    this.mean = undefined;
     const s = (this.regions.ptr.common >>> 3) + this.layout.shift;
     const f = this.engine.f64;
     f.fill(0, s, s + d);

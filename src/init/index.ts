@@ -135,18 +135,26 @@ export async function initialize(
   ws.updateLogConstants();
 }
 
-/** Weights, means, covariances and factors from responsibilities by one M-step (scikit-learn's `_initialize`). */
-function paramsFromResponsibilities(ws: Workspace, fill: Fill, regCovar: number): void {
+/**
+ * The M-step from responsibilities (`fill` writes them chunk by chunk). Statistics are taken around a shift:
+ * first the weighted data mean, then the means this gives, so that clusters far from the overall mean lose no
+ * precision. The parameters' per-component constants are left to the caller.
+ */
+export function mstepFromResponsibilities(ws: Workspace, fill: Fill, regCovar: number): void {
   const { d, k } = ws;
-  const f = ws.engine.f64; // no memory growth below: the view stays valid
-  // Statistics are taken around a shift: first the weighted data mean, then the means this gives, so that
-  // clusters far from the overall mean lose no precision.
   const mean = ws.dataMean();
-  for (let c = 0; c < k; c++) f.set(mean, (ws.ptr.means >>> 3) + c * d);
+  for (let c = 0; c < k; c++) ws.engine.f64.set(mean, (ws.ptr.means >>> 3) + c * d);
   for (let round = 0; round < 2; round++) {
     ws.statsFromResp(fill);
     ws.mstep(regCovar);
   }
+}
+
+/** Weights, means, covariances and factors from responsibilities by one M-step (scikit-learn's `_initialize`). */
+function paramsFromResponsibilities(ws: Workspace, fill: Fill, regCovar: number): void {
+  const k = ws.k;
+  mstepFromResponsibilities(ws, fill, regCovar);
+  const f = ws.engine.f64;
   // scikit-learn's initial weights are nk / nSamples (not renormalised after adding 10·eps).
   const V = ws.stat(STATS_WEIGHT);
   for (let c = 0; c < k; c++) f[(ws.ptr.weights >>> 3) + c] = (ws.stat(STATS_NK + c) + TEN_EPS) / V;

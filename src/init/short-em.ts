@@ -6,6 +6,7 @@
 import type { Params } from "../engine/types.js";
 import type { Workspace } from "../engine/workspace.js";
 import { squarem } from "../em/accelerate.js";
+import { mstepFromResponsibilities } from "./index.js";
 
 /** A hard partition: one label 0…k−1 per sample (−1: none). */
 export type Labels = Int32Array;
@@ -15,18 +16,12 @@ export type Labels = Int32Array;
  * component) by one M-step (statistics taken around the data mean, then around the means this gives).
  */
 export function paramsFromLabels(ws: Workspace, labels: Labels, regCovar: number): void {
-  const { n, d, k, engine } = ws;
-  const mean = ws.dataMean();
-  for (let c = 0; c < k; c++) engine.f64.set(mean, (ws.ptr.means >> 3) + c * d);
+  const { n, k, engine } = ws;
   // The labels go to the engine (past the workspace's regions), which writes the one-hot responsibilities.
   const at = engine.layout({ labels: ws.pairs * 8 }, "the initial partition", undefined, ws.ptr.end).labels;
   engine.i32.set(labels.subarray(0, n), at >>> 2);
   if (n % 2 === 1) engine.i32[(at >>> 2) + n] = -1;
-  const fill = (p0: number, p1: number) => engine.kernels.labelsToResp(at, p0, p1, k, ws.ptr.rv);
-  for (let round = 0; round < 2; round++) {
-    ws.statsFromResp(fill);
-    ws.mstep(regCovar);
-  }
+  mstepFromResponsibilities(ws, (p0, p1) => engine.kernels.labelsToResp(at, p0, p1, k, ws.ptr.rv), regCovar);
   ws.updateLogConstants();
 }
 
