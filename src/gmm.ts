@@ -248,8 +248,8 @@ function overrideInit(
   precisions: Float64Array[] | undefined,
 ): void {
   const f = () => ws.engine.f64;
-  if (o.weightsInit) f().set(o.weightsInit, ws.ptr.weights >> 3);
-  if (meansInit) f().set(meansInit, ws.ptr.means >> 3);
+  if (o.weightsInit) f().set(o.weightsInit, ws.ptr.weights >>> 3);
+  if (meansInit) f().set(meansInit, ws.ptr.means >>> 3);
   if (precisions) ws.setPrecisions(precisions);
   ws.updateLogConstants();
 }

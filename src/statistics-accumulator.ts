@@ -44,7 +44,7 @@ export class StatisticsAccumulator {
     this.params = params;
     this.fingerprint = fingerprint;
     this.ws.writeParams(params);
-    const at = this.ws.ptr.stats >> 3;
+    const at = this.ws.ptr.stats >>> 3;
     this.engine.f64.fill(0, at, at + this.threads * this.ws.regions.statsSize);
     this.count = 0;
   }
@@ -74,7 +74,7 @@ export class StatisticsAccumulator {
   private fold(): void {
     const f = this.engine.f64;
     const size = this.ws.regions.statsSize;
-    const at = this.ws.ptr.stats >> 3;
+    const at = this.ws.ptr.stats >>> 3;
     for (let t = 1; t < this.threads; t++) {
       for (let i = 0; i < size; i++) f[at + i] += f[at + t * size + i];
       f.fill(0, at + t * size, at + (t + 1) * size);
@@ -97,7 +97,7 @@ export class StatisticsAccumulator {
     const f = this.engine.f64;
     const { d, k } = this;
     const lay = statsLayout(this.type, d, k);
-    const at = this.ws.ptr.stats >> 3;
+    const at = this.ws.ptr.stats >>> 3;
     const get = (entry: number, len: number) => {
       const out = new Float64Array(len);
       for (let i = 0; i < len; i++) out[i] = f[at + 2 * (entry + i)] + f[at + 2 * (entry + i) + 1];

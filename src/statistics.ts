@@ -359,12 +359,12 @@ export function writeStatistics(ws: Workspace, s: SufficientStatistics): void {
   const f = ws.engine.f64;
   const { d, k } = ws;
   const lay = statsLayout(ws.type, d, k);
-  const at = ws.ptr.stats >> 3;
+  const at = ws.ptr.stats >>> 3;
   f.fill(0, at, at + ws.regions.statsSize);
   f[at + 2 * STATS_LOGLIK] = s.logLikelihood;
   f[at + 2 * STATS_WEIGHT] = s.weightSum;
   for (let c = 0; c < k; c++) f[at + 2 * (STATS_NK + c)] = s.nk[c];
   for (let i = 0; i < k * d; i++) f[at + 2 * (lay.s1 + i)] = s.s1[i];
   for (let i = 0; i < s.s2.length; i++) f[at + 2 * (lay.s2 + i)] = s.s2[i];
-  f.set(s.shift, ws.ptr.means >> 3);
+  f.set(s.shift, ws.ptr.means >>> 3);
 }

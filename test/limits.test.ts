@@ -2,6 +2,8 @@
 // DATA_TOO_LARGE before any work (and without growing memory); per-sample methods work in chunks so their
 // engine memory does not grow with n × k; sampling refuses impossible sizes at once and draws large ones fast.
 // The runs that really cross 2 GiB are in test/large/ (npm run test:large).
+import { readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { FittedGaussianMixture, GaussianMixture, GaussMixError } from "../src/index.js";
 import { checkFitSize, fitWeights } from "../src/data.js";
@@ -259,5 +261,21 @@ describe("threads and sample weights", () => {
       const w = fitWeights([scale, 3 * scale, 0, 4 * scale], 4)!;
       [0.5, 1.5, 0, 2].forEach((v, i) => expect(Math.abs(w[i] - v)).toBeLessThanOrEqual(4e-16 * v));
     }
+  });
+});
+
+describe("byte offsets past 2 GiB", () => {
+  it("no source turns a byte offset into an index with a signed shift (>> 2 or >> 3 wraps at 2^31)", () => {
+    // Regions laid out after more than 2 GiB of data have offsets ≥ 2^31: `at >> 3` is negative there, so a typed
+    // array's set throws and subarray reads from the end. Offsets become indices with >>> (src/wasm/engine.ts).
+    const src = new URL("../src", import.meta.url).pathname;
+    const files = readdirSync(src, { recursive: true, encoding: "utf8" }).filter((f) => f.endsWith(".ts"));
+    const signed = files.flatMap((f) =>
+      readFileSync(join(src, f), "utf8")
+        .split("\n")
+        .map((line, i) => ({ at: `${f}:${i + 1}`, line }))
+        .filter(({ line }) => /[^>]>> [23]\b/.test(line)),
+    );
+    expect(signed.map((s) => s.at)).toEqual([]);
   });
 });

@@ -94,7 +94,7 @@ export class BayesianGaussianMixture {
       if (wantLabels) {
         writePosterior(ws, vu, b.post, new Float64Array(2 * k));
         ws.labels(ws.ptr.aux);
-        labels = engine.i32.slice(ws.ptr.aux >> 2, (ws.ptr.aux >> 2) + n);
+        labels = engine.i32.slice(ws.ptr.aux >>> 2, (ws.ptr.aux >>> 2) + n);
       }
       const model = new FittedBayesianGaussianMixture(o.covarianceType, k, d, b.post, priors, {
         ...b,
@@ -155,22 +155,22 @@ export function fitFromResponsibilities(
 function writePosterior(ws: Workspace, vu: VariationalUpdates, post: Posterior, logConst: Float64Array): void {
   const f = ws.engine.f64;
   vu.logConstants(post, logConst);
-  f.set(post.means, ws.ptr.means >> 3);
-  f.set(post.factors, ws.ptr.factors >> 3);
-  f.set(logConst, ws.ptr.logConst >> 3);
+  f.set(post.means, ws.ptr.means >>> 3);
+  f.set(post.factors, ws.ptr.factors >>> 3);
+  f.set(logConst, ws.ptr.logConst >>> 3);
 }
 
 /** The statistics of block 0 with their lanes summed, and the shifts they were taken around, into `st`. */
 function readStatistics(ws: Workspace, st: Statistics): Statistics {
   const { d, k } = ws;
   const f = ws.engine.f64;
-  const base = ws.ptr.stats >> 3;
+  const base = ws.ptr.stats >>> 3;
   const lanes = (i: number) => f[base + 2 * i] + f[base + 2 * i + 1];
   const at = statsLayout(ws.type, d, k);
   for (let c = 0; c < k; c++) st.N[c] = lanes(at.nk + c);
   for (let i = 0; i < k * d; i++) st.S1[i] = lanes(at.s1 + i);
   for (let i = 0; i < st.S2.length; i++) st.S2[i] = lanes(at.s2 + i);
-  const shift = ws.statsShift >> 3;
+  const shift = ws.statsShift >>> 3;
   st.shift.set(f.subarray(shift, shift + k * d));
   return st;
 }
@@ -183,7 +183,7 @@ function initialPosterior(ws: Workspace, vu: VariationalUpdates, fill: Fill): Po
   const { d, k, ptr } = ws;
   const mean = ws.dataMean();
   const f = () => ws.engine.f64;
-  for (let c = 0; c < k; c++) f().set(mean, (ptr.means >> 3) + c * d);
+  for (let c = 0; c < k; c++) f().set(mean, (ptr.means >>> 3) + c * d);
   ws.statsFromResp(fill);
   const xk = new Float64Array(k * d);
   const at = statsLayout(ws.type, d, k);
@@ -191,7 +191,7 @@ function initialPosterior(ws: Workspace, vu: VariationalUpdates, fill: Fill): Po
     const nk = ws.stat(at.nk + c) + TEN_EPS;
     for (let j = 0; j < d; j++) xk[c * d + j] = mean[j] + ws.stat(at.s1 + c * d + j) / nk;
   }
-  f().set(xk, ptr.means >> 3);
+  f().set(xk, ptr.means >>> 3);
   ws.statsFromResp(fill);
   const post = allocatePosterior(ws.type, d, k, vu.priors.weightConcentrationPriorType);
   vu.mstep(readStatistics(ws, vu.allocateStatistics()), post);

@@ -379,9 +379,9 @@ export class Workspace {
     const F = C + d * d * 8;
     const W = F + d * d * 8;
     for (let c = 0; c < blocks; c++) {
-      this.engine.f64.set(cov.subarray(c * d * d, (c + 1) * d * d), C >> 3);
+      this.engine.f64.set(cov.subarray(c * d * d, (c + 1) * d * d), C >>> 3);
       if (!this.engine.kernels.factorFromCovariance(C, d, F, W)) return undefined;
-      out.set(this.engine.f64.subarray(F >> 3, (F >> 3) + fs), c * fs);
+      out.set(this.engine.f64.subarray(F >>> 3, (F >>> 3) + fs), c * fs);
     }
     for (const v of out) if (!Number.isFinite(v)) return undefined;
     return out;

@@ -188,11 +188,11 @@ export function buildModel(p: ModelParameters, naming: ParameterNaming = FROM_PA
           }
           S.set(a);
           // Positive definiteness is the engine's Cholesky succeeding; its inverse factor is the precision factor.
-          engine.f64.set(a, ptr.A >> 3);
+          engine.f64.set(a, ptr.A >>> 3);
           if (!engine.kernels.factorFromCovariance(ptr.A, d, ptr.F, ptr.work)) {
             throw fail(`${label(names.covariances, c)} is not positive definite`);
           }
-          if (!chol) F.set(engine.f64.subarray(ptr.F >> 3, (ptr.F >> 3) + t));
+          if (!chol) F.set(engine.f64.subarray(ptr.F >>> 3, (ptr.F >>> 3) + t));
         }
         if (chol) {
           const u = chol[c];

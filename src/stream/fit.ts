@@ -156,9 +156,9 @@ export async function fitStream(source: StreamSource, options: StreamFitOptions 
       const weightsInit = new GaussianMixture({ nComponents: k, weightsInit: o.weightsInit }).options.weightsInit!;
       const ws = acc.ws;
       const f = engine.f64;
-      f.fill(0, ws.ptr.cov >> 3, ws.ptr.factors >> 3);
-      f.set(weightsInit, ws.ptr.weights >> 3);
-      f.set(checkMeansInit(o.meansInit, k, d), ws.ptr.means >> 3);
+      f.fill(0, ws.ptr.cov >>> 3, ws.ptr.factors >>> 3);
+      f.set(weightsInit, ws.ptr.weights >>> 3);
+      f.set(checkMeansInit(o.meansInit, k, d), ws.ptr.means >>> 3);
       ws.setPrecisions(precisions);
       ws.updateLogConstants();
       params = ws.readParams();
