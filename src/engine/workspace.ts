@@ -3,7 +3,7 @@
  * sample weights are copied in once per fit; nothing is allocated inside the EM loop.
  */
 import { COVARIANCE_MODELS, type CovarianceModel } from "../covariance.js";
-import { type Data, writePairs, writeWeights } from "../data.js";
+import type { Data } from "../data.js";
 import { GaussMixError, illDefined } from "../errors.js";
 import type { CovarianceType } from "../types.js";
 import {
@@ -19,14 +19,11 @@ import {
 } from "../wasm/abi.js";
 import type { Engine } from "../wasm/engine.js";
 import type { PassArgs, ThreadPool } from "../wasm/threads.js";
-import { yieldIfDue } from "./cancel.js";
 import { CommonShift } from "./common-shift.js";
+import { loadChunk, loadData } from "./load.js";
 import { layoutRegions, type Regions, RESP_CHUNK } from "./regions.js";
 import { passThreaded } from "./threaded-pass.js";
 import type { Params } from "./types.js";
-
-/** Values copied between two checks of the signal while loading the data. */
-const LOAD_CHUNK_VALUES = 1 << 20;
 
 export class Workspace {
   readonly pairs: number;
@@ -69,60 +66,10 @@ export class Workspace {
 
   /**
    * Copies X (validating every value) and the sample weights (undefined: all 1) into the engine, in chunks
-   * between which the signal is honoured.
+   * between which the signal is honoured (load.ts).
    */
-  async load(data: Data, weights: Float64Array | undefined, name = "X", signal?: AbortSignal): Promise<void> {
-    const chunk = LOAD_CHUNK_VALUES / this.d;
-    const rows = Math.max(2, 2 * Math.floor(chunk / 2));
-    let big = 0;
-    // Typed rows are copied as they are past the regions and put in pairs by the engine (no scripted loop over
-    // the values, which a process's first fits would run before it is optimised), on the pool's threads too:
-    // writing fresh memory costs page faults, which the threads take in parallel.
-    const { flat } = data;
-    const T = 1 + (this.pool?.workers ?? 0);
-    const stage =
-      flat instanceof Float64Array
-        ? this.engine.layout(
-            { at: Math.min(rows, this.n) * this.d * 8, out: T * 8 },
-            `the copy of ${name}`,
-            undefined,
-            this.ptr.end,
-          )
-        : undefined;
-    for (let i0 = 0; i0 < this.n; i0 += rows) {
-      await yieldIfDue(signal);
-      const i1 = Math.min(this.n, i0 + rows);
-      const f = this.engine.f64;
-      const to = (this.ptr.X >>> 3) + i0 * this.d;
-      let m = -1;
-      if (stage) {
-        f.set((flat as Float64Array).subarray(i0 * this.d, i1 * this.d), stage.at >>> 3);
-        m = await this.pairsFromStage(stage, i1 - i0, to * 8, T);
-      }
-      // Untyped rows, or a value that is not finite (writePairs names it).
-      big = Math.max(big, m >= 0 ? m : writePairs(data, f, to, name, i0, i1));
-    }
-    writeWeights(weights, this.n, this.engine.f64, this.ptr.W >>> 3);
-    this.maxAbs = big;
-    this.common.invalidate();
-  }
-
-  /** The n staged rows into pairs at byte offset `to`, split over T threads (even row boundaries). */
-  private async pairsFromStage(stage: { at: number; out: number }, n: number, to: number, T: number): Promise<number> {
-    const { d, engine } = this;
-    if (!this.pool || n * d < 1 << 16) return engine.kernels.pairsFromRows(stage.at, n, d, to, 0);
-    const cut = (t: number) => (t === T ? n : 2 * Math.floor((n * t) / (2 * T)));
-    const task = (t: number) =>
-      [stage.at + cut(t) * d * 8, cut(t + 1) - cut(t), d, to + cut(t) * d * 8, stage.out + t * 8] as const;
-    const others = this.pool.run(Array.from({ length: T - 1 }, (_, i) => ["pairsFromRows", ...task(i + 1)]));
-    engine.kernels.pairsFromRows(...task(0));
-    await others;
-    let m = 0;
-    for (let t = 0; t < T; t++) {
-      const r = engine.f64[(stage.out >>> 3) + t];
-      m = r < 0 || m < 0 ? -1 : Math.max(m, r);
-    }
-    return m;
+  load(data: Data, weights: Float64Array | undefined, name = "X", signal?: AbortSignal): Promise<void> {
+    return loadData(this, data, weights, name, signal);
   }
 
   /**
@@ -130,10 +77,7 @@ export class Workspace {
    * small); `weights` undefined: all 1. Samples past the chunk are not read by a pass over its pairs.
    */
   loadChunk(data: Data, weights: Float64Array | undefined, name = "X"): void {
-    const f = this.engine.f64;
-    this.maxAbs = writePairs(data, f, this.ptr.X >>> 3, name, 0, data.n);
-    writeWeights(weights, data.n, f, this.ptr.W >>> 3);
-    this.common.invalidate();
+    loadChunk(this, data, weights, name);
   }
 
   /** The weighted data mean (also the shift of later sweeps). */
