@@ -58,6 +58,13 @@ export async function squarem(ws: Workspace, pass: PassFn, c: EmControl): Promis
   let stepMax = 4; // grows by 4× while the steps are accepted at the cap
   /** Consecutive plain EM iterates before the one now in the workspace, with the lower bound of each's pass. */
   let chain: { params: Params; lb: number }[] = [];
+  // Parameter copies are recycled: at most θ₀, θ₁, θ₂ and the next iterate are held at once, so the loop
+  // allocates a few copies in its first iterations and none after.
+  const spare: Params[] = [];
+  const read = () => {
+    const p = spare.pop();
+    return p ? ws.readParamsInto(p) : ws.readParams();
+  };
   /** Records an accepted iterate; returns true when the run must stop (callback said so, or converged). */
   const accept = async (value: number): Promise<boolean> => {
     const change = value - prev;
@@ -71,7 +78,7 @@ export async function squarem(ws: Workspace, pass: PassFn, c: EmControl): Promis
     return stop || converged;
   };
   while (passes < c.maxIter) {
-    const theta = ws.readParams();
+    const theta = read();
     const l = await pass();
     passes++;
     ws.mstep(c.regCovar);
@@ -91,11 +98,13 @@ export async function squarem(ws: Workspace, pass: PassFn, c: EmControl): Promis
     const climbing = step > 1e-9 * Math.abs(lowerBounds[n - 1]) && before > 0;
     const rate = climbing ? step / before : 0;
     if (!(rate >= 0.2) || passes >= c.maxIter) {
+      spare.push(a.params);
       chain = [b];
       continue;
     }
     chain = [];
-    const theta2 = ws.readParams();
+    const theta2 = read();
+    spare.push(a.params, b.params, theta2); // free again once this iteration ends (nothing below keeps them)
     let alpha = stepLength(a.params, b.params, theta2);
     if (!(alpha < -1)) continue;
     alpha = Math.max(alpha, -stepMax);

@@ -1,6 +1,7 @@
 /**
  * A fit's view of one engine: its memory regions (regions.ts) and typed calls of the kernels on them. X and the
- * sample weights are copied in once per fit; nothing is allocated inside the EM loop.
+ * sample weights are copied in once per fit (load.ts). The passes and M-steps allocate nothing; the accelerated
+ * loop reuses its parameter copies (readParamsInto), and only an extrapolation step builds its candidate.
  */
 import { COVARIANCE_MODELS, type CovarianceModel } from "../covariance.js";
 import type { Data } from "../data.js";
@@ -125,6 +126,17 @@ export class Workspace {
       cov: get(this.ptr.cov, blocks * covarianceEntries(type, d)),
       factors: get(this.ptr.factors, blocks * factorEntries(type, d)),
     };
+  }
+
+  /** readParams into arrays of an earlier readParams of this workspace (no allocation); returns them. */
+  readParamsInto(p: Params): Params {
+    const f = this.engine.f64;
+    const get = (to: Float64Array, at: number) => to.set(f.subarray(at >>> 3, (at >>> 3) + to.length));
+    get(p.weights, this.ptr.weights);
+    get(p.means, this.ptr.means);
+    get(p.cov, this.ptr.cov);
+    get(p.factors, this.ptr.factors);
+    return p;
   }
 
   /** Recomputes log w_c − d/2·log 2π + log det U_c after weights or factors changed. */
