@@ -1,12 +1,6 @@
-/**
- * The estimator: options → validated options → `fit` → an immutable FittedGaussianMixture. The EM loop,
- * restarts and convergence are written once here; the covariance types differ only through the table in
- * covariance.ts and the kernels.
- */
-import { COVARIANCE_MODELS } from "./covariance.js";
 import { fitWeights } from "./data.js";
 import { GaussMixError } from "./errors.js";
-import { checkPrecisions, initialize, kmeansAuxBytes, needsKmeansMemory } from "./init/index.js";
+import { initialize, kmeansAuxBytes, needsKmeansMemory, precisionsInitOf, writeExplicitInit } from "./init/index.js";
 import { type AnyFittedGaussianMixture, FittedGaussianMixture } from "./model.js";
 import { checkMeansInit, resolveFitOptions, resolveOptions, type ResolvedOptions } from "./options.js";
 import { Random } from "./rng.js";
@@ -67,15 +61,7 @@ export class GaussianMixture<T extends CovarianceType = "full"> {
     const k = o.nComponents;
     const weights = fitWeights(resolveFitOptions(fitOptions).sampleWeight, n);
     const explicit = o.weightsInit && o.meansInit && o.precisionsInit !== undefined;
-    const cm = COVARIANCE_MODELS[o.covarianceType];
-    const precisions = o.precisionsInit === undefined ? undefined : cm.splitPrecisions(o.precisionsInit, d, k);
-    if (typeof precisions === "string") {
-      throw new GaussMixError(
-        "INVALID_INIT",
-        `precisionsInit must be ${precisions} for covarianceType "${o.covarianceType}"`,
-      );
-    }
-    if (precisions) checkPrecisions(precisions, o.covarianceType, d);
+    const precisions = precisionsInitOf(o.covarianceType, o.precisionsInit, d, k);
     const meansInit = o.meansInit ? checkMeansInit(o.meansInit, k, d) : undefined;
     if (o.regCovarAmounts && o.regCovarAmounts.length !== d) {
       throw new GaussMixError(
@@ -107,7 +93,7 @@ export class GaussianMixture<T extends CovarianceType = "full"> {
         if (warm) ws.writeParams(warm.params);
         else if (search) {
           subsample = await autoInitialize(ws, o, rng, context);
-          if (subsample) overrideInit(ws, o, meansInit, precisions);
+          if (subsample) writeExplicitInit(ws, o.weightsInit, meansInit, precisions);
           // No start of the search survived (e.g. fewer distinct points than components): k-means on all data,
           // which reports why the fit cannot be made.
           else await initialize(ws, { ...o, initParams: "kmeans" }, rng, meansInit, precisions);
@@ -238,18 +224,4 @@ export class GaussianMixture<T extends CovarianceType = "full"> {
   sample(...args: Parameters<FittedGaussianMixture["sample"]>): ReturnType<FittedGaussianMixture["sample"]> {
     return this.fitted("sample").sample(...args);
   }
-}
-
-/** The explicit initial parameters over those the search made. */
-function overrideInit(
-  ws: Workspace,
-  o: ResolvedOptions,
-  meansInit: Float64Array | undefined,
-  precisions: Float64Array[] | undefined,
-): void {
-  const f = () => ws.engine.f64;
-  if (o.weightsInit) f().set(o.weightsInit, ws.ptr.weights >>> 3);
-  if (meansInit) f().set(meansInit, ws.ptr.means >>> 3);
-  if (precisions) ws.setPrecisions(precisions);
-  ws.updateLogConstants();
 }

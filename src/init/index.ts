@@ -4,6 +4,7 @@
  * weightsInit, meansInit and precisionsInit over them. Responsibilities are produced chunk by chunk into the
  * workspace, so no n×k matrix is ever held.
  */
+import { COVARIANCE_MODELS } from "../covariance.js";
 import { checkAborted, yieldIfDue } from "../engine/cancel.js";
 import type { Workspace } from "../engine/workspace.js";
 import { GaussMixError } from "../errors.js";
@@ -99,7 +100,7 @@ export async function initialize(
   precisions: Float64Array[] | undefined,
 ): Promise<void> {
   checkAborted(o.signal);
-  const f = () => ws.engine.f64;
+  const _f = () => ws.engine.f64;
   if (!(o.weightsInit && meansInit && precisions)) {
     // k-means is run from several seedings and the labelling whose first mixture explains the data best (the
     // highest likelihood after one M-step) is kept: k-means often has a few local optima, and the mixture's
@@ -129,10 +130,43 @@ export async function initialize(
       paramsFromResponsibilities(ws, best.fill, o.regCovar);
     }
   }
-  if (o.weightsInit) f().set(o.weightsInit, ws.ptr.weights >>> 3);
-  if (meansInit) f().set(meansInit, ws.ptr.means >>> 3);
+  writeExplicitInit(ws, o.weightsInit, meansInit, precisions);
+}
+
+/**
+ * The explicit initial parameters that are given (weights, means, precisions split per component) written
+ * over those in `ws`, then the per-component constants.
+ */
+export function writeExplicitInit(
+  ws: Workspace,
+  weightsInit: ArrayLike<number> | undefined,
+  meansInit: Float64Array | undefined,
+  precisions: Float64Array[] | undefined,
+): void {
+  const f = ws.engine.f64; // setPrecisions may grow nothing: the view stays valid
+  if (weightsInit) f.set(weightsInit, ws.ptr.weights >>> 3);
+  if (meansInit) f.set(meansInit, ws.ptr.means >>> 3);
   if (precisions) ws.setPrecisions(precisions);
   ws.updateLogConstants();
+}
+
+/**
+ * precisionsInit split per component (or shared, tied) and checked (see checkPrecisions); undefined when not
+ * given.
+ */
+export function precisionsInitOf(
+  type: CovarianceType,
+  precisionsInit: unknown,
+  d: number,
+  k: number,
+): Float64Array[] | undefined {
+  if (precisionsInit === undefined) return undefined;
+  const precisions = COVARIANCE_MODELS[type].splitPrecisions(precisionsInit as never, d, k);
+  if (typeof precisions === "string") {
+    throw new GaussMixError("INVALID_INIT", `precisionsInit must be ${precisions} for covarianceType "${type}"`);
+  }
+  checkPrecisions(precisions, type, d);
+  return precisions;
 }
 
 /**

@@ -13,7 +13,7 @@ import { nonFiniteBound } from "../em/loop.js";
 import { checkAborted, raceAbort, yieldIfDue } from "../engine/cancel.js";
 import { GaussMixError } from "../errors.js";
 import { GaussianMixture } from "../gmm.js";
-import { checkPrecisions } from "../init/index.js";
+import { precisionsInitOf, writeExplicitInit } from "../init/index.js";
 import { FittedGaussianMixture } from "../model.js";
 import { checkMeansInit, resolve, STREAM_OPTIONS } from "../options.js";
 import { DEFAULT_REG_COVAR } from "../regularization.js";
@@ -148,19 +148,11 @@ export async function fitStream(source: StreamSource, options: StreamFitOptions 
     let regAmounts: Float64Array;
     if (explicit) {
       // Explicit first parameters: used as given, as the in-memory fit does.
-      const precisions = COVARIANCE_MODELS[type].splitPrecisions(o.precisionsInit, d, k);
-      if (typeof precisions === "string") {
-        throw new GaussMixError("INVALID_INIT", `precisionsInit must be ${precisions} for covarianceType "${type}"`);
-      }
-      checkPrecisions(precisions, type, d);
+      const precisions = precisionsInitOf(type, o.precisionsInit, d, k);
       const weightsInit = new GaussianMixture({ nComponents: k, weightsInit: o.weightsInit }).options.weightsInit!;
       const ws = acc.ws;
-      const f = engine.f64;
-      f.fill(0, ws.ptr.cov >>> 3, ws.ptr.factors >>> 3);
-      f.set(weightsInit, ws.ptr.weights >>> 3);
-      f.set(checkMeansInit(o.meansInit, k, d), ws.ptr.means >>> 3);
-      ws.setPrecisions(precisions);
-      ws.updateLogConstants();
+      engine.f64.fill(0, ws.ptr.cov >>> 3, ws.ptr.factors >>> 3);
+      writeExplicitInit(ws, weightsInit, checkMeansInit(o.meansInit, k, d), precisions);
       params = ws.readParams();
       const r = o.regCovar ?? DEFAULT_REG_COVAR;
       if (typeof r !== "number" && r.length !== d) {
