@@ -189,6 +189,8 @@ describe("fitStream sources", () => {
     expect(maxRelError(two.lowerBounds, one.lowerBounds)).toBeLessThan(1e-12);
     expect(maxRelError(two.means, one.means)).toBeLessThan(1e-12);
     expect(maxRelError(two.covariances, one.covariances)).toBeLessThan(1e-12);
+    // A completed streaming fit leaves its worker idle for the next threaded fit, as an in-memory fit does.
+    expect(engineStats().idleWorkers).toBe(1);
   });
 
   it("onIteration sees every iteration and can stop; signal aborts", async () => {

@@ -20,7 +20,13 @@ import { DEFAULT_REG_COVAR } from "../regularization.js";
 import { Random } from "../rng.js";
 import { StatisticsAccumulator } from "../statistics-accumulator.js";
 import type { IterationInfo, StreamFitOptions } from "../types.js";
-import { acquireEngine, acquireThreadedEngine, type Engine, releaseEngine } from "../wasm/engine.js";
+import {
+  acquireEngine,
+  acquireThreadedEngine,
+  type Engine,
+  releaseEngine,
+  releaseThreadedEngine,
+} from "../wasm/engine.js";
 import type { Params } from "../engine/types.js";
 import { type Chunk, chunks, type StreamSource } from "./source.js";
 
@@ -140,6 +146,7 @@ export async function fitStream(source: StreamSource, options: StreamFitOptions 
   // Threads split every chunk (where shared memory and workers are available).
   const threaded = o.threads > 1 ? await acquireThreadedEngine(o.threads - 1) : undefined;
   const engine: Engine = threaded?.engine ?? (await acquireEngine());
+  let completed = false;
   try {
     const acc = new StatisticsAccumulator(engine, type, d, k, Math.min(o.chunkSize, n ?? o.chunkSize), threaded?.pool);
     let params: Params;
@@ -237,7 +244,7 @@ export async function fitStream(source: StreamSource, options: StreamFitOptions 
       }
       if (r === false) break;
     }
-    return new FittedGaussianMixture(type, k, d, params, {
+    const model = new FittedGaussianMixture(type, k, d, params, {
       converged,
       nIter,
       lowerBound: lb,
@@ -245,8 +252,11 @@ export async function fitStream(source: StreamSource, options: StreamFitOptions 
       threads: acc.threads,
       regCovar: regAmounts,
     });
+    completed = true;
+    return model;
   } finally {
-    if (threaded) threaded.pool.terminate();
+    // Completed: the workers stay idle for the next fit, as after an in-memory fit.
+    if (threaded) releaseThreadedEngine(threaded, completed);
     else releaseEngine(engine);
   }
 }

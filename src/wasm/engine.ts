@@ -299,8 +299,8 @@ const SHARED_PAGES = { initial: 2, maximum: MAX_PAGES };
 
 /**
  * An engine on shared memory with `workers` worker threads on the same memory, for one fit; undefined where
- * threads are unavailable (no SharedArrayBuffer, no workers, no shared-memory module). Not pooled: terminate
- * the pool and drop the engine after the fit.
+ * threads are unavailable (no SharedArrayBuffer, no workers, no shared-memory module). The idle one a completed
+ * fit gave back (releaseThreadedEngine) is reused when it has as many workers.
  */
 export async function acquireThreadedEngine(
   workers: number,
