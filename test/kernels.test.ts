@@ -72,6 +72,37 @@ describe("Cholesky kernels (hand-worked)", () => {
   });
 });
 
+describe("loading rows into the pair layout", () => {
+  it("pairsFromRows: sample 2p + lane, feature j at (p·d + j)·2 + lane, an odd last row repeated; max |value|, −1 on NaN or ±Infinity", async () => {
+    const e = await acquireEngine();
+    try {
+      for (const d of [1, 2, 3, 4, 5]) {
+        for (const n of [1, 2, 5, 6]) {
+          const rows = Array.from({ length: n * d }, (_, i) => (i % 2 ? -1 : 1) * (i + 1) * 0.5);
+          const p = e.layout({ src: n * d * 8, dst: Math.ceil(n / 2) * d * 16 });
+          e.f64.set(rows, p.src >> 3);
+          expect(e.kernels.pairsFromRows(p.src, n, d, p.dst, 0)).toBe(Math.max(...rows.map(Math.abs)));
+          for (let i = 0; i < n + (n % 2); i++) {
+            for (let j = 0; j < d; j++) {
+              const at = (p.dst >> 3) + ((i >> 1) * d + j) * 2 + (i & 1);
+              expect(e.f64[at]).toBe(rows[Math.min(i, n - 1) * d + j]);
+            }
+          }
+          for (const bad of [NaN, Infinity, -Infinity]) {
+            for (const at of [0, n * d - 1, (n * d) >> 1]) {
+              e.f64.set(rows, p.src >> 3);
+              e.f64[(p.src >> 3) + at] = bad;
+              expect(e.kernels.pairsFromRows(p.src, n, d, p.dst, 0)).toBe(-1);
+            }
+          }
+        }
+      }
+    } finally {
+      releaseEngine(e);
+    }
+  });
+});
+
 describe("vector exp and log", () => {
   // Math.exp / Math.log are correctly rounded to within an ulp; the kernels' f64x2 versions must stay within
   // two ulps of them (4.5e-16 relative) everywhere they are used: exp on [-708, 0], log on [1, k].
