@@ -319,7 +319,6 @@ describe("passes around the common shift, far components and flushed responsibil
   const separated = (gap: number, type: Type) => {
     const rng = new Random(11);
     const n = 401;
-    const d = 3;
     const X = Array.from({ length: n }, (_, i) => [
       rng.normal() + (i % 2 ? gap : -gap),
       rng.normal() * 2 + (i % 3),

@@ -6,10 +6,10 @@ import "../src/index.js"; // registers the embedded module
 import { GaussianMixture } from "../src/index.js";
 import { setThreadsMinWork } from "../src/em/fit-setup.js";
 import { Workspace } from "../src/engine/workspace.js";
-import { drawSubsample } from "../src/init/auto.js";
+import { distinct, drawSubsample } from "../src/init/auto.js";
 import { lloyd, rowsAsCenters, seedPlusPlus } from "../src/init/lloyd.js";
 import { SearchKmeans } from "../src/init/search-kmeans.js";
-import { paramsFromLabels } from "../src/init/short-em.js";
+import { paramsFromLabels, shortEm } from "../src/init/short-em.js";
 import { resolution } from "../src/init/spurious.js";
 import { applyWhitening, whitening } from "../src/init/whiten.js";
 import { Random } from "../src/rng.js";
@@ -259,5 +259,57 @@ describe("loading typed rows through the engine", () => {
     await expect(new GaussianMixture({ nComponents: 2 }).fit({ data: x, shape: [4, 3] })).rejects.toThrow(
       /row 3, column 2 is -Infinity/,
     );
+  });
+});
+
+describe("short EM", () => {
+  // Four loose clumps in 2-D; starts: random partitions, so that they reach different bounds.
+  const rng = new Random(11);
+  const m = 120;
+  const d = 2;
+  const x = Float64Array.from({ length: m * d }, (_, t) => {
+    const i = t >> 1;
+    return (t & 1 ? (i % 4 < 2 ? 0 : 5) : (i % 2) * 5) + rng.normal();
+  });
+  const starts = Array.from({ length: 7 }, () => Int32Array.from({ length: m }, () => rng.int(3)));
+  const proper = () => false;
+
+  it("a race continues the best half (at least `keep`) to the full iterations; the rest keep the bound they reached", async () => {
+    const { engine, ws } = await loaded(x, m, d, 3);
+    try {
+      const run = (s: readonly Int32Array[], iterations: number, race?: { at: number; keep: number }) =>
+        shortEm(ws, s, { regCovar: 1e-6, iterations, isSpurious: proper, race });
+      // Each start on its own, without a race: its bound after 2 and after 8 iterations.
+      const b2: number[] = [];
+      const b8: number[] = [];
+      for (const s of starts) {
+        b2.push((await run([s], 2))[0].lowerBound);
+        b8.push((await run([s], 8))[0].lowerBound);
+      }
+      expect(new Set(b2).size).toBe(7); // the starts differ
+      const ahead = new Set([...b2.keys()].sort((a, b) => b2[b] - b2[a]).slice(0, 4)); // half of 7, rounded up
+      const want = b2.map((v, i) => (ahead.has(i) ? b8[i] : v)).sort((a, b) => b - a);
+      const raced = await run(starts, 8, { at: 2, keep: 3 });
+      expect(raced.map((s) => s.lowerBound)).toEqual(want); // bit for bit, ranked best first
+      // At least `keep`: with keep 6, six starts go on.
+      const six = new Set([...b2.keys()].sort((a, b) => b2[b] - b2[a]).slice(0, 6));
+      const wantSix = b2.map((v, i) => (six.has(i) ? b8[i] : v)).sort((a, b) => b - a);
+      expect((await run(starts, 8, { at: 2, keep: 6 })).map((s) => s.lowerBound)).toEqual(wantSix);
+    } finally {
+      releaseEngine(engine);
+    }
+  });
+
+  it("distinct drops a partition repeated under other labels, and keeps every other start", () => {
+    const a = Int32Array.from([0, 0, 1, 1, 2, 2]);
+    const relabelled = Int32Array.from([2, 2, 0, 0, 1, 1]);
+    const other = Int32Array.from([0, 1, 1, 1, 2, 2]);
+    const params = {
+      weights: new Float64Array(1),
+      means: new Float64Array(2),
+      cov: new Float64Array(4),
+      factors: new Float64Array(4),
+    };
+    expect(distinct([a, relabelled, other, params, a])).toEqual([a, other, params]);
   });
 });

@@ -8,7 +8,6 @@ import { GaussMixError } from "../errors.js";
 import { FittedGaussianMixture } from "../model.js";
 import type {
   CovarianceType,
-  Covariances,
   DataInput,
   Matrix,
   ReadonlyCovarianceShape,

@@ -260,12 +260,20 @@ const SEARCH_PASSES = 1.5;
  */
 const KMEANS_WEIGHT = 10;
 /**
- * Random starts and finished starts per cell in a selection (neighbouring cells give the other starts); on
- * small data, where every cell also starts from the hierarchy, one random start.
+ * Random starts and finished starts per cell in a selection (neighbouring cells give the other starts). On
+ * small data every cell starts from the hierarchy and its neighbours' partitions, and random starts only when
+ * nInit asks for them: one more random start per cell changed no cell's result there but one of iris's (at k 7,
+ * to a lower optimum), and cost a tenth of the selection's time.
  */
 const SHARED_STARTS = 8;
-const SHARED_STARTS_SMALL = 1;
 const SHARED_KEEP = 3;
+/**
+ * Short EM of a selection on small data is a race: after RACE_AT iterations the best half of the starts (at
+ * least RACE_KEEP) go on. Neither changed a cell of the quality benchmark's small data sets; a race from 3
+ * iterations, or down to 3 starts, did.
+ */
+const RACE_AT = 5;
+const RACE_KEEP = 4;
 
 /** Random starts, Lloyd steps, short-EM iterations and finished starts the budget allows. */
 export function searchBudget(type: string, n: number, m: number, d: number, k: number, nInit: number, shared = false) {
@@ -276,11 +284,14 @@ export function searchBudget(type: string, n: number, m: number, d: number, k: n
   const perStart = iterations * pass + (lloydIter * m * k * d + seeding) * KMEANS_WEIGHT;
   const total = Math.max(MIN_SEARCH_WORK, SEARCH_PASSES * n * k * passWork(type, d));
   // In a selection, neighbouring cells' partitions are starts too: fewer random ones are needed.
-  const starts = Math.max(
-    nInit,
-    Math.min(shared ? (m <= 600 ? SHARED_STARTS_SMALL : SHARED_STARTS) : 30, Math.max(3, Math.floor(total / perStart))),
-  );
-  return { starts, lloydIter, iterations, keep: m <= 600 ? (shared ? SHARED_KEEP : 5) : starts >= 8 ? 2 : 1 };
+  const small = shared && m <= 600;
+  const starts = small
+    ? nInit > 1
+      ? nInit
+      : 0
+    : Math.max(nInit, Math.min(shared ? SHARED_STARTS : 30, Math.max(3, Math.floor(total / perStart))));
+  const keep = m <= 600 ? (shared ? SHARED_KEEP : 5) : starts >= 8 ? 2 : 1;
+  return { starts, lloydIter, iterations, keep, race: small ? { at: RACE_AT, keep: RACE_KEEP } : undefined };
 }
 
 /**
@@ -300,6 +311,7 @@ export async function autoInitialize(
     lloydIter,
     iterations,
     keep,
+    race,
   } = searchBudget(ws.type, ws.n, s.m, ws.d, k, o.nInit, ctx.withHierarchy);
   const sub = subsampleWorkspace(ws, s, s.all);
   const starts: (Labels | Params)[] = [];
@@ -308,11 +320,12 @@ export async function autoInitialize(
     if (k > 1) starts.push(hierarchyLabels(s, (ctx.hierarchy ??= subsampleHierarchy(s)), k));
   }
   if (ctx.extra) starts.push(...ctx.extra);
-  if (own && (o.initParams !== "hc" || k === 1)) {
-    starts.push(...kmeansStarts(sub, s, k, rng, k === 1 ? 1 : nStarts, lloydIter));
+  const count = k === 1 ? 1 : nStarts;
+  if (own && (o.initParams !== "hc" || k === 1) && count > 0) {
+    starts.push(...kmeansStarts(sub, s, k, rng, count, lloydIter));
   }
   const spurious = (p: Params) => isSpurious(ws.type, p, ws.d, k, s.total, s.res);
-  const scored = await shortEm(sub, starts, { regCovar: o.regCovar, iterations, isSpurious: spurious });
+  const scored = await shortEm(sub, distinct(starts), { regCovar: o.regCovar, iterations, isSpurious: spurious, race });
   let best: Scored | undefined;
   if (scored.length) {
     const finished = await finishBest(
@@ -332,6 +345,31 @@ export async function autoInitialize(
   if (!best) return undefined; // every start failed: the caller falls back to k-means on all data
   ws.writeParams(best.params);
   return s;
+}
+
+/**
+ * The starts without repeated partitions (the same clusters under other labels, e.g. two cells' partitions that
+ * agree): such a start would retrace an earlier one's EM, and lose to it in `rank`'s ties.
+ */
+export function distinct(starts: (Labels | Params)[]): (Labels | Params)[] {
+  const seen: Labels[] = [];
+  return starts.filter((s) => {
+    if (!(s instanceof Int32Array)) return true;
+    const c = canonical(s);
+    if (seen.some((t) => t.length === c.length && t.every((v, i) => v === c[i]))) return false;
+    seen.push(c);
+    return true;
+  });
+}
+
+/** A partition's labels renumbered in order of first appearance. */
+function canonical(labels: Labels): Labels {
+  const to = new Map<number, number>();
+  return labels.map((c) => {
+    let v = to.get(c);
+    if (v === undefined) to.set(c, (v = to.size));
+    return v;
+  });
 }
 
 /**

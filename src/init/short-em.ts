@@ -38,6 +38,20 @@ export interface ShortEmControl {
   readonly iterations: number;
   /** Whether parameters are a spurious maximum (see spurious.ts). */
   readonly isSpurious: (p: Params) => boolean;
+  /**
+   * A race: every start runs `at` iterations, then only the best half (at least `keep`) continue to
+   * `iterations`; the others are ranked by the bound they reached.
+   */
+  readonly race?: { readonly at: number; readonly keep: number };
+}
+
+/** A start under way: its parameters and bound after `done` iterations. */
+interface Running {
+  params: Params;
+  lowerBound: number;
+  done: number;
+  /** Converged (the bound stopped changing) before its last iteration. */
+  still: boolean;
 }
 
 /**
@@ -50,27 +64,66 @@ export async function shortEm(
   starts: readonly (Labels | Params)[],
   c: ShortEmControl,
 ): Promise<Scored[]> {
-  const out: Scored[] = [];
+  const first = c.race ? Math.min(c.race.at, c.iterations) : c.iterations;
+  const running: Running[] = [];
   for (const s of starts) {
     try {
       if (s instanceof Int32Array) paramsFromLabels(ws, s, c.regCovar);
       else ws.writeParams(s);
-      let lb = -Infinity;
-      for (let it = 0; it < c.iterations; it++) {
-        const prev = lb;
-        lb = await ws.passAsync();
-        if (!Number.isFinite(lb)) break;
-        ws.mstep(c.regCovar);
-        if (Math.abs(lb - prev) < 1e-10) break;
-      }
-      if (!Number.isFinite(lb)) continue;
-      const params = ws.readParams();
-      out.push({ params, lowerBound: lb, spurious: c.isSpurious(params) });
+      const r = await iterate(ws, { lowerBound: -Infinity, done: 0, still: false }, first, c.regCovar);
+      if (r) running.push(r);
     } catch {
       // An ill-defined start (e.g. an empty or collapsed cluster) is simply not a candidate.
     }
   }
+  const score = (r: Running): Scored => ({
+    params: r.params,
+    lowerBound: r.lowerBound,
+    spurious: c.isSpurious(r.params),
+  });
+  if (!c.race || first >= c.iterations) return rank(running.map(score));
+  // The race: the best half (at least `keep`) continue; the others keep the bound they reached. The results
+  // stay in the order of the starts, which breaks ties in `rank`.
+  const scored = running.map(score);
+  const ahead = new Set(rank(scored).slice(0, Math.max(c.race.keep, Math.ceil(scored.length / 2))));
+  const out: Scored[] = [];
+  for (let i = 0; i < running.length; i++) {
+    const r = running[i];
+    if (!ahead.has(scored[i]) || r.still) {
+      out.push(scored[i]);
+      continue;
+    }
+    try {
+      ws.writeParams(r.params);
+      const more = await iterate(ws, r, c.iterations, c.regCovar);
+      if (more) out.push(score(more));
+    } catch {
+      // dropped: its covariance became ill-defined
+    }
+  }
   return rank(out);
+}
+
+/**
+ * EM iterations on the parameters in `ws` from `r` until `upTo` are done or the bound stops changing; undefined
+ * when the bound is not finite.
+ */
+async function iterate(ws: Workspace, r: Omit<Running, "params">, upTo: number, regCovar: number) {
+  let lb = r.lowerBound;
+  let done = r.done;
+  let still = false;
+  while (done < upTo) {
+    const prev = lb;
+    lb = await ws.passAsync();
+    if (!Number.isFinite(lb)) return undefined;
+    ws.mstep(regCovar);
+    done++;
+    if (Math.abs(lb - prev) < 1e-10) {
+      still = true;
+      break;
+    }
+  }
+  return { params: ws.readParams(), lowerBound: lb, done, still };
 }
 
 /**

@@ -80,7 +80,6 @@ export function logSumExp(row: number[]): number {
 
 /** scikit-learn's `_estimate_gaussian_parameters` + precision Cholesky: the M-step from responsibilities. */
 export function mstep(X: number[][], resp: number[][], reg: number, type: Type): RefParams {
-  const n = X.length;
   const d = X[0].length;
   const k = resp[0].length;
   const eps = 2.220446049250313e-16;
