@@ -195,15 +195,15 @@ export function subsampleHierarchy(s: Subsample): { merges: Merge[]; m: number }
 export function hierarchyLabels(s: Subsample, h: { merges: Merge[]; m: number }, k: number): Labels {
   const cut = cutHierarchy(h.merges, h.m, k);
   if (h.m === s.m) return cut;
-  const r = s.rank;
+  const { rank: r, z, w } = s; // z is a getter: read once
   const centers = new Float64Array(k * r);
   const counts = new Float64Array(k);
   for (let i = 0; i < h.m; i++) {
-    counts[cut[i]] += s.w[i];
-    for (let j = 0; j < r; j++) centers[cut[i] * r + j] += s.w[i] * s.z[i * r + j];
+    counts[cut[i]] += w[i];
+    for (let j = 0; j < r; j++) centers[cut[i] * r + j] += w[i] * z[i * r + j];
   }
   for (let c = 0; c < k; c++) for (let j = 0; j < r; j++) centers[c * r + j] /= counts[c] || 1;
-  return lloyd(s.z, s.m, r, k, centers, s.w, 1).labels;
+  return lloyd(z, s.m, r, k, centers, w, 1).labels;
 }
 
 /**
@@ -362,14 +362,17 @@ export function distinct(starts: (Labels | Params)[]): (Labels | Params)[] {
   });
 }
 
-/** A partition's labels renumbered in order of first appearance. */
+/** A partition's labels renumbered in order of first appearance (labels are −1 or below the length). */
 function canonical(labels: Labels): Labels {
-  const to = new Map<number, number>();
-  return labels.map((c) => {
-    let v = to.get(c);
-    if (v === undefined) to.set(c, (v = to.size));
-    return v;
-  });
+  const to = new Int32Array(labels.length + 1).fill(-1); // label + 1 → its new number
+  const out = new Int32Array(labels.length);
+  let next = 0;
+  for (let i = 0; i < labels.length; i++) {
+    const l = labels[i] + 1;
+    if (to[l] < 0) to[l] = next++;
+    out[i] = to[l];
+  }
+  return out;
 }
 
 /**
@@ -377,38 +380,38 @@ function canonical(labels: Labels): Labels {
  * two by 2-means in whitened coordinates, for each of the `count` clusters with the largest scatter.
  */
 export function splitStarts(s: Subsample, labels: Labels, kPrev: number, rng: Random, count: number): Labels[] {
-  const r = s.rank;
+  const { rank: r, m, z, w } = s; // z is a getter: read once
   const scatter = new Float64Array(kPrev);
   const mean = new Float64Array(kPrev * r);
   const weight = new Float64Array(kPrev);
-  for (let i = 0; i < s.m; i++) {
+  for (let i = 0; i < m; i++) {
     const c = labels[i];
-    weight[c] += s.w[i];
-    for (let j = 0; j < r; j++) mean[c * r + j] += s.w[i] * s.z[i * r + j];
+    weight[c] += w[i];
+    for (let j = 0; j < r; j++) mean[c * r + j] += w[i] * z[i * r + j];
   }
   for (let c = 0; c < kPrev; c++) for (let j = 0; j < r; j++) mean[c * r + j] /= weight[c] || 1;
-  for (let i = 0; i < s.m; i++) {
+  for (let i = 0; i < m; i++) {
     const c = labels[i];
-    for (let j = 0; j < r; j++) scatter[c] += s.w[i] * (s.z[i * r + j] - mean[c * r + j]) ** 2;
+    for (let j = 0; j < r; j++) scatter[c] += w[i] * (z[i * r + j] - mean[c * r + j]) ** 2;
   }
   const order = Array.from({ length: kPrev }, (_, c) => c).sort((a, b) => scatter[b] - scatter[a]);
   const out: Labels[] = [];
+  const rows = new Int32Array(m);
   for (const c of order.slice(0, count)) {
-    const rows: number[] = [];
-    for (let i = 0; i < s.m; i++) if (labels[i] === c) rows.push(i);
-    if (rows.length < 2) continue;
-    const zc = new Float64Array(rows.length * r);
-    const wc = new Float64Array(rows.length);
-    rows.forEach((i, t) => {
-      zc.set(s.z.subarray(i * r, (i + 1) * r), t * r);
-      wc[t] = s.w[i];
-    });
-    const seeds = seedPlusPlus(zc, rows.length, r, 2, rng, wc);
-    const half = lloyd(zc, rows.length, r, 2, rowsAsCenters(zc, r, seeds), wc).labels;
-    const next = Int32Array.from(labels);
-    rows.forEach((i, t) => {
-      if (half[t] === 1) next[i] = kPrev;
-    });
+    let size = 0;
+    for (let i = 0; i < m; i++) if (labels[i] === c) rows[size++] = i;
+    if (size < 2) continue;
+    const zc = new Float64Array(size * r);
+    const wc = new Float64Array(size);
+    for (let t = 0; t < size; t++) {
+      const i = rows[t];
+      for (let j = 0; j < r; j++) zc[t * r + j] = z[i * r + j];
+      wc[t] = w[i];
+    }
+    const seeds = seedPlusPlus(zc, size, r, 2, rng, wc);
+    const half = lloyd(zc, size, r, 2, rowsAsCenters(zc, r, seeds), wc).labels;
+    const next = labels.slice();
+    for (let t = 0; t < size; t++) if (half[t] === 1) next[rows[t]] = kPrev;
     out.push(next);
   }
   return out;
