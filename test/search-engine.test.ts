@@ -10,8 +10,8 @@ import { distinct, drawSubsample } from "../src/init/auto.js";
 import { lloyd, rowsAsCenters, seedPlusPlus } from "../src/init/lloyd.js";
 import { SearchKmeans } from "../src/init/search-kmeans.js";
 import { paramsFromLabels, shortEm } from "../src/init/short-em.js";
-import { resolution } from "../src/init/spurious.js";
-import { applyWhitening, whitening } from "../src/init/whiten.js";
+import { applyWhitening } from "../src/init/whiten.js";
+import { resolution, whitening } from "./helpers/search-reference.js";
 import { Random } from "../src/rng.js";
 import { acquireEngine, releaseEngine } from "../src/wasm/engine.js";
 

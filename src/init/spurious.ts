@@ -11,21 +11,6 @@ import type { Params } from "../engine/types.js";
 /** The variance of rounding to a grid of step 1 (a uniform error on [−½, ½]). */
 const THIN = 1 / 12;
 
-/** Per feature, the smallest positive gap between the distinct values of the m×d sample (Infinity if constant). */
-export function resolution(x: Float64Array, m: number, d: number): Float64Array {
-  const res = new Float64Array(d).fill(Infinity);
-  const col = new Float64Array(m);
-  for (let j = 0; j < d; j++) {
-    for (let i = 0; i < m; i++) col[i] = x[i * d + j];
-    col.sort();
-    for (let i = 1; i < m; i++) {
-      const g = col[i] - col[i - 1];
-      if (g > 0 && g < res[j]) res[j] = g;
-    }
-  }
-  return res;
-}
-
 /**
  * Whether the parameters (engine storage, see covariance.ts) are a spurious fit: `total` is the data's total
  * sample weight (n without weights), `res` the per-feature resolution. A component is spurious when it carries

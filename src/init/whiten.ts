@@ -11,8 +11,6 @@ export interface Whitening {
   readonly transform: Float64Array;
   /** Rows of `transform` (the kept directions). */
   readonly rank: number;
-  /** The covariance's eigenvalues, largest first (all d of them; computed when first asked for). */
-  readonly eigenvalues: Float64Array;
 }
 
 /**
@@ -78,41 +76,11 @@ export function symmetricEigen(a: Float64Array, d: number): { values: Float64Arr
 }
 
 /**
- * The whitening of the m×d row-major sample `x` (optional weights): its weighted mean and the transform
+ * The whitening of data with the given weighted mean and covariance (d×d row-major): the transform
  * A = Λ^{-1/2}·Vᵀ·S⁻¹, S the features' standard deviations and VΛVᵀ their correlation matrix, over the
  * directions whose eigenvalue is above 1e-10 of the largest (a constant or collinear feature adds no direction,
  * rather than a division by zero).
  */
-export function whitening(x: Float64Array, m: number, d: number, w?: Float64Array): Whitening {
-  const mean = new Float64Array(d);
-  let W = 0;
-  for (let i = 0; i < m; i++) {
-    const v = w ? w[i] : 1;
-    W += v;
-    for (let j = 0; j < d; j++) mean[j] += v * x[i * d + j];
-  }
-  for (let j = 0; j < d; j++) mean[j] /= W;
-  const cov = new Float64Array(d * d);
-  const r = new Float64Array(d);
-  for (let i = 0; i < m; i++) {
-    const v = w ? w[i] : 1;
-    if (v === 0) continue;
-    for (let j = 0; j < d; j++) r[j] = x[i * d + j] - mean[j];
-    for (let a = 0; a < d; a++) {
-      const va = v * r[a];
-      for (let b = 0; b <= a; b++) cov[a * d + b] += va * r[b];
-    }
-  }
-  for (let a = 0; a < d; a++) {
-    for (let b = 0; b <= a; b++) {
-      cov[a * d + b] /= W;
-      cov[b * d + a] = cov[a * d + b];
-    }
-  }
-  return whiteningOf(mean, cov, d);
-}
-
-/** The whitening of data with the given mean and covariance (d×d row-major); see `whitening`. */
 export function whiteningOf(mean: Float64Array, cov: Float64Array, d: number): Whitening {
   // The correlation matrix first (each feature divided by its standard deviation), so that features whose
   // scales differ by many orders of magnitude keep their directions; a constant feature (no spread) is left out.
@@ -128,15 +96,7 @@ export function whiteningOf(mean: Float64Array, cov: Float64Array, d: number): W
     const s = 1 / Math.sqrt(values[c]);
     for (let j = 0; j < d; j++) transform[c * d + j] = vectors[j * d + c] * s * scale[j];
   }
-  let eigenvalues: Float64Array | undefined;
-  return {
-    mean,
-    transform,
-    rank,
-    get eigenvalues() {
-      return (eigenvalues ??= symmetricEigen(cov, d).values);
-    },
-  };
+  return { mean, transform, rank };
 }
 
 /** The m×rank whitened rows z_i = A·(x_i − mean). */
