@@ -103,12 +103,11 @@ export function kmeansAssign(
 }
 
 /**
- * k-means++ helper: for the center c (d f64), computes min(dist[i], ||x_i - c||^2) per sample (dist: f64
- * per sample). With update = 1 it writes the minimum into dist; it returns the weighted sum of the minima
- * (the potential), which is what the seeding compares between candidates.
+ * k-means++ helper: for the center c (d f64), writes min(dist[i], ||x_i - c||^2) into dist (f64 per sample)
+ * and returns the weighted sum of the minima (the potential).
  */
-export function kmeansClosest(X: usize, W: usize, nPairs: i32, d: i32, center: usize, dist: usize, update: i32): f64 {
-  return sumLanes(closestRange(X, W, 0, nPairs, d, center, dist, update));
+export function kmeansClosest(X: usize, W: usize, nPairs: i32, d: i32, center: usize, dist: usize): f64 {
+  return sumLanes(closestRange(X, W, 0, nPairs, d, center, dist, 1));
 }
 
 /**

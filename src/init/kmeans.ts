@@ -91,7 +91,7 @@ export async function kmeansPlusPlus(
   indices.push(pick(rng.random() * total));
   f.fill(Infinity, r.dist >>> 3, (r.dist >>> 3) + 2 * pairs);
   setCenter(r.candidate, indices[0]);
-  let pot = kern.kmeansClosest(ptr.X, ptr.W, pairs, d, r.candidate, r.dist, 1);
+  let pot = kern.kmeansClosest(ptr.X, ptr.W, pairs, d, r.candidate, r.dist);
   for (let c = 1; c < k; c++) {
     await yieldIfDue(signal);
     cumulate(r.dist >>> 3);
@@ -113,7 +113,7 @@ export async function kmeansPlusPlus(
     }
     indices.push(best);
     setCenter(r.candidate, best);
-    pot = kern.kmeansClosest(ptr.X, ptr.W, pairs, d, r.candidate, r.dist, 1);
+    pot = kern.kmeansClosest(ptr.X, ptr.W, pairs, d, r.candidate, r.dist);
   }
   return indices;
 }

@@ -115,7 +115,7 @@ export class SearchKmeans {
     const seeds = [this.find(rng.random() * total)];
     engine.f64.fill(Infinity, ptr.dist >>> 3, (ptr.dist >>> 3) + 2 * pairs);
     this.setCenter(ptr.cands, seeds[0]);
-    kern.kmeansClosest(ptr.Z, ptr.W, pairs, r, ptr.cands, ptr.dist, 1);
+    kern.kmeansClosest(ptr.Z, ptr.W, pairs, r, ptr.cands, ptr.dist);
     const tried: number[] = [];
     for (let c = 1; c < k; c++) {
       total = kern.kmeansCumulate(ptr.W, ptr.dist, m, ptr.cum);
@@ -137,7 +137,7 @@ export class SearchKmeans {
       }
       seeds.push(best);
       this.setCenter(ptr.cands, best);
-      kern.kmeansClosest(ptr.Z, ptr.W, pairs, r, ptr.cands, ptr.dist, 1);
+      kern.kmeansClosest(ptr.Z, ptr.W, pairs, r, ptr.cands, ptr.dist);
     }
     return seeds;
   }
@@ -187,7 +187,7 @@ export class SearchKmeans {
     const r = this.r;
     engine.f64.fill(Infinity, ptr.dist >>> 3, (ptr.dist >>> 3) + 2 * pairs);
     for (let c = 0; c < k; c++) {
-      engine.kernels.kmeansClosest(ptr.Z, ptr.W, pairs, r, ptr.centers + c * r * 8, ptr.dist, 1);
+      engine.kernels.kmeansClosest(ptr.Z, ptr.W, pairs, r, ptr.centers + c * r * 8, ptr.dist);
     }
   }
 

@@ -116,7 +116,7 @@ export interface Kernels {
     dist: number,
     pots: number,
   ): void;
-  kmeansClosest(X: number, W: number, nPairs: number, d: number, center: number, dist: number, update: number): number;
+  kmeansClosest(X: number, W: number, nPairs: number, d: number, center: number, dist: number): number;
   /** Running sums of W·dist (dist 0: of W) over n samples into out; returns the total. */
   kmeansCumulate(W: number, dist: number, n: number, out: number): number;
   /** One-hot responsibilities of the labels (i32 per sample, −1: none) for the pairs [p0, p1) into rv. */
