@@ -6,6 +6,7 @@ import { checkFeatures, type Data, describe, sampleWeights } from "./data.js";
 import { GaussMixError } from "./errors.js";
 import type { Params } from "./engine/types.js";
 import { Workspace } from "./engine/workspace.js";
+import { runSplit, splitPoint, sumBlocks } from "./engine/threaded-pass.js";
 import type { FittedGaussianMixture } from "./model.js";
 import { fingerprintOf, SufficientStatistics } from "./statistics.js";
 import type { CovarianceType, DataInput } from "./types.js";
@@ -62,11 +63,9 @@ export class StatisticsAccumulator {
     checkFeatures(data, this.d, name);
     this.ws.loadChunk(data, weights, name);
     const pairs = (m + 1) >> 1;
-    const bound = (t: number) => Math.round((pairs * t) / T);
-    const args = (t: number) => this.ws.passArgs(this.ws.family, bound(t), bound(t + 1), t);
-    const others = this.pool!.run(Array.from({ length: T - 1 }, (_, i) => args(i + 1)));
-    this.engine.kernels.pass(...args(0));
-    await others;
+    const args = (t: number) =>
+      this.ws.passArgs(this.ws.family, splitPoint(pairs, T, t), splitPoint(pairs, T, t + 1), t);
+    await runSplit(this.pool!, args, () => this.engine.kernels.pass(...args(0)));
     this.count += m;
   }
 
@@ -75,10 +74,8 @@ export class StatisticsAccumulator {
     const f = this.engine.f64;
     const size = this.ws.regions.statsSize;
     const at = this.ws.ptr.stats >>> 3;
-    for (let t = 1; t < this.threads; t++) {
-      for (let i = 0; i < size; i++) f[at + i] += f[at + t * size + i];
-      f.fill(0, at + t * size, at + (t + 1) * size);
-    }
+    sumBlocks(f, at, size, this.threads);
+    f.fill(0, at + size, at + this.threads * size);
   }
 
   /** Adds a chunk of at most `capacity` samples (validated while copied; weights already validated). */

@@ -7,8 +7,9 @@
 import { tri } from "../util.js";
 import type { CovarianceType } from "../types.js";
 import { commonShiftLayout, momentsLayout, type PassVariant, shiftedPassOf, statsLayout } from "../wasm/abi.js";
-import type { Engine } from "../wasm/engine.js";
+import type { Engine, Kernels } from "../wasm/engine.js";
 import type { ThreadPool } from "../wasm/threads.js";
+import { runSplit, splitPoint, sumBlocks } from "./threaded-pass.js";
 import type { Regions } from "./regions.js";
 
 /**
@@ -83,30 +84,28 @@ export class CommonShift {
     const { pool, d, pairs } = this;
     if (!pool || pairs * d < SWEEP_THREADS_MIN) return this.sweepMoments(full);
     const { ptr, scratchSize } = this.regions;
-    const f = this.engine.f64;
     const T = pool.workers + 1;
     const size = 2 * momentsLayout(d).entries;
     const M = ptr.moments >>> 3;
-    f.fill(0, M, M + T * size);
-    const bound = (t: number) => Math.round((pairs * t) / T);
-    const args = (t: number) =>
-      [
-        full,
-        ptr.X,
-        ptr.W,
-        bound(t),
-        bound(t + 1),
-        d,
-        ptr.common,
-        ptr.moments + t * size * 8,
-        ptr.scratch + t * scratchSize,
-      ] as const;
-    const others = pool.run(
-      Array.from({ length: T - 1 }, (_, i) => ["dataMoments", ...args(i + 1)] as ["dataMoments", ...number[]]),
+    this.engine.f64.fill(0, M, M + T * size);
+    const args = (t: number): Parameters<Kernels["dataMoments"]> => [
+      full,
+      ptr.X,
+      ptr.W,
+      splitPoint(pairs, T, t),
+      splitPoint(pairs, T, t + 1),
+      d,
+      ptr.common,
+      ptr.moments + t * size * 8,
+      ptr.scratch + t * scratchSize,
+    ];
+    await runSplit(
+      pool,
+      (t) => ["dataMoments", ...args(t)],
+      () => this.engine.kernels.dataMoments(...args(0)),
     );
-    this.engine.kernels.dataMoments(...args(0));
-    await others;
-    for (let t = 1; t < T; t++) for (let i = 0; i < size; i++) f[M + i] += f[M + t * size + i];
+    const f = this.engine.f64;
+    sumBlocks(f, M, size, T);
     return f[M + 2 * momentsLayout(d).nk] + f[M + 2 * momentsLayout(d).nk + 1];
   }
 

@@ -4,6 +4,8 @@
  */
 import { type Data, writePairs, writeWeights } from "../data.js";
 import { yieldIfDue } from "./cancel.js";
+import type { Kernels } from "../wasm/engine.js";
+import { runSplit } from "./threaded-pass.js";
 import type { Workspace } from "./workspace.js";
 
 /** Values copied between two checks of the signal while loading the data. */
@@ -64,12 +66,20 @@ async function pairsFromStage(
 ): Promise<number> {
   const { d, engine, pool } = ws;
   if (!pool || n * d < 1 << 16) return engine.kernels.pairsFromRows(stage.at, n, d, to, 0);
+  // Even row boundaries: each thread writes whole pairs.
   const cut = (t: number) => (t === T ? n : 2 * Math.floor((n * t) / (2 * T)));
-  const task = (t: number) =>
-    [stage.at + cut(t) * d * 8, cut(t + 1) - cut(t), d, to + cut(t) * d * 8, stage.out + t * 8] as const;
-  const others = pool.run(Array.from({ length: T - 1 }, (_, i) => ["pairsFromRows", ...task(i + 1)]));
-  engine.kernels.pairsFromRows(...task(0));
-  await others;
+  const args = (t: number): Parameters<Kernels["pairsFromRows"]> => [
+    stage.at + cut(t) * d * 8,
+    cut(t + 1) - cut(t),
+    d,
+    to + cut(t) * d * 8,
+    stage.out + t * 8,
+  ];
+  await runSplit(
+    pool,
+    (t) => ["pairsFromRows", ...args(t)],
+    () => engine.kernels.pairsFromRows(...args(0)),
+  );
   let m = 0;
   for (let t = 0; t < T; t++) {
     const r = engine.f64[(stage.out >>> 3) + t];
