@@ -70,7 +70,8 @@ export class GaussianMixture<T extends CovarianceType = "full"> {
       );
     }
 
-    const aux = !warm && !explicit && needsKmeansMemory(o) ? kmeansAuxBytes(n, d, k) : 0;
+    const start = ctx?.start;
+    const aux = !warm && !explicit && !start && needsKmeansMemory(o) ? kmeansAuxBytes(n, d, k) : 0;
     const { engine, ws, pool, release } = await openFit(o.covarianceType, data, weights, k, o, aux, wantLabels);
     let done = false;
     try {
@@ -82,8 +83,8 @@ export class GaussianMixture<T extends CovarianceType = "full"> {
       } else if (o.regCovarAmounts) ws.regScale = o.regCovarAmounts; // per feature, with the factor 1
       const rng = new Random(o.randomState);
       // The default search folds nInit into its number of starts (see init/auto.ts).
-      const search = !warm && !explicit && (o.initParams === "auto" || o.initParams === "hc");
-      const nInit = warm || search ? 1 : o.nInit;
+      const search = !warm && !explicit && !start && (o.initParams === "auto" || o.initParams === "hc");
+      const nInit = warm || start || search ? 1 : o.nInit;
       let subsample: Subsample | undefined;
       const context = ctx ?? {};
       let best:
@@ -91,6 +92,7 @@ export class GaussianMixture<T extends CovarianceType = "full"> {
         | undefined;
       for (let init = 0; init < nInit; init++) {
         if (warm) ws.writeParams(warm.params);
+        else if (start) ws.writeParams(start);
         else if (search) {
           subsample = await autoInitialize(ws, o, rng, context);
           if (subsample) writeExplicitInit(ws, o.weightsInit, meansInit, precisions);

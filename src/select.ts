@@ -119,13 +119,13 @@ export async function selectModel(X: DataInput, options?: SelectModelOptions): P
     }).fitWithContext(X, { sampleWeight: w }, ctx);
     const candidates = (ctx as SearchContext).candidates ?? [];
     if (spurious(model)) {
-      // From explicit starts the default amounts would be absolute: keep the cell's own.
-      const again = { ...options, regCovar: options.regCovar ?? model.regCovar };
       for (const start of candidates.slice(0, FALLBACKS)) {
-        const next = await fitFrom(start, again, data.d, X, w).catch((e: unknown) => {
-          if (e instanceof GaussMixError && FATAL.has(e.code)) throw e;
-          return undefined;
-        });
+        const next = await new GaussianMixture({ ...options, initParams: o.initParams })
+          .fitWithContext(X, { sampleWeight: w }, { start })
+          .catch((e: unknown) => {
+            if (e instanceof GaussMixError && FATAL.has(e.code)) throw e;
+            return undefined;
+          });
         if (next && !spurious(next)) {
           model = next;
           break;
@@ -256,30 +256,6 @@ function retype(m: FittedGaussianMixture, type: CovarianceType): FittedGaussianM
     threads,
     regCovar,
   });
-}
-
-/** EM on all the data from parameters of the search (engine storage), with the cell's options. */
-async function fitFrom(
-  start: Params,
-  options: ConstructorParameters<typeof GaussianMixture>[0] & { nComponents: number; covarianceType: CovarianceType },
-  d: number,
-  X: DataInput,
-  w: Float64Array | undefined,
-): Promise<FittedGaussianMixture> {
-  const { nComponents: k, covarianceType } = options;
-  const m = new FittedGaussianMixture(covarianceType, k, d, start, {
-    converged: false,
-    nIter: 0,
-    lowerBound: NaN,
-    lowerBounds: [],
-  });
-  const toArray = (x: unknown): unknown => (typeof x === "number" ? x : Array.from(x as ArrayLike<unknown>, toArray));
-  return new GaussianMixture({
-    ...options,
-    weightsInit: [...m.weights],
-    meansInit: m.means.map((r) => [...r]),
-    precisionsInit: toArray(m.precisions) as never,
-  }).fit(X, { sampleWeight: w });
 }
 
 /**

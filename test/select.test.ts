@@ -239,3 +239,36 @@ describe("selectModel as one search", () => {
     expect(seen).toBe(3);
   });
 });
+
+describe("a cell continued from given parameters (the fallback from the search's next candidates)", () => {
+  it("is EM from those parameters with the cell's own regularisation, as explicit initial parameters with the same amounts", async () => {
+    const rng = new Random(5);
+    const X = Array.from({ length: 300 }, (_, i) => [
+      rng.normal() * 1e-5 + (i % 3) * 1e-3,
+      rng.normal() * 50 + (i % 2) * 200,
+    ]);
+    for (const covarianceType of ["full", "tied", "diag", "spherical"] as const) {
+      const options = { nComponents: 3, covarianceType, tol: 1e-5, randomState: 0 };
+      // Parameters to start from: another fit's, stopped early.
+      const first = await new GaussianMixture({ ...options, maxIter: 2 }).fit(X);
+      const viaStart = await new GaussianMixture(options).fitWithContext(X, {}, { start: first.params });
+      // The same EM through the public route: explicit parameters, with the amounts the default regularisation
+      // gives these features (small for the first, 1e-6 for the second).
+      const toArray = (x: unknown): unknown =>
+        typeof x === "number" ? x : Array.from(x as ArrayLike<unknown>, toArray);
+      const viaPublic = await new GaussianMixture({
+        ...options,
+        regCovar: [...viaStart.regCovar],
+        weightsInit: [...first.weights],
+        meansInit: first.means.map((r) => [...r]),
+        precisionsInit: toArray(first.precisions) as never,
+      }).fit(X);
+      expect(viaStart.regCovar[0]).toBeLessThan(1e-9); // relative to the first feature's variance
+      expect(viaStart.nIter).toBe(viaPublic.nIter);
+      expect(viaStart.lowerBound).toBeCloseTo(viaPublic.lowerBound, 10);
+      for (let c = 0; c < 3; c++) {
+        for (let j = 0; j < 2; j++) expect(viaStart.means[c][j]).toBeCloseTo(viaPublic.means[c][j], 8);
+      }
+    }
+  });
+});

@@ -243,6 +243,11 @@ export interface SearchContext {
   finishTol?: number;
   /** Start from `extra` only (a selection revisiting a cell with its neighbours' later partitions). */
   onlyExtra?: boolean;
+  /**
+   * No search: EM on all the data from these parameters (engine storage), e.g. a selection's cell continuing
+   * from the search's next candidate. The fit's options (its regularisation too) are the cell's own.
+   */
+  start?: Params;
 }
 
 /** Work of one pass per sample and component, in multiply-adds (see DESIGN.md's cost). */
