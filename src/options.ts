@@ -60,7 +60,9 @@ const regCovarAmount: Check<number | ArrayLike<number>> = (v, name) => {
   if (!isArrayLike(v)) return nonNegative(v, name);
   const i = Array.from(v).findIndex((x) => typeof x !== "number" || !Number.isFinite(x) || x < 0);
   if (v.length === 0 || i >= 0) {
-    throw invalidOption(name, "a finite number ≥ 0 or a non-empty array of them (one per feature)", i >= 0 ? v[i] : v);
+    const what = "a finite number ≥ 0 or a non-empty array of them (one per feature)";
+    if (i < 0) throw invalidOption(name, what, v);
+    throw new GaussMixError("INVALID_OPTION", `${name} must be ${what}, got ${show(v[i])} at index ${i}`);
   }
   return Float64Array.from(v as ArrayLike<number>);
 };
@@ -133,6 +135,20 @@ export const FIT_OPTIONS = {
 /** Options of a fitted model's `score(X, options)`. */
 export const SCORE_OPTIONS = {
   sampleWeight: FIT_OPTIONS.sampleWeight,
+} as const;
+
+/** Options of a fitted model's `statistics(X, options)`. */
+export const STATISTICS_OPTIONS = {
+  sampleWeight: FIT_OPTIONS.sampleWeight,
+} as const;
+
+/** Options of `SufficientStatistics.toModel(options)` (the amounts' number is checked against d there). */
+export const TO_MODEL_OPTIONS = {
+  regCovar: withDefault(
+    "Added to every variance: a number, or one per feature.",
+    DEFAULT_REG_COVAR as number | ArrayLike<number>,
+    regCovarAmount,
+  ),
 } as const;
 
 /** Options of a fitted model's `sample(n, options)`. */
@@ -280,6 +296,20 @@ export function resolveFitOptions(options?: FitOptions): Resolved<typeof FIT_OPT
 /** Validates the options of `selectModel`. */
 export function resolveSelectOptions(options?: SelectModelOptions): Resolved<typeof SELECT_OPTIONS> {
   return resolve(SELECT_OPTIONS, options, "selectModel options");
+}
+
+/** Validates the options of `FittedGaussianMixture.statistics` (the weights' values are checked against X). */
+export function resolveStatisticsOptions(options?: {
+  sampleWeight?: ArrayLike<number>;
+}): Resolved<typeof STATISTICS_OPTIONS> {
+  return resolve(STATISTICS_OPTIONS, options, "statistics options");
+}
+
+/** Validates the options of `SufficientStatistics.toModel`. */
+export function resolveToModelOptions(options?: {
+  regCovar?: number | ArrayLike<number>;
+}): Resolved<typeof TO_MODEL_OPTIONS> {
+  return resolve(TO_MODEL_OPTIONS, options, "toModel options");
 }
 
 /** Validates the options of `FittedGaussianMixture.score` (the weights' values are checked against X). */

@@ -8,6 +8,7 @@ import type { Params } from "./engine/types.js";
 import { Workspace } from "./engine/workspace.js";
 import { runSplit, splitPoint, sumBlocks } from "./engine/threaded-pass.js";
 import type { FittedGaussianMixture } from "./model.js";
+import { resolveStatisticsOptions } from "./options.js";
 import { fingerprintOf, SufficientStatistics } from "./statistics.js";
 import type { CovarianceType, DataInput } from "./types.js";
 import { STATS_LOGLIK, STATS_NK, STATS_WEIGHT, statsLayout } from "./wasm/abi.js";
@@ -133,17 +134,10 @@ export function statisticsOf(
   X: DataInput,
   options: { sampleWeight?: ArrayLike<number> } = {},
 ): SufficientStatistics {
-  if (typeof options !== "object" || options === null) {
-    throw new GaussMixError("INVALID_OPTION", "statistics options must be an object such as { sampleWeight }");
-  }
-  for (const key of Object.keys(options)) {
-    if (key !== "sampleWeight") {
-      throw new GaussMixError("INVALID_OPTION", `unknown option "${key}" of statistics; known: sampleWeight`);
-    }
-  }
+  const { sampleWeight } = resolveStatisticsOptions(options);
   const data = describe(X, "X");
   checkFeatures(data, model.nFeatures);
-  const w = options.sampleWeight === undefined ? undefined : sampleWeights(options.sampleWeight, data.n);
+  const w = sampleWeight === undefined ? undefined : sampleWeights(sampleWeight, data.n);
   const engine = acquireEngineSync();
   try {
     const acc = new StatisticsAccumulator(

@@ -11,9 +11,9 @@ import { GaussMixError } from "./errors.js";
 import type { Params } from "./engine/types.js";
 import { Workspace } from "./engine/workspace.js";
 import { FittedGaussianMixture } from "./model.js";
+import { resolveToModelOptions } from "./options.js";
 import type { CovarianceType } from "./types.js";
-import { DEFAULT_REG_COVAR } from "./regularization.js";
-import { isArrayLike, readDocument, show } from "./util.js";
+import { isArrayLike, readDocument } from "./util.js";
 import { blocksOf, scatterEntries, STATS_LOGLIK, STATS_NK, STATS_WEIGHT, statsLayout } from "./wasm/abi.js";
 import { acquireEngineSync, releaseEngine } from "./wasm/engine.js";
 
@@ -318,29 +318,15 @@ function describeOf(s: SufficientStatistics): string {
 
 /** toModel's options: regCovar as d amounts (a number repeated; default 1e-6). */
 function checkRegCovar(options: { regCovar?: number | ArrayLike<number> }, d: number): Float64Array {
-  if (typeof options !== "object" || options === null) {
-    throw new GaussMixError("INVALID_OPTION", "toModel options must be an object such as { regCovar: 1e-6 }");
+  const { regCovar } = resolveToModelOptions(options);
+  if (typeof regCovar === "number") return new Float64Array(d).fill(regCovar);
+  if (regCovar.length !== d) {
+    throw new GaussMixError(
+      "INVALID_OPTION",
+      `regCovar must be a finite number ≥ 0 or an array of ${d} of them (one per feature), got an array of ${regCovar.length}`,
+    );
   }
-  for (const key of Object.keys(options)) {
-    if (key !== "regCovar") throw new GaussMixError("INVALID_OPTION", `unknown option "${key}"; known: regCovar`);
-  }
-  const r = options.regCovar ?? DEFAULT_REG_COVAR;
-  const valid = (v: unknown) => typeof v === "number" && Number.isFinite(v) && v >= 0;
-  if (isArrayLike(r)) {
-    const i = Array.from({ length: r.length }, (_, j) => j).find((j) => !valid(r[j]));
-    if (r.length !== d || i !== undefined) {
-      throw new GaussMixError(
-        "INVALID_OPTION",
-        `regCovar must be a finite number ≥ 0 or an array of ${d} of them (one per feature), got ` +
-          (r.length !== d ? `an array of ${r.length}` : `${show(r[i!])} at index ${i}`),
-      );
-    }
-    return Float64Array.from(r);
-  }
-  if (!valid(r)) {
-    throw new GaussMixError("INVALID_OPTION", `regCovar must be a finite number ≥ 0, got ${String(r)}`);
-  }
-  return new Float64Array(d).fill(r as number);
+  return Float64Array.from(regCovar);
 }
 
 function checkShape(type: unknown, k: unknown, d: unknown): { type: CovarianceType; k: number; d: number } {

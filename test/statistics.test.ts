@@ -166,8 +166,15 @@ describe("statistics errors", () => {
     );
     expect(() => s.toModel({ regCovar: -1 })).toThrow(expect.objectContaining({ code: "INVALID_OPTION" }));
     expect(() => m0.statistics(X, { sampleWeights: [] } as never)).toThrow(
-      expect.objectContaining({ code: "INVALID_OPTION" }),
+      expect.objectContaining({
+        code: "INVALID_OPTION",
+        message: expect.stringMatching(/did you mean sampleWeight\?/),
+      }),
     );
+    expect(() => s.toModel({ regCovr: 1e-3 } as never)).toThrow(
+      expect.objectContaining({ code: "INVALID_OPTION", message: expect.stringMatching(/did you mean regCovar\?/) }),
+    );
+    expect(() => s.toModel(null as never)).toThrow(expect.objectContaining({ code: "INVALID_OPTION" }));
     expect(() => m0.statistics([[1, 2, 3]])).toThrow(expect.objectContaining({ code: "FEATURE_MISMATCH" }));
     expect(() => m0.statistics(X, { sampleWeight: [1] })).toThrow(
       expect.objectContaining({ code: "INVALID_SAMPLE_WEIGHT" }),
