@@ -8,7 +8,9 @@ import { Readable } from "node:stream";
 import { afterAll, describe, expect, it } from "vitest";
 import { type CovarianceType, fitStream, GaussianMixture } from "../src/index.js";
 import { Random } from "../src/rng.js";
+import { setThreadsMinWork } from "../src/em/fit-setup.js";
 import { dispose, engineStats } from "../src/wasm/engine.js";
+import { poolStarts } from "../src/wasm/threads.js";
 import { maxRelError } from "./helpers/fixtures.js";
 
 const TYPES: CovarianceType[] = ["full", "tied", "diag", "spherical"];
@@ -191,6 +193,26 @@ describe("fitStream sources", () => {
     expect(maxRelError(two.covariances, one.covariances)).toBeLessThan(1e-12);
     // A completed streaming fit leaves its worker idle for the next threaded fit, as an in-memory fit does.
     expect(engineStats().idleWorkers).toBe(1);
+  });
+
+  it("with threads, the fit on the sample and the passes over the stream share one pool of workers", async () => {
+    const prev = setThreadsMinWork(0); // the sample's fit would not start threads for so few rows
+    try {
+      const big = blobs(6, 20_001, d);
+      const opts = { nComponents: 3, sampleSize: 2000, maxIter: 3, chunkSize: 7000, threads: 2 };
+      await new GaussianMixture({ nComponents: 2, threads: 2, maxIter: 2 }).fit({
+        data: big.subarray(0, 900),
+        shape: [300, d],
+      });
+      expect(engineStats().idleWorkers).toBe(1);
+      const started = poolStarts();
+      const m = await fitStream(chunked(big, d, 9000), opts);
+      expect(m.threads).toBe(2);
+      expect(poolStarts() - started).toBe(0); // the idle pool served both, one after the other
+      expect(engineStats().idleWorkers).toBe(1);
+    } finally {
+      setThreadsMinWork(prev);
+    }
   });
 
   it("onIteration sees every iteration and can stop; signal aborts", async () => {

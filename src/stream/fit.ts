@@ -143,6 +143,28 @@ export async function fitStream(source: StreamSource, options: StreamFitOptions 
     } else yield* chunks(source, o.chunkSize, o.csv);
   }
 
+  // The first parameters from the reservoir sample, fitted before the stream's engine is taken: with threads the
+  // sample fit then reuses the idle workers and gives them back, instead of starting a second pool beside them.
+  let first: FittedGaussianMixture | undefined;
+  if (!explicit) {
+    const { X, weights } = reservoir!.sample();
+    first = await new GaussianMixture({
+      nComponents: k,
+      covarianceType: type,
+      tol: o.tol,
+      regCovar: o.regCovar,
+      maxIter: o.maxIter,
+      nInit: o.nInit,
+      initParams: o.initParams,
+      weightsInit: o.weightsInit,
+      meansInit: o.meansInit,
+      precisionsInit: o.precisionsInit,
+      randomState: o.randomState,
+      signal: o.signal,
+      threads: o.threads,
+      accelerate: o.accelerate, // the passes over the stream that follow are plain EM steps
+    }).fit(X, { sampleWeight: weights });
+  }
   // Threads split every chunk (where shared memory and workers are available).
   const threaded = o.threads > 1 ? await acquireThreadedEngine(o.threads - 1) : undefined;
   const engine: Engine = threaded?.engine ?? (await acquireEngine());
@@ -170,25 +192,8 @@ export async function fitStream(source: StreamSource, options: StreamFitOptions 
       }
       regAmounts = typeof r === "number" ? new Float64Array(d).fill(r) : Float64Array.from(r);
     } else {
-      const { X, weights } = reservoir!.sample();
-      const first = await new GaussianMixture({
-        nComponents: k,
-        covarianceType: type,
-        tol: o.tol,
-        regCovar: o.regCovar,
-        maxIter: o.maxIter,
-        nInit: o.nInit,
-        initParams: o.initParams,
-        weightsInit: o.weightsInit,
-        meansInit: o.meansInit,
-        precisionsInit: o.precisionsInit,
-        randomState: o.randomState,
-        signal: o.signal,
-        threads: o.threads,
-        accelerate: o.accelerate, // the passes over the stream that follow are plain EM steps
-      }).fit(X, { sampleWeight: weights });
-      params = first.params;
-      regAmounts = Float64Array.from(first.regCovar!);
+      params = first!.params;
+      regAmounts = Float64Array.from(first!.regCovar!);
     }
 
     // EM over the stream, with the in-memory fit's loop and convergence test.

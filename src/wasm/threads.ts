@@ -120,9 +120,14 @@ export function threadsAvailable(): boolean {
 }
 
 let poolsStarted = 0;
+let poolsCreated = 0;
 /** @internal For tests: how many times a thread pool was started, or an idle one reused, for a fit. */
 export function poolCount(): number {
   return poolsStarted;
+}
+/** @internal For tests: how many thread pools were started (new workers), reuses not counted. */
+export function poolStarts(): number {
+  return poolsCreated;
 }
 
 /**
@@ -166,6 +171,7 @@ export async function startPool(
     local = undefined;
   }
   poolsStarted++;
+  poolsCreated++;
   return {
     workers,
     requested,
