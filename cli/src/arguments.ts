@@ -68,14 +68,18 @@ export function parseNumber(value: string): number {
   return v;
 }
 
-/** The fitting options every `fit` mode passes from its flags to the library (`--seed` is randomState). */
+/**
+ * The fitting options every `fit` mode passes from its flags to the library (`--seed` is randomState); `--init`
+ * and `--tol` not given are left to the library's defaults, which differ between selectModel, fitStream and
+ * BayesianGaussianMixture.
+ */
 export function fitOptions(o: Record<string, any>) {
   return {
     randomState: o.seed as number,
     nInit: o.nInit as number,
     initParams: o.init,
     maxIter: o.maxIter as number,
-    tol: o.tol as number,
+    tol: o.tol as number | undefined,
     regCovar: o.regCovar as number | undefined,
     threads: o.threads as number,
   };

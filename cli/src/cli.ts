@@ -84,11 +84,18 @@ export function program(): Command {
         .default([...COV_TYPES], COV_TYPES.join(",")),
     )
     .addOption(new Option("--criterion <name>", "what picks the model").choices(["bic", "aic", "icl"]).default("bic"))
-    .option("--init <method>", "initialisation: kmeans, k-means++, random or random_from_data", "kmeans")
+    .option(
+      "--init <method>",
+      "initialisation: auto, hc, kmeans, k-means++, random or random_from_data (default: the library's, auto; kmeans with --bayesian)",
+    )
     .option("--n-init <n>", "initialisations per fit (the best is kept)", parsePositive, 1)
     .option("--seed <n>", "random seed", parseInteger, 0)
     .option("--max-iter <n>", "EM iterations per initialisation", parsePositive, 100)
-    .option("--tol <x>", "convergence threshold", parseNumber, 1e-3)
+    .option(
+      "--tol <x>",
+      "convergence threshold (default: the library's, 1e-5 for the selection, 1e-3 with --stream or --bayesian)",
+      parseNumber,
+    )
     .option(
       "--reg-covar <x>",
       "added to variances (default 1e-6; 1e-6 × min(1, variance) with --init auto/hc)",
