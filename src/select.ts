@@ -120,6 +120,7 @@ export async function selectModel(X: DataInput, options?: SelectModelOptions): P
     const candidates = (ctx as SearchContext).candidates ?? [];
     if (spurious(model)) {
       for (const start of candidates.slice(0, FALLBACKS)) {
+        // initParams decides the default regularisation (relative to the features' variances, as the cell's).
         const next = await new GaussianMixture({ ...options, initParams: o.initParams })
           .fitWithContext(X, { sampleWeight: w }, { start })
           .catch((e: unknown) => {

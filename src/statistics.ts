@@ -318,7 +318,7 @@ function describeOf(s: SufficientStatistics): string {
 
 /** toModel's options: regCovar as d amounts (a number repeated; default 1e-6). */
 function checkRegCovar(options: { regCovar?: number | ArrayLike<number> }, d: number): Float64Array {
-  const { regCovar } = resolveToModelOptions(options);
+  const { regCovar } = resolveToModelOptions(options); // a number, or a fresh Float64Array of amounts
   if (typeof regCovar === "number") return new Float64Array(d).fill(regCovar);
   if (regCovar.length !== d) {
     throw new GaussMixError(
@@ -326,7 +326,7 @@ function checkRegCovar(options: { regCovar?: number | ArrayLike<number> }, d: nu
       `regCovar must be a finite number ≥ 0 or an array of ${d} of them (one per feature), got an array of ${regCovar.length}`,
     );
   }
-  return Float64Array.from(regCovar);
+  return regCovar as Float64Array;
 }
 
 function checkShape(type: unknown, k: unknown, d: unknown): { type: CovarianceType; k: number; d: number } {

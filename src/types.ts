@@ -289,7 +289,12 @@ export interface SelectModelOptions {
   covarianceTypes?: readonly CovarianceType[];
   /** What picks the best cell (lower is better for all three). Default "bic". */
   criterion?: Criterion;
-  /** Number of initialisations of each fit; the best is kept. Default 1. */
+  /**
+   * Number of initialisations of each fit; the best is kept. Default 1. With the default search the cells share
+   * their starts (docs/initialisation.md): nInit is then the least number of random starts per cell, and on a
+   * subsample of at most 600 rows, where Ward's hierarchy is each cell's first start, nInit − 1 random starts
+   * join it.
+   */
   nInit?: number;
   /** How the first parameters are made, in each fit. Default "auto" (see InitParams). */
   initParams?: InitParams;

@@ -79,9 +79,11 @@ describe("loading rows into the pair layout", () => {
       for (const d of [1, 2, 3, 4, 5]) {
         for (const n of [1, 2, 5, 6]) {
           const rows = Array.from({ length: n * d }, (_, i) => (i % 2 ? -1 : 1) * (i + 1) * 0.5);
-          const p = e.layout({ src: n * d * 8, dst: Math.ceil(n / 2) * d * 16 });
+          const p = e.layout({ src: n * d * 8, dst: Math.ceil(n / 2) * d * 16, guard: 32 });
           e.f64.set(rows, p.src >> 3);
+          e.f64.fill(-7.25, p.guard >> 3, (p.guard >> 3) + 4);
           expect(e.kernels.pairsFromRows(p.src, n, d, p.dst, 0)).toBe(Math.max(...rows.map(Math.abs)));
+          expect(Array.from(e.f64.subarray(p.guard >> 3, (p.guard >> 3) + 4))).toEqual([-7.25, -7.25, -7.25, -7.25]);
           for (let i = 0; i < n + (n % 2); i++) {
             for (let j = 0; j < d; j++) {
               const at = (p.dst >> 3) + ((i >> 1) * d + j) * 2 + (i & 1);

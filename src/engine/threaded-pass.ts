@@ -14,7 +14,8 @@ export function splitPoint(count: number, T: number, t: number): number {
 
 /**
  * Runs task t on the pool's worker t − 1 (t = 1 … workers) and `own` (the calling thread's share, task 0)
- * meanwhile; resolves when all are done, the workers' tasks too when `own` throws.
+ * meanwhile; resolves when all are done. When `own` throws, the workers' tasks are still awaited (their memory
+ * is the caller's) and `own`'s error is the one thrown.
  */
 export async function runSplit(
   pool: ThreadPool,
@@ -24,9 +25,11 @@ export async function runSplit(
   const others = pool.run(Array.from({ length: pool.workers }, (_, i) => task(i + 1)));
   try {
     own();
-  } finally {
-    await others;
+  } catch (e) {
+    await others.catch(() => undefined);
+    throw e;
   }
+  await others;
 }
 
 /** Adds blocks 1 … T − 1 of `size` f64 each (they follow block 0, at f64 offset `at`) into block 0. */

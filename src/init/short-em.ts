@@ -52,6 +52,7 @@ interface Running {
   done: number;
   /** Converged (the bound stopped changing) before its last iteration. */
   still: boolean;
+  spurious: boolean;
 }
 
 /**
@@ -70,33 +71,27 @@ export async function shortEm(
     try {
       if (s instanceof Int32Array) paramsFromLabels(ws, s, c.regCovar);
       else ws.writeParams(s);
-      const r = await iterate(ws, { lowerBound: -Infinity, done: 0, still: false }, first, c.regCovar);
+      const r = await iterate(ws, { lowerBound: -Infinity, done: 0 }, first, c);
       if (r) running.push(r);
     } catch {
       // An ill-defined start (e.g. an empty or collapsed cluster) is simply not a candidate.
     }
   }
-  const score = (r: Running): Scored => ({
-    params: r.params,
-    lowerBound: r.lowerBound,
-    spurious: c.isSpurious(r.params),
-  });
-  if (!c.race || first >= c.iterations) return rank(running.map(score));
+  const scored = (r: Running): Scored => ({ params: r.params, lowerBound: r.lowerBound, spurious: r.spurious });
+  if (!c.race || first >= c.iterations) return rank(running.map(scored));
   // The race: the best half (at least `keep`) continue; the others keep the bound they reached. The results
   // stay in the order of the starts, which breaks ties in `rank`.
-  const scored = running.map(score);
-  const ahead = new Set(rank(scored).slice(0, Math.max(c.race.keep, Math.ceil(scored.length / 2))));
+  const ahead = new Set(rank(running).slice(0, Math.max(c.race.keep, Math.ceil(running.length / 2))));
   const out: Scored[] = [];
-  for (let i = 0; i < running.length; i++) {
-    const r = running[i];
-    if (!ahead.has(scored[i]) || r.still) {
-      out.push(scored[i]);
+  for (const r of running) {
+    if (!ahead.has(r) || r.still) {
+      out.push(scored(r));
       continue;
     }
     try {
       ws.writeParams(r.params);
-      const more = await iterate(ws, r, c.iterations, c.regCovar);
-      if (more) out.push(score(more));
+      const more = await iterate(ws, r, c.iterations, c);
+      if (more) out.push(scored(more));
     } catch {
       // dropped: its covariance became ill-defined
     }
@@ -105,10 +100,15 @@ export async function shortEm(
 }
 
 /**
- * EM iterations on the parameters in `ws` from `r` until `upTo` are done or the bound stops changing; undefined
- * when the bound is not finite.
+ * EM iterations on the parameters in `ws`, from the bound and count of `r`, until `upTo` are done or the bound
+ * stops changing; undefined when the bound is not finite.
  */
-async function iterate(ws: Workspace, r: Omit<Running, "params">, upTo: number, regCovar: number) {
+async function iterate(
+  ws: Workspace,
+  r: { readonly lowerBound: number; readonly done: number },
+  upTo: number,
+  c: ShortEmControl,
+): Promise<Running | undefined> {
   let lb = r.lowerBound;
   let done = r.done;
   let still = false;
@@ -116,14 +116,16 @@ async function iterate(ws: Workspace, r: Omit<Running, "params">, upTo: number, 
     const prev = lb;
     lb = await ws.passAsync();
     if (!Number.isFinite(lb)) return undefined;
-    ws.mstep(regCovar);
+    ws.mstep(c.regCovar);
     done++;
     if (Math.abs(lb - prev) < 1e-10) {
       still = true;
       break;
     }
   }
-  return { params: ws.readParams(), lowerBound: lb, done, still };
+  if (!Number.isFinite(lb)) return undefined; // no iteration made
+  const params = ws.readParams();
+  return { params, lowerBound: lb, done, still, spurious: c.isSpurious(params) };
 }
 
 /**
