@@ -291,9 +291,9 @@ export interface SelectModelOptions {
   criterion?: Criterion;
   /**
    * Number of initialisations of each fit; the best is kept. Default 1. With the default search the cells share
-   * their starts (docs/initialisation.md): nInit is then the least number of random starts per cell, and on a
-   * subsample of at most 600 rows, where Ward's hierarchy is each cell's first start, nInit − 1 random starts
-   * join it.
+   * their starts (see the README's model selection): nInit is then the least number of random starts per cell,
+   * and on a subsample of at most 600 rows, where Ward's hierarchy is each cell's first start, nInit − 1 random
+   * starts join it.
    */
   nInit?: number;
   /** How the first parameters are made, in each fit. Default "auto" (see InitParams). */
