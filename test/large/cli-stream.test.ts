@@ -63,7 +63,10 @@ describe("fit --stream on a large file", () => {
   it("peaks far below the file's numbers as doubles, and within 64 MB of a file ten times smaller", () => {
     const idle = measure(["--version"]).rss;
     // Two passes over the file: one to count and sample (the first parameters are fitted on the sample), one EM.
-    const args = ["--stream", "--components", "3", "--covariance", "diag", "--max-iter", "1", "--json"];
+    // The initialisation is pinned to k-means: on these boxes, whose a and c are collinear across clusters, the
+    // default search's whitening stretches the within-cluster direction and its starts may split b instead
+    // (docs/initialisation.md, "Where the search fails"); on this file's sample it does.
+    const args = ["--stream", "--components", "3", "--covariance", "diag", "--max-iter", "1", "--init", "kmeans", "--json"];
     const small = measure(["fit", "small.csv", ...args]);
     expect(small.code, small.err).toBe(0);
     const t0 = performance.now();
