@@ -11,6 +11,13 @@ import { ensureCliBuilt } from "./helpers/cli.js";
 const root = new URL("..", import.meta.url).pathname;
 const cli = join(root, "cli", "dist", "cli.js");
 const example = join(root, "examples", "three-gaussians.csv");
+/** The example's x and y columns, parsed here (not by the library's reader). */
+const exampleXY = () =>
+  readFileSync(example, "utf8")
+    .trim()
+    .split("\n")
+    .slice(1)
+    .map((l) => l.split(",").slice(0, 2).map(Number));
 const iris = join(root, "examples", "iris.csv");
 const faithful = join(root, "examples", "faithful.csv");
 let dir: string;
@@ -95,11 +102,7 @@ describe("gaussmix fit", () => {
   it("without --init and --tol, selects as the library's selectModel does with its defaults (the default search, tol 1e-5)", async () => {
     const r = run(["fit", example, "--components", "1..4", "--json"]);
     expect(r.code).toBe(0);
-    const xy = readFileSync(example, "utf8")
-      .trim()
-      .split("\n")
-      .slice(1)
-      .map((l) => l.split(",").slice(0, 2).map(Number));
+    const xy = exampleXY();
     const lib = await selectModel(xy, { nComponents: [1, 2, 3, 4] });
     const doc = JSON.parse(r.out);
     const cell = (t: { nComponents: number; covarianceType: string }) => `${t.nComponents}:${t.covarianceType}`;
@@ -113,11 +116,7 @@ describe("gaussmix fit", () => {
     const args = ["--components", "2,3", "--covariance", "diag,full", "--seed", "7", "--tol", "1e-4"];
     const r = run(["fit", example, ...args, "--init", "random_from_data", "--n-init", "3", "--threads", "2", "--json"]);
     expect(r.code).toBe(0);
-    const xy = readFileSync(example, "utf8")
-      .trim()
-      .split("\n")
-      .slice(1)
-      .map((l) => l.split(",").slice(0, 2).map(Number));
+    const xy = exampleXY();
     const lib = await selectModel(xy, {
       nComponents: [2, 3],
       covarianceTypes: ["diag", "full"],

@@ -66,7 +66,18 @@ describe("fit --stream on a large file", () => {
     // The initialisation is pinned to k-means: on these boxes, whose a and c are collinear across clusters, the
     // default search's whitening stretches the within-cluster direction and its starts may split b instead
     // (docs/initialisation.md, "Where the search fails"); on this file's sample it does.
-    const args = ["--stream", "--components", "3", "--covariance", "diag", "--max-iter", "1", "--init", "kmeans", "--json"];
+    const args = [
+      "--stream",
+      "--components",
+      "3",
+      "--covariance",
+      "diag",
+      "--max-iter",
+      "1",
+      "--init",
+      "kmeans",
+      "--json",
+    ];
     const small = measure(["fit", "small.csv", ...args]);
     expect(small.code, small.err).toBe(0);
     const t0 = performance.now();
