@@ -11,7 +11,7 @@ import type { Params } from "./engine/types.js";
 import { Workspace } from "./engine/workspace.js";
 import { checkAborted, raceAbort, yieldIfDue } from "./engine/cancel.js";
 import { squarem } from "./em/accelerate.js";
-import { autoInitialize, type SearchContext, type Subsample } from "./init/auto.js";
+import { autoInitialize, type SearchContext } from "./init/auto.js";
 import { relativeRegScale } from "./regularization.js";
 export class GaussianMixture<T extends CovarianceType = "full"> {
   /** The validated options, defaults filled in. */
@@ -85,7 +85,6 @@ export class GaussianMixture<T extends CovarianceType = "full"> {
       // The default search folds nInit into its number of starts (see init/auto.ts).
       const search = !warm && !explicit && !start && (o.initParams === "auto" || o.initParams === "hc");
       const nInit = warm || start || search ? 1 : o.nInit;
-      let subsample: Subsample | undefined;
       const context = ctx ?? {};
       let best:
         | { params: Params; lowerBound: number; lowerBounds: number[]; converged: boolean; nIter: number }
@@ -94,8 +93,7 @@ export class GaussianMixture<T extends CovarianceType = "full"> {
         if (warm) ws.writeParams(warm.params);
         else if (start) ws.writeParams(start);
         else if (search) {
-          subsample = await autoInitialize(ws, o, rng, context);
-          if (subsample) writeExplicitInit(ws, o.weightsInit, meansInit, precisions);
+          if (await autoInitialize(ws, o, rng, context)) writeExplicitInit(ws, o.weightsInit, meansInit, precisions);
           // No start of the search survived (e.g. fewer distinct points than components): k-means on all data,
           // which reports why the fit cannot be made.
           else await initialize(ws, { ...o, initParams: "kmeans" }, rng, meansInit, precisions);

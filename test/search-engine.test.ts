@@ -6,7 +6,8 @@ import "../src/index.js"; // registers the embedded module
 import { GaussianMixture } from "../src/index.js";
 import { setThreadsMinWork } from "../src/em/fit-setup.js";
 import { Workspace } from "../src/engine/workspace.js";
-import { distinct, drawSubsample } from "../src/init/auto.js";
+import { distinct } from "../src/init/auto.js";
+import { drawSubsample } from "../src/init/subsample.js";
 import { lloyd, rowsAsCenters, seedPlusPlus } from "../src/init/lloyd.js";
 import { SearchKmeans } from "../src/init/search-kmeans.js";
 import { paramsFromLabels, shortEm } from "../src/init/short-em.js";
