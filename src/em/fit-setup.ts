@@ -67,6 +67,23 @@ export interface OpenFit {
 }
 
 /**
+ * An engine for a fit on `threads` threads: with worker threads sharing its memory (the idle pool when there is
+ * one) where more than one is asked for and available, else a plain one. `release(completed)` hands it back:
+ * a completed fit's workers may be kept idle for the next.
+ */
+export async function fitEngine(
+  threads: number,
+): Promise<{ engine: Engine; pool?: ThreadPool; release(completed: boolean): void }> {
+  const threaded = threads > 1 ? await acquireThreadedEngine(threads - 1) : undefined;
+  const engine = threaded?.engine ?? (await acquireEngine());
+  const release = (completed: boolean) => {
+    if (threaded) releaseThreadedEngine(threaded, completed);
+    else releaseEngine(engine);
+  };
+  return { engine, pool: threaded?.pool, release };
+}
+
+/**
  * The engine of a fit (with worker threads sharing its memory when asked for and worth starting), its workspace
  * and the data copied in (chunked; the signal is honoured between chunks). `labels`: room for fitPredict's labels.
  */
@@ -81,17 +98,12 @@ export async function openFit(
 ): Promise<OpenFit> {
   const { n, d } = data;
   // Threads only pay for themselves on enough work per pass (starting workers costs milliseconds).
-  const threaded = o.threads > 1 && threadsPay(type, n, d, k) ? await acquireThreadedEngine(o.threads - 1) : undefined;
-  const engine = threaded?.engine ?? (await acquireEngine());
-  const release = (completed: boolean) => {
-    if (threaded) releaseThreadedEngine(threaded, completed);
-    else releaseEngine(engine);
-  };
+  const { engine, pool, release } = await fitEngine(threadsPay(type, n, d, k) ? o.threads : 1);
   try {
     const aux = Math.max(auxBytes, labels ? ((n + 1) >> 1) * 8 : 0);
-    const ws = new Workspace(engine, type, n, d, k, aux, threaded?.pool);
+    const ws = new Workspace(engine, type, n, d, k, aux, pool);
     await ws.load(data, weights, "X", o.signal);
-    return { engine, ws, pool: threaded?.pool, release };
+    return { engine, ws, pool, release };
   } catch (e) {
     release(false);
     throw e;

@@ -20,13 +20,7 @@ import { DEFAULT_REG_COVAR } from "../regularization.js";
 import { Random } from "../rng.js";
 import { StatisticsAccumulator } from "../statistics-accumulator.js";
 import type { IterationInfo, StreamFitOptions } from "../types.js";
-import {
-  acquireEngine,
-  acquireThreadedEngine,
-  type Engine,
-  releaseEngine,
-  releaseThreadedEngine,
-} from "../wasm/engine.js";
+import { fitEngine } from "../em/fit-setup.js";
 import type { Params } from "../engine/types.js";
 import { type Chunk, chunks, type StreamSource } from "./source.js";
 
@@ -166,11 +160,10 @@ export async function fitStream(source: StreamSource, options: StreamFitOptions 
     }).fit(X, { sampleWeight: weights });
   }
   // Threads split every chunk (where shared memory and workers are available).
-  const threaded = o.threads > 1 ? await acquireThreadedEngine(o.threads - 1) : undefined;
-  const engine: Engine = threaded?.engine ?? (await acquireEngine());
+  const { engine, pool, release } = await fitEngine(o.threads);
   let completed = false;
   try {
-    const acc = new StatisticsAccumulator(engine, type, d, k, Math.min(o.chunkSize, n ?? o.chunkSize), threaded?.pool);
+    const acc = new StatisticsAccumulator(engine, type, d, k, Math.min(o.chunkSize, n ?? o.chunkSize), pool);
     let params: Params;
     // What every M-step adds to each feature's variance: the amounts of the first fit (relative to the
     // reservoir sample's variances when the default regularisation is relative), else regCovar as given.
@@ -261,7 +254,6 @@ export async function fitStream(source: StreamSource, options: StreamFitOptions 
     return model;
   } finally {
     // Completed: the workers stay idle for the next fit, as after an in-memory fit.
-    if (threaded) releaseThreadedEngine(threaded, completed);
-    else releaseEngine(engine);
+    release(completed);
   }
 }
