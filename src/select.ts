@@ -87,7 +87,6 @@ export async function selectModel(X: DataInput, options?: SelectModelOptions): P
   const order = [...ks].sort((a, b) => a - b);
   const typeOrder = (["full", "tied", "diag", "spherical"] as const).filter((t) => types.includes(t));
   const rows = new Map<string, SelectionRow>();
-  const models = new Map<string, FittedGaussianMixture>();
   let firstError: unknown;
   let done = 0;
   const rng = new Random(o.randomState);
@@ -147,7 +146,6 @@ export async function selectModel(X: DataInput, options?: SelectModelOptions): P
     row.model = model as AnyFittedGaussianMixture;
     if (sub) partitions.set(key(k, covarianceType), scored.labels ?? subsampleLabels(model, sub));
     if (spurious(model)) row.spurious = true;
-    models.set(key(k, covarianceType), model);
     rows.set(key(k, covarianceType), row);
     return row;
   };
@@ -168,7 +166,7 @@ export async function selectModel(X: DataInput, options?: SelectModelOptions): P
           const prev = partitions.get(key(k - 1, covarianceType));
           if (prev) extra.push(...splitStarts(s, prev, k - 1, rng, Math.min(k - 1, SPLITS)));
         }
-        const full = models.get(key(k, "full"));
+        const full = rows.get(key(k, "full"))?.model;
         // In 1-D, full, diag and spherical are one model (the same parameters, in the same storage): fitted once.
         const model =
           data.d === 1 && covarianceType !== "tied" && full
@@ -206,8 +204,8 @@ export async function selectModel(X: DataInput, options?: SelectModelOptions): P
     for (const k of order) {
       const own = partitions.get(key(k, "diag"));
       const simpler = partitions.get(key(k, "spherical"));
-      const model = models.get(key(k, "diag"));
       const row = rows.get(key(k, "diag"));
+      const model = row?.model;
       if (k === 1 || !own || !simpler || !model || !row || agreement(simpler, own, k) >= SAME_PARTITION) continue;
       if (signal?.aborted) throw abortedError(signal, "The model selection");
       await yieldIfDue(signal, "The model selection");
@@ -225,13 +223,13 @@ export async function selectModel(X: DataInput, options?: SelectModelOptions): P
     }
   }
   const table: SelectionRow[] = [];
-  let best: { model: FittedGaussianMixture; row: SelectionRow } | undefined;
+  let best: { model: AnyFittedGaussianMixture; row: SelectionRow } | undefined;
   let fallback: typeof best;
   for (const k of ks) {
     for (const covarianceType of types) {
       const row = rows.get(key(k, covarianceType))!;
       table.push(row);
-      const model = models.get(key(k, covarianceType));
+      const model = row.model;
       if (!model) continue;
       if (row.spurious) {
         if (!fallback || row[criterion] < fallback.row[criterion]) fallback = { model, row };
@@ -243,7 +241,7 @@ export async function selectModel(X: DataInput, options?: SelectModelOptions): P
   // A spurious cell is returned only when every cell is spurious (the table says so).
   best ??= fallback;
   if (!best) throw firstError;
-  return { table, best: best.model as AnyFittedGaussianMixture, bestRow: best.row, criterion };
+  return { table, best: best.model, bestRow: best.row, criterion };
 }
 
 /** A 1-D model as another covariance type of the same model (full, diag and spherical store 1-D alike). */
