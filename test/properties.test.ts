@@ -102,9 +102,13 @@ describe("properties", () => {
         const a = await new GaussianMixture(options).fit(X);
         const b = await new GaussianMixture(options).fit(order.map((i) => X[i]));
         // Summation order changes the last bits; on tiny, near-singular problems (9 samples, 6 features, tied)
-        // EM amplifies them to ~2e-10 after a few iterations.
-        expect(maxRelError(b.lowerBound, a.lowerBound)).toBeLessThan(1e-9);
-        expect(maxRelError(b.means, a.means, 1)).toBeLessThan(1e-9);
+        // EM amplifies them to ~2e-10 after a few iterations. With at most d + 1 samples per component some
+        // covariance is singular but for regCovar (1e-6): a rounding of the scatter (~1e-16 of |x|², ~1e-14)
+        // moves that eigenvalue by ~1e-8 of itself, and the log-determinant with it (6 × 6 samples, tied: 2.4e-9).
+        const singular = X.length <= (options.nComponents ?? 1) * (X[0].length + 1);
+        const tight = singular ? 1e-7 : 1e-9;
+        expect(maxRelError(b.lowerBound, a.lowerBound)).toBeLessThan(tight);
+        expect(maxRelError(b.means, a.means, 1)).toBeLessThan(tight);
         expect(maxRelError(flat(b.covariances), flat(a.covariances), 1e-3)).toBeLessThan(1e-8);
       }),
       runs,
